@@ -1,0 +1,119 @@
+package wsgiref
+
+import (
+	"io"
+	"iter"
+)
+
+// Body is a response body: the iterable of PEP 3333. Next returns the next
+// block; io.EOF (with no data) ends the body. Empty blocks are allowed and
+// sent as nothing.
+//
+// A Body may also be an [io.Closer]: the handler calls Close once, whether
+// the response succeeded or not, as PEP 3333 requires of close(). It may be
+// a [BlockCounter], so the handler can set Content-Length for a body of a
+// single block, as wsgiref's set_content_length does with len(result).
+type Body interface {
+	Next() ([]byte, error)
+}
+
+// BlockCounter is a body that knows how many blocks it holds in all, the
+// len() of a Python list body. A negative count means unknown, as for a
+// Python iterable without len().
+type BlockCounter interface {
+	Blocks() int
+}
+
+// SliceBody is a body made of byte slices known in advance. It is a
+// [BlockCounter], so a one-block SliceBody gets a Content-Length.
+type SliceBody struct {
+	blocks [][]byte
+	next   int
+}
+
+// Blocks returns a body yielding each block in turn.
+func Blocks(blocks ...[]byte) *SliceBody { return &SliceBody{blocks: blocks} }
+
+// Strings returns a body yielding each string as a block.
+func Strings(blocks ...string) *SliceBody {
+	b := make([][]byte, len(blocks))
+	for i, s := range blocks {
+		b[i] = []byte(s)
+	}
+	return &SliceBody{blocks: b}
+}
+
+// Next returns the next block, or io.EOF after the last.
+func (b *SliceBody) Next() ([]byte, error) {
+	if b.next >= len(b.blocks) {
+		return nil, io.EOF
+	}
+	b.next++
+	return b.blocks[b.next-1], nil
+}
+
+// Blocks returns the number of blocks in all, sent or not.
+func (b *SliceBody) Blocks() int { return len(b.blocks) }
+
+// Reset rewinds the body to hold blocks, reusing it across requests.
+func (b *SliceBody) Reset(blocks ...[]byte) { b.blocks, b.next = blocks, 0 }
+
+// SeqBody adapts an iterator to a [Body]. The iterator yields blocks and an
+// error; a non-nil error ends the body with that error.
+type SeqBody struct {
+	next func() ([]byte, error, bool)
+	stop func()
+}
+
+// FromSeq returns a body that pulls its blocks from seq. Close stops the
+// iterator early.
+func FromSeq(seq iter.Seq2[[]byte, error]) *SeqBody {
+	next, stop := iter.Pull2(seq)
+	return &SeqBody{next: next, stop: stop}
+}
+
+// Next returns the next block from the iterator.
+func (b *SeqBody) Next() ([]byte, error) {
+	data, err, ok := b.next()
+	if !ok {
+		return nil, io.EOF
+	}
+	return data, err
+}
+
+// Close stops the iterator.
+func (b *SeqBody) Close() error {
+	b.stop()
+	return nil
+}
+
+// ClosingBody wraps a body with a close function, for an application that
+// must release something when the server is done with its response (the
+// Python idiom of a generator with a finally clause).
+type ClosingBody struct {
+	Body
+	CloseFunc func() error
+}
+
+// Close calls the wrapped body's Close, if it has one, then CloseFunc, and
+// returns the first error.
+func (b *ClosingBody) Close() error {
+	var err error
+	if c, ok := b.Body.(io.Closer); ok {
+		err = c.Close()
+	}
+	if b.CloseFunc != nil {
+		if err2 := b.CloseFunc(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// Blocks reports the wrapped body's block count, or -1 when it has none.
+func (b *ClosingBody) Blocks() int {
+	if c, ok := b.Body.(BlockCounter); ok {
+		return c.Blocks()
+	}
+	return -1
+}

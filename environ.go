@@ -1,0 +1,197 @@
+package wsgiref
+
+import (
+	"io"
+	"iter"
+	"slices"
+)
+
+// URLSchemeKey is the environ key of wsgi.url_scheme. Unlike the other wsgi.*
+// values it is a plain string variable, so it lives among the CGI variables.
+const URLSchemeKey = "wsgi.url_scheme"
+
+// Environ is the WSGI request environment.
+//
+// CGI variables (REQUEST_METHOD, PATH_INFO, HTTP_*, ...) and wsgi.url_scheme
+// are strings that keep presence: a missing key differs from a key holding
+// the empty string, as in a Python dict. They iterate in insertion order.
+// The wsgi.* values of PEP 3333 are typed fields; other extension keys such
+// as wsgiorg.routing_args hold any value through [Environ.Extension].
+//
+// The zero value is an empty environ ready to use. An Environ is not safe
+// for concurrent mutation. Lookups scan a short slice: with the few dozen
+// variables of a request this beats a map and allocates nothing.
+type Environ struct {
+	vars []variable
+	ext  []extension
+
+	// Input is wsgi.input, the request body.
+	Input io.Reader
+	// Errors is wsgi.errors, where the server and the application log.
+	Errors io.Writer
+	// Version is wsgi.version; servers set {1, 0}.
+	Version [2]int
+	// Multithread is wsgi.multithread.
+	Multithread bool
+	// Multiprocess is wsgi.multiprocess.
+	Multiprocess bool
+	// RunOnce is wsgi.run_once.
+	RunOnce bool
+	// FileWrapper is wsgi.file_wrapper; nil when the server offers none.
+	FileWrapper FileWrapperFunc
+}
+
+// FileWrapperFunc is the type of wsgi.file_wrapper: it turns a reader into a
+// body of blocks of blksize bytes (a server default when blksize is 0). A
+// server may recognise the bodies it makes and send them with sendfile(2).
+type FileWrapperFunc func(r io.Reader, blksize int) Body
+
+type variable struct {
+	name, value string
+}
+
+type extension struct {
+	name  string
+	value any
+}
+
+func (e *Environ) index(key string) int {
+	for i := range e.vars {
+		if e.vars[i].name == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Get returns the value of a string variable, or "" when it is absent.
+func (e *Environ) Get(key string) string {
+	if i := e.index(key); i >= 0 {
+		return e.vars[i].value
+	}
+	return ""
+}
+
+// Lookup returns the value of a string variable and whether it is present.
+func (e *Environ) Lookup(key string) (value string, ok bool) {
+	if i := e.index(key); i >= 0 {
+		return e.vars[i].value, true
+	}
+	return "", false
+}
+
+// Has reports whether a string variable is present.
+func (e *Environ) Has(key string) bool { return e.index(key) >= 0 }
+
+// Set sets a string variable. A new key goes after the existing ones; an
+// existing key keeps its place.
+func (e *Environ) Set(key, value string) {
+	if i := e.index(key); i >= 0 {
+		e.vars[i].value = value
+		return
+	}
+	e.vars = append(e.vars, variable{key, value})
+}
+
+// SetDefault sets key to value unless it is present, and returns the value
+// the key then holds, like Python's dict.setdefault.
+func (e *Environ) SetDefault(key, value string) string {
+	if i := e.index(key); i >= 0 {
+		return e.vars[i].value
+	}
+	e.vars = append(e.vars, variable{key, value})
+	return value
+}
+
+// Del removes a string variable; removing an absent key does nothing. The
+// others keep their order.
+func (e *Environ) Del(key string) {
+	if i := e.index(key); i >= 0 {
+		e.vars = slices.Delete(e.vars, i, i+1)
+	}
+}
+
+// Len returns the number of string variables.
+func (e *Environ) Len() int { return len(e.vars) }
+
+// All yields the string variables in insertion order.
+func (e *Environ) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, v := range e.vars {
+			if !yield(v.name, v.value) {
+				return
+			}
+		}
+	}
+}
+
+// Keys yields the names of the string variables in insertion order.
+func (e *Environ) Keys() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, v := range e.vars {
+			if !yield(v.name) {
+				return
+			}
+		}
+	}
+}
+
+// Extension returns the value of an extension key such as
+// "wsgiorg.routing_args" and whether it is present.
+func (e *Environ) Extension(key string) (value any, ok bool) {
+	for i := range e.ext {
+		if e.ext[i].name == key {
+			return e.ext[i].value, true
+		}
+	}
+	return nil, false
+}
+
+// SetExtension sets an extension key to any value.
+func (e *Environ) SetExtension(key string, value any) {
+	for i := range e.ext {
+		if e.ext[i].name == key {
+			e.ext[i].value = value
+			return
+		}
+	}
+	e.ext = append(e.ext, extension{key, value})
+}
+
+// DelExtension removes an extension key.
+func (e *Environ) DelExtension(key string) {
+	for i := range e.ext {
+		if e.ext[i].name == key {
+			e.ext = slices.Delete(e.ext, i, i+1)
+			return
+		}
+	}
+}
+
+// Extensions yields the extension keys and values in insertion order.
+func (e *Environ) Extensions() iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for _, x := range e.ext {
+			if !yield(x.name, x.value) {
+				return
+			}
+		}
+	}
+}
+
+// Clone returns a deep copy of the variable lists; the typed fields and the
+// extension values are copied as they are (the same reader, the same writer).
+func (e *Environ) Clone() *Environ {
+	c := *e
+	c.vars = append([]variable(nil), e.vars...)
+	c.ext = append([]extension(nil), e.ext...)
+	return &c
+}
+
+// Reset empties the environ for reuse, keeping the capacity of its lists so
+// that a pooled environ fills again without allocating.
+func (e *Environ) Reset() {
+	clear(e.vars)
+	clear(e.ext)
+	*e = Environ{vars: e.vars[:0], ext: e.ext[:0]}
+}
