@@ -1,0 +1,275 @@
+package handlers
+
+import (
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/cgikey"
+)
+
+// ServerInfo is what a server knows about itself when it builds a request
+// environ: the base variables CPython's WSGIServer.setup_environ computes
+// once per server.
+type ServerInfo struct {
+	// Name is SERVER_NAME; CPython uses socket.getfqdn of the bound host.
+	Name string
+	// Port is SERVER_PORT, in decimal.
+	Port string
+	// Software is SERVER_SOFTWARE. CPython's simple server puts its bare
+	// version here ("WSGIServer/0.2"), not the longer Server header value.
+	Software string
+}
+
+// DefaultContentType is CONTENT_TYPE for a request without a Content-Type
+// header: CPython's get_environ falls back to email.message's default,
+// text/plain.
+const DefaultContentType = "text/plain"
+
+// RequestEnviron fills env with the CGI variables of r the way CPython's
+// WSGIServer.setup_environ and WSGIRequestHandler.get_environ build them, so
+// an application sees the same environ under this module's servers as under
+// wsgiref.simple_server. It adds to what env already holds (a server copies
+// its base environ in first) and sets, in this order: SERVER_NAME,
+// GATEWAY_INTERFACE, SERVER_PORT, REMOTE_HOST, CONTENT_LENGTH, SCRIPT_NAME,
+// SERVER_PROTOCOL, SERVER_SOFTWARE, REQUEST_METHOD, PATH_INFO, QUERY_STRING,
+// REMOTE_ADDR, CONTENT_TYPE, the HTTP_* variables, and wsgi.url_scheme.
+//
+// The rules, each CPython's:
+//   - PATH_INFO is the request-target before the first '?', percent-decoded
+//     to raw bytes ("/\x80%80" gives "/\x80\x80"); invalid escapes stay as
+//     they are, and leading slashes collapse to one (CPython's gh-87389 guard
+//     against open redirects). QUERY_STRING is the rest, raw.
+//   - CONTENT_TYPE falls back to "text/plain"; CONTENT_LENGTH is the header
+//     value when non-empty, else the base "".
+//   - A header becomes HTTP_NAME (upper case, '-' to '_'), stripped of
+//     surrounding whitespace; repeated headers join with ",". A header whose
+//     bare key is already in the environ is skipped: Content-Type and
+//     Content-Length, but also e.g. "Server-Name" or "Path-Info", so a client
+//     cannot overwrite a server variable.
+//
+// Where Go's request carries more than CPython's, the extra is kept: the
+// Host that net/http's server moves out of r.Header becomes HTTP_HOST; a
+// chunked request has no CONTENT_LENGTH (its length is unknown) and its
+// Transfer-Encoding shows as HTTP_TRANSFER_ENCODING; under TLS
+// wsgi.url_scheme is "https" and HTTPS is "on", as CGI servers set it, so
+// wsgiutil.GuessScheme agrees. env.Input is set to r.Body.
+//
+// http.Header is a map, so the wire order of the headers is lost; the HTTP_*
+// variables follow the sorted header names, the same on every request.
+//
+// Known header names cost no allocation (their keys come from a generated
+// table) and values are substrings of the request, so a pooled environ
+// refills without allocating for a common request; a percent escape in the
+// path, a repeated header or an unknown header name allocates the new
+// string.
+func RequestEnviron(env *wsgiref.Environ, r *http.Request, srv ServerInfo) {
+	env.Set("SERVER_NAME", srv.Name)
+	env.Set("GATEWAY_INTERFACE", "CGI/1.1")
+	env.Set("SERVER_PORT", srv.Port)
+	env.Set("REMOTE_HOST", "")
+	env.Set("CONTENT_LENGTH", "")
+	env.Set("SCRIPT_NAME", "")
+
+	env.Set("SERVER_PROTOCOL", r.Proto)
+	env.Set("SERVER_SOFTWARE", srv.Software)
+	env.Set("REQUEST_METHOD", r.Method)
+	path, query := SplitTarget(requestTarget(r))
+	env.Set("PATH_INFO", Unquote(path))
+	env.Set("QUERY_STRING", query)
+	env.Set("REMOTE_ADDR", remoteIP(r.RemoteAddr))
+
+	if ct, ok := first(r.Header, "Content-Type"); ok {
+		env.Set("CONTENT_TYPE", ct)
+	} else {
+		env.Set("CONTENT_TYPE", DefaultContentType)
+	}
+	if cl, _ := first(r.Header, "Content-Length"); cl != "" {
+		env.Set("CONTENT_LENGTH", cl)
+	}
+
+	if _, ok := r.Header["Host"]; !ok && r.Host != "" {
+		addHeader(env, "Host", r.Host)
+	}
+	names := sortedNames(r.Header)
+	for _, name := range *names {
+		for _, v := range r.Header[name] {
+			addHeader(env, name, v)
+		}
+	}
+	putNames(names)
+	if len(r.TransferEncoding) > 0 {
+		for _, te := range r.TransferEncoding {
+			addHeader(env, "Transfer-Encoding", te)
+		}
+		if r.TransferEncoding[0] == "chunked" {
+			env.Del("CONTENT_LENGTH")
+		}
+	}
+
+	if r.TLS != nil {
+		env.Set("HTTPS", "on")
+		env.Set(wsgiref.URLSchemeKey, "https")
+	} else {
+		env.Set(wsgiref.URLSchemeKey, "http")
+	}
+	if r.Body != nil {
+		env.Input = r.Body
+	}
+}
+
+// addHeader is one turn of get_environ's header loop.
+func addHeader(env *wsgiref.Environ, name, value string) {
+	key := cgikey.Key(name)
+	bare := key
+	if key != "CONTENT_TYPE" && key != "CONTENT_LENGTH" {
+		bare = key[len("HTTP_"):]
+	}
+	if env.Has(bare) {
+		return
+	}
+	value = Strip(value)
+	if old, ok := env.Lookup(key); ok {
+		env.Set(key, old+","+value)
+		return
+	}
+	env.Set(key, value)
+}
+
+// first returns the first value of a header in canonical form.
+func first(h http.Header, name string) (string, bool) {
+	if v := h[name]; len(v) > 0 {
+		return v[0], true
+	}
+	return "", false
+}
+
+// requestTarget returns the request-target as it came on the request line.
+// A request that did not come through http.ReadRequest (a client request,
+// a test) has no RequestURI; its URL stands in.
+func requestTarget(r *http.Request) string {
+	if r.RequestURI != "" {
+		return r.RequestURI
+	}
+	if r.URL != nil {
+		return r.URL.RequestURI()
+	}
+	return "/"
+}
+
+// SplitTarget splits a request-target into the path and the query string at
+// the first '?', and collapses leading slashes of the path to one as CPython
+// does since gh-87389 ("//evil.example/" would read as a host to a browser
+// that follows a redirect built from PATH_INFO).
+func SplitTarget(target string) (path, query string) {
+	path, query, _ = strings.Cut(target, "?")
+	if strings.HasPrefix(path, "//") {
+		n := len(path) - len(strings.TrimLeft(path, "/"))
+		path = path[n-1:]
+	}
+	return path, query
+}
+
+// Unquote decodes %XX escapes of s into raw bytes, as CPython's
+// urllib.parse.unquote(s, 'iso-8859-1') does for a PEP 3333 string: every
+// byte stands for itself and a malformed escape is kept as it is. A string
+// without a valid escape comes back unchanged, without allocating.
+func Unquote(s string) string {
+	i := firstEscape(s)
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func firstEscape(s string) int {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '%' && isHex(s[i+1]) && isHex(s[i+2]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isHex(c byte) bool { return hexValue[c] != 0xff }
+
+func unhex(c byte) byte { return hexValue[c] }
+
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c-'a') + 10
+		t[c-'a'+'A'] = byte(c-'a') + 10
+	}
+	return t
+}()
+
+// Strip removes leading and trailing whitespace as Python's str.strip()
+// does on a PEP 3333 string: the ASCII whitespace, the separators \x1c to
+// \x1f, and the Latin-1 \x85 (NEL) and \xa0 (no-break space).
+func Strip(s string) string {
+	i, j := 0, len(s)
+	for i < j && pySpace[s[i]] {
+		i++
+	}
+	for j > i && pySpace[s[j-1]] {
+		j--
+	}
+	return s[i:j]
+}
+
+var pySpace = [256]bool{
+	'\t': true, '\n': true, '\v': true, '\f': true, '\r': true,
+	0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true, ' ': true,
+	0x85: true, 0xa0: true,
+}
+
+// remoteIP returns the host part of a "host:port" address, which is what
+// CPython's client_address[0] holds; an address without a port is returned
+// as it is.
+func remoteIP(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return host
+}
+
+// namesPool recycles the slices that order the header names, so sorting
+// costs no allocation in steady state.
+var namesPool = sync.Pool{New: func() any { s := make([]string, 0, 16); return &s }}
+
+func sortedNames(h http.Header) *[]string {
+	p := namesPool.Get().(*[]string)
+	names := (*p)[:0]
+	for name := range h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	*p = names
+	return p
+}
+
+func putNames(p *[]string) {
+	clear(*p)
+	*p = (*p)[:0]
+	namesPool.Put(p)
+}
