@@ -636,7 +636,7 @@ func (h *Handler) sendHeaders(first int64) error {
 	}
 	if h.OriginServer {
 		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD"
-		if http11 && h.declared < 0 && !h.noBody && bodyAllowed(h.status) && h.clientIs11() {
+		if http11 && !hasLength && addLength < 0 && !h.noBody && bodyAllowed(h.status) && h.clientIs11() {
 			h.chunked = true
 			b = append(b, "Transfer-Encoding: chunked\r\n"...)
 		}
