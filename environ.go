@@ -24,6 +24,9 @@ const URLSchemeKey = "wsgi.url_scheme"
 type Environ struct {
 	vars []variable
 	ext  []extension
+	// path is the string that SCRIPT_NAME and PATH_INFO were last cut
+	// from by SetScriptPath; see scriptpath.go.
+	path string
 
 	// Input is wsgi.input, the request body.
 	Input io.Reader

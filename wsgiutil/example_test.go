@@ -1,0 +1,74 @@
+package wsgiutil_test
+
+import (
+	"fmt"
+
+	wsgiref "github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/wsgiutil"
+)
+
+// A router descends one path segment at a time; each level sees the
+// SCRIPT_NAME and PATH_INFO a mounted WSGI application expects.
+func ExampleShiftPathInfo() {
+	env := new(wsgiref.Environ)
+	env.Set("SCRIPT_NAME", "/api")
+	env.Set("PATH_INFO", "/users//42/./")
+	for {
+		name, ok := wsgiutil.ShiftPathInfo(env)
+		if !ok {
+			break
+		}
+		fmt.Printf("%q  SCRIPT_NAME=%q PATH_INFO=%q\n", name, env.Get("SCRIPT_NAME"), env.Get("PATH_INFO"))
+	}
+	// Output:
+	// "users"  SCRIPT_NAME="/api/users" PATH_INFO="/42/"
+	// "42"  SCRIPT_NAME="/api/users/42" PATH_INFO="/"
+	// ""  SCRIPT_NAME="/api/users/42/" PATH_INFO=""
+}
+
+func ExampleRequestURI() {
+	env := new(wsgiref.Environ)
+	env.Set("SCRIPT_NAME", "/spammity")
+	env.Set("PATH_INFO", "/sp\xe4m;v=1")
+	env.Set("QUERY_STRING", "say=ni")
+	wsgiutil.SetupTestingDefaults(env)
+	fmt.Println(wsgiutil.ApplicationURI(env))
+	fmt.Println(wsgiutil.RequestURI(env, true))
+	fmt.Println(wsgiutil.RequestURI(env, false))
+	// Output:
+	// http://127.0.0.1/spammity
+	// http://127.0.0.1/spammity/sp%E4m;v=1?say=ni
+	// http://127.0.0.1/spammity/sp%E4m;v=1
+}
+
+func ExampleSetupTestingDefaults() {
+	env := new(wsgiref.Environ)
+	env.Set("HTTPS", "on")
+	wsgiutil.SetupTestingDefaults(env)
+	for k, v := range env.All() {
+		fmt.Printf("%s=%q\n", k, v)
+	}
+	fmt.Println(env.Version)
+	// Output:
+	// HTTPS="on"
+	// SERVER_NAME="127.0.0.1"
+	// SERVER_PROTOCOL="HTTP/1.0"
+	// HTTP_HOST="127.0.0.1"
+	// REQUEST_METHOD="GET"
+	// SCRIPT_NAME=""
+	// PATH_INFO="/"
+	// wsgi.url_scheme="https"
+	// SERVER_PORT="443"
+	// [1 0]
+}
+
+func ExampleIsHopByHop() {
+	for _, name := range []string{"Content-Type", "Keep-Alive", "TRANSFER-ENCODING", "Trailer"} {
+		fmt.Println(name, wsgiutil.IsHopByHop(name))
+	}
+	// Output:
+	// Content-Type false
+	// Keep-Alive true
+	// TRANSFER-ENCODING true
+	// Trailer false
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package wsgiutil_test
+
+const raceEnabled = false
