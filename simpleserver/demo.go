@@ -1,0 +1,130 @@
+package simpleserver
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+)
+
+// DemoApp is demo_app: a small but complete application that answers
+// "Hello world!", a blank line, then every environ variable sorted by name
+// as "KEY = value", text/plain in UTF-8. It shows that a server runs an
+// application correctly, and what the application gets.
+//
+// String values print as Python's repr prints them ('GET', with the same
+// quoting and escapes, Latin-1 characters as UTF-8), so the page reads as
+// CPython's. The typed wsgi.* values print as Python values where there is
+// one (True, (1, 0)) and as <Go type> where CPython prints an object.
+var DemoApp wsgiref.App = wsgiref.AppFunc(demoApp)
+
+func demoApp(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+	type item struct{ key, value string }
+	var items []item
+	for k, v := range env.All() {
+		items = append(items, item{k, PyRepr(v)})
+	}
+	typed := func(k, v string) {
+		if !env.Has(k) {
+			items = append(items, item{k, v})
+		}
+	}
+	typed("wsgi.errors", objectRepr(env.Errors))
+	typed("wsgi.input", objectRepr(env.Input))
+	if env.FileWrapper != nil {
+		typed("wsgi.file_wrapper", "<wsgiref.FileWrapperFunc>")
+	} else {
+		typed("wsgi.file_wrapper", "None")
+	}
+	typed("wsgi.multiprocess", pyBool(env.Multiprocess))
+	typed("wsgi.multithread", pyBool(env.Multithread))
+	typed("wsgi.run_once", pyBool(env.RunOnce))
+	typed("wsgi.version", "("+strconv.Itoa(env.Version[0])+", "+strconv.Itoa(env.Version[1])+")")
+	for k, v := range env.Extensions() {
+		if s, ok := v.(string); ok {
+			typed(k, PyRepr(s))
+		} else {
+			typed(k, objectRepr(v))
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return 0
+	})
+	b := []byte("Hello world!\n\n")
+	for _, it := range items {
+		b = append(b, it.key...)
+		b = append(b, " = "...)
+		b = append(b, it.value...)
+		b = append(b, '\n')
+	}
+	if _, err := start("200 OK", headers.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}); err != nil {
+		return nil, err
+	}
+	return wsgiref.Blocks(b), nil
+}
+
+func pyBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+func objectRepr(v any) string {
+	if v == nil {
+		return "None"
+	}
+	return fmt.Sprintf("<%T>", v)
+}
+
+// PyRepr returns Python's repr() of a PEP 3333 string (each byte a Latin-1
+// character), encoded in UTF-8 as demo_app prints it: single quotes unless
+// the string holds a single quote and no double quote; backslash, the
+// quote, \t, \n and \r escaped; other control and non-printable characters
+// (C0, DEL, C1, no-break space, soft hyphen) as \xNN.
+func PyRepr(s string) string {
+	quote := byte('\'')
+	hasSingle, hasDouble := false, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'':
+			hasSingle = true
+		case '"':
+			hasDouble = true
+		}
+	}
+	if hasSingle && !hasDouble {
+		quote = '"'
+	}
+	const hex = "0123456789abcdef"
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, quote)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == quote || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c < 0x20 || 0x7f <= c && c <= 0xa0 || c == 0xad:
+			b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+		case c < 0x80:
+			b = append(b, c)
+		default:
+			b = append(b, 0xc0|c>>6, 0x80|c&0x3f)
+		}
+	}
+	return string(append(b, quote))
+}

@@ -1,0 +1,307 @@
+package simpleserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gowsgi/wsgiref/handlers"
+)
+
+// LogHandler is the default [slog.Handler] of the access log: it writes the
+// message of each record alone on a line, which for this server's records
+// is CPython's log line, so standard error reads as under
+// wsgiref.simple_server. Attributes and groups are dropped; use another
+// handler (slog.NewJSONHandler, ...) to keep them.
+type LogHandler struct {
+	mu    *sync.Mutex
+	w     io.Writer
+	buf   *[]byte
+	Level slog.Leveler // records below it are dropped; nil means Info
+}
+
+// NewLogHandler returns a LogHandler writing to w.
+func NewLogHandler(w io.Writer) *LogHandler {
+	return &LogHandler{mu: new(sync.Mutex), w: w, buf: new([]byte)}
+}
+
+// Enabled reports whether records of the level are written.
+func (h *LogHandler) Enabled(_ context.Context, level slog.Level) bool {
+	min := slog.LevelInfo
+	if h.Level != nil {
+		min = h.Level.Level()
+	}
+	return level >= min
+}
+
+// Handle writes the record's message and a newline.
+func (h *LogHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	b := append((*h.buf)[:0], r.Message...)
+	b = append(b, '\n')
+	*h.buf = b
+	_, err := h.w.Write(b)
+	return err
+}
+
+// WithAttrs returns h: the line format has no place for attributes.
+func (h *LogHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+
+// WithGroup returns h.
+func (h *LogHandler) WithGroup(string) slog.Handler { return h }
+
+var monthNames = [13]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// appendLogPrefix appends CPython's log_message prefix,
+// "127.0.0.1 - - [21/Nov/2026 09:44:34] ", in local time.
+func appendLogPrefix(b []byte, ip string, t time.Time) []byte {
+	b = append(b, ip...)
+	b = append(b, " - - ["...)
+	y, m, d := t.Date()
+	hh, mm, ss := t.Clock()
+	b = append2(b, d)
+	b = append(b, '/')
+	b = append(b, monthNames[m]...)
+	b = append(b, '/')
+	var tmp [20]byte
+	ys := strconv.AppendInt(tmp[:0], int64(y), 10)
+	for i := len(ys); i < 4; i++ {
+		b = append(b, '0')
+	}
+	b = append(b, ys...)
+	b = append(b, ' ')
+	b = append2(b, hh)
+	b = append(b, ':')
+	b = append2(b, mm)
+	b = append(b, ':')
+	b = append2(b, ss)
+	return append(b, "] "...)
+}
+
+func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+
+// appendEscaped appends raw request bytes as CPython's log_message writes
+// them: the string is Latin-1, control characters (C0, DEL, C1) become
+// \xNN and a backslash \\, other bytes above 0x7F their UTF-8 encoding.
+func appendEscaped(b []byte, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	for _, c := range s {
+		switch {
+		case c == '\\':
+			b = append(b, '\\', '\\')
+		case c < 0x20 || 0x7f <= c && c < 0xa0:
+			b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+		case c < 0x80:
+			b = append(b, c)
+		default:
+			b = append(b, 0xc0|c>>6, 0x80|c&0x3f)
+		}
+	}
+	return b
+}
+
+// logRequest logs a response as CPython's ServerHandler.close does
+// (log_request with the status code and bytes_sent).
+func (s *WSGIServer) logRequest(r *Request) {
+	code := "-"
+	if len(r.status) >= 3 {
+		code = r.status[:3]
+	}
+	s.logLine(r.c, r.c.cr.requestLine(), code, r.bytesSent, slog.LevelInfo, "")
+}
+
+// logLine writes one log_message line: an access line (request line,
+// code, size; a negative size prints "-") or, when errMsg is set, a
+// log_error line "code 414, message ..." first.
+func (s *WSGIServer) logLine(c *conn, reqLine []byte, code string, size int64, level slog.Level, errMsg string) {
+	lg := s.cfg.logger
+	ctx := context.Background()
+	if !lg.Enabled(ctx, level) {
+		return
+	}
+	ip := remoteIP(c.remote)
+	now := time.Now()
+	if errMsg != "" {
+		b := appendLogPrefix(c.log[:0], ip, now)
+		b = append(b, "code "...)
+		b = append(b, code...)
+		b = append(b, ", message "...)
+		b = appendEscaped(b, []byte(errMsg))
+		c.log = b
+		lg.LogAttrs(ctx, level, string(b), slog.String("client", ip), slog.String("code", code), slog.String("error", errMsg))
+	}
+	b := appendLogPrefix(c.log[:0], ip, now)
+	b = append(b, '"')
+	start := len(b)
+	b = appendEscaped(b, reqLine)
+	end := len(b)
+	b = append(b, '"', ' ')
+	b = append(b, code...)
+	b = append(b, ' ')
+	if size < 0 {
+		b = append(b, '-')
+	} else {
+		b = strconv.AppendInt(b, size, 10)
+	}
+	c.log = b
+	msg := string(b)
+	lg.LogAttrs(ctx, slog.LevelInfo, msg,
+		slog.String("client", ip), slog.String("request", msg[start:end]),
+		slog.String("status", code), slog.Int64("size", size))
+}
+
+func (s *WSGIServer) logPanic(c *conn, p any) {
+	s.cfg.logger.LogAttrs(context.Background(), slog.LevelError, "simpleserver: panic serving "+c.remote,
+		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+}
+
+func remoteIP(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			host := addr[:i]
+			if len(host) >= 2 && host[0] == '[' && host[len(host)-1] == ']' {
+				host = host[1 : len(host)-1]
+			}
+			return host
+		}
+	}
+	return addr
+}
+
+// errorTexts are http.server's BaseHTTPRequestHandler.responses for the
+// codes the server answers itself: the reason phrase and the explanation.
+var errorTexts = map[int][2]string{
+	http.StatusBadRequest:                   {"Bad Request", "Bad request syntax or unsupported method"},
+	http.StatusRequestURITooLong:            {"Request-URI Too Long", "URI is too long"},
+	http.StatusExpectationFailed:            {"Expectation Failed", "Expect condition could not be satisfied"},
+	http.StatusRequestHeaderFieldsTooLarge:  {"Request Header Fields Too Large", "The server is unwilling to process the request because its header fields are too large"},
+	http.StatusHTTPVersionNotSupported:      {"HTTP Version Not Supported", "Cannot fulfill request"},
+	http.StatusServiceUnavailable:           {"Service Unavailable", "The server cannot process the request due to a high load"},
+	http.StatusRequestTimeout:               {"Request Timeout", "Request timed out; try again later"},
+	http.StatusInternalServerError:          {"Internal Server Error", "Server got itself in trouble"},
+	http.StatusRequestEntityTooLarge:        {"Request Entity Too Large", "Entity is too large"},
+	http.StatusNotImplemented:               {"Not Implemented", "Server does not support this operation"},
+	http.StatusLengthRequired:               {"Length Required", "Client must specify Content-Length"},
+	http.StatusMethodNotAllowed:             {"Method Not Allowed", "Specified method is invalid for this resource"},
+	http.StatusUnsupportedMediaType:         {"Unsupported Media Type", "Entity body in unsupported format"},
+	http.StatusRequestedRangeNotSatisfiable: {"Requested Range Not Satisfiable", "Cannot satisfy request range"},
+}
+
+// errorPage is http.server's DEFAULT_ERROR_MESSAGE.
+const errorPage = `<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: %(code)d</p>
+        <p>Message: %(message)s.</p>
+        <p>Error code explanation: %(code)s - %(explain)s.</p>
+    </body>
+</html>
+`
+
+// AppendErrorResponse appends the bytes CPython's send_error writes for
+// code: an HTTP/1.0 status line, Server, Date, "Connection: close", and the
+// HTML error page (escaped) unless head is set. An empty explain means the
+// standard explanation of the code.
+func AppendErrorResponse(b []byte, code int, explain string, now time.Time, head bool) []byte {
+	texts, ok := errorTexts[code]
+	if !ok {
+		texts = [2]string{http.StatusText(code), http.StatusText(code)}
+		if texts[0] == "" {
+			texts = [2]string{"???", "???"}
+		}
+	}
+	if explain == "" {
+		explain = texts[1]
+	}
+	cs := strconv.Itoa(code)
+	body := make([]byte, 0, len(errorPage)+len(explain)+16)
+	rest := errorPage
+	for len(rest) > 0 {
+		i := indexPct(rest)
+		if i < 0 {
+			body = append(body, rest...)
+			break
+		}
+		body = append(body, rest[:i]...)
+		rest = rest[i:]
+		for _, f := range [...]struct{ key, val string }{
+			{"%(code)d", cs}, {"%(code)s", cs},
+			{"%(message)s", escapeNoQuote(texts[0])}, {"%(explain)s", escapeNoQuote(explain)},
+		} {
+			if len(rest) >= len(f.key) && rest[:len(f.key)] == f.key {
+				body = append(body, f.val...)
+				rest = rest[len(f.key):]
+				break
+			}
+		}
+	}
+	b = append(b, "HTTP/1.0 "...)
+	b = append(b, cs...)
+	b = append(b, ' ')
+	b = append(b, texts[0]...)
+	b = append(b, "\r\nServer: "...)
+	b = append(b, SoftwareVersion...)
+	b = append(b, "\r\nDate: "...)
+	b = append(b, handlers.FormatDateTime(now)...)
+	b = append(b, "\r\nConnection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	b = append(b, "\r\n\r\n"...)
+	if !head {
+		b = append(b, body...)
+	}
+	return b
+}
+
+func indexPct(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' {
+			return i
+		}
+	}
+	return -1
+}
+
+// escapeNoQuote is Python's html.escape(s, quote=False): &, < and > only.
+func escapeNoQuote(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '&':
+			b = append(b, "&amp;"...)
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
+
+// sendError answers a request the application never sees, as CPython's
+// send_error: log_error, the error response, then the access line with
+// size "-". req is nil when the request could not be parsed.
+func (c *conn) sendError(req *http.Request, code int, explain string) {
+	head := req != nil && req.Method == "HEAD"
+	c.rwc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	c.bw.Write(AppendErrorResponse(c.log[:0], code, explain, time.Now(), head))
+	c.bw.Flush()
+	texts := errorTexts[code]
+	var line []byte
+	if code != http.StatusRequestURITooLong {
+		line = c.cr.requestLine()
+	}
+	c.s.logLine(c, line, strconv.Itoa(code), -1, slog.LevelWarn, texts[0])
+}

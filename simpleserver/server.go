@@ -1,0 +1,465 @@
+package simpleserver
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/handlers"
+)
+
+// Version is the version of the server, simple_server.__version__.
+const Version = "0.2"
+
+// ServerVersion is SERVER_SOFTWARE in every environ, as CPython's
+// WSGIRequestHandler.server_version.
+const ServerVersion = "WSGIServer/" + Version
+
+// SysVersion names the runtime in the Server header where CPython puts
+// "CPython/3.x.y".
+var SysVersion = "Go/" + strings.TrimPrefix(runtime.Version(), "go")
+
+// SoftwareVersion is the Server header of every response, CPython's
+// simple_server.software_version.
+var SoftwareVersion = ServerVersion + " " + SysVersion
+
+// MaxRequestLine is the longest request line, CRLF included, that the
+// server reads; a longer one gets 414, as in CPython's
+// WSGIRequestHandler.handle.
+const MaxRequestLine = 65536
+
+// Defaults of the limits that [Option]s change.
+const (
+	DefaultMaxHeaderBytes    = 1 << 20
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+)
+
+// ErrServerClosed is returned by ServeForever and HandleRequest once
+// Shutdown or Close has been called.
+var ErrServerClosed = errors.New("simpleserver: server closed")
+
+// WSGIServer serves one WSGI application on one listening socket. Make one
+// with [MakeServer]; its methods are safe to call from any goroutine.
+type WSGIServer struct {
+	ln       net.Listener
+	app      atomic.Value // appBox
+	base     wsgiref.Environ
+	info     handlers.ServerInfo
+	port     int
+	cfg      config
+	sem      chan struct{}
+	done     chan struct{}
+	closing  atomic.Bool
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	active   sync.WaitGroup
+	stopOnce sync.Once
+	connPool sync.Pool
+}
+
+type appBox struct{ app wsgiref.App }
+
+// config is what the options set.
+type config struct {
+	handler           RequestHandler
+	tls               *tls.Config
+	maxHeaderBytes    int
+	maxConns          int
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	writeTimeout      time.Duration
+	idleTimeout       time.Duration
+	logger            *slog.Logger
+	stderr            io.Writer
+	osEnviron         *wsgiref.Environ
+	serverName        *string
+	fileWrapper       *wsgiref.FileWrapperFunc
+	listener          net.Listener
+}
+
+// Option changes how [MakeServer] builds the server; options replace
+// make_server's server_class and handler_class arguments.
+type Option func(*config)
+
+// WithRequestHandler replaces the request handler, the Go form of passing a
+// WSGIRequestHandler subclass: embed [WSGIRequestHandler] in a type and
+// override GetEnviron, GetStderr or Handle.
+func WithRequestHandler(h RequestHandler) Option {
+	return func(c *config) { c.handler = h }
+}
+
+// WithTLS serves HTTPS with cfg: wsgi.url_scheme is then "https" and HTTPS
+// is "on" in every environ. cfg needs a certificate.
+func WithTLS(cfg *tls.Config) Option {
+	return func(c *config) { c.tls = cfg }
+}
+
+// WithMaxHeaderBytes bounds the header block of a request (the lines after
+// the request line); a larger one gets 431. n <= 0 means the default, 1 MiB.
+func WithMaxHeaderBytes(n int) Option {
+	return func(c *config) { c.maxHeaderBytes = n }
+}
+
+// WithMaxConns caps the connections served at once; further clients wait in
+// the listen backlog until one finishes. n <= 0 means no cap.
+func WithMaxConns(n int) Option {
+	return func(c *config) { c.maxConns = n }
+}
+
+// WithReadHeaderTimeout bounds the time a client may take to send the
+// request line and headers, counted from the first byte of the request (or
+// from the accept for a connection's first request): slow senders are
+// dropped. d <= 0 means no limit.
+func WithReadHeaderTimeout(d time.Duration) Option {
+	return func(c *config) { c.readHeaderTimeout = d }
+}
+
+// WithReadTimeout bounds the time from the end of the headers until the
+// response is done for reads of the body. The default, 0, lets a large
+// upload take its time.
+func WithReadTimeout(d time.Duration) Option {
+	return func(c *config) { c.readTimeout = d }
+}
+
+// WithWriteTimeout bounds the time to write each response, counted from the
+// end of its headers. The default, 0, lets a large download take its time.
+func WithWriteTimeout(d time.Duration) Option {
+	return func(c *config) { c.writeTimeout = d }
+}
+
+// WithIdleTimeout bounds the wait for the next request on a kept-alive
+// connection. d <= 0 means no limit.
+func WithIdleTimeout(d time.Duration) Option {
+	return func(c *config) { c.idleTimeout = d }
+}
+
+// WithLogger sends the access log (one Info record per response, with
+// CPython's line as the message) and the request errors (Warn records) to
+// logger. slog.New(slog.DiscardHandler) silences them.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) { c.logger = logger }
+}
+
+// WithErrors sets wsgi.errors, where the application and the handler's
+// tracebacks write; the default is os.Stderr, as CPython's get_stderr.
+func WithErrors(w io.Writer) Option {
+	return func(c *config) { c.stderr = w }
+}
+
+// WithOSEnviron copies env into every request environ before the CGI
+// variables, as CPython's ServerHandler does with os.environ. A nil env
+// means the process environment. Off by default: the environ of a request
+// is visible to whatever the application echoes (DemoApp prints all of it),
+// and the process environment often holds secrets.
+func WithOSEnviron(env *wsgiref.Environ) Option {
+	return func(c *config) {
+		if env == nil {
+			env = &wsgiref.Environ{}
+			for _, kv := range os.Environ() {
+				k, v, _ := strings.Cut(kv, "=")
+				env.Set(k, v)
+			}
+		}
+		c.osEnviron = env
+	}
+}
+
+// WithServerName sets SERVER_NAME instead of the host's fully qualified
+// name, which CPython finds with socket.getfqdn and which may need DNS.
+func WithServerName(name string) Option {
+	return func(c *config) { c.serverName = &name }
+}
+
+// WithFileWrapper sets wsgi.file_wrapper; nil offers none. The default is
+// the handler's, whose bodies go out with sendfile(2) when the response
+// has a Content-Length.
+func WithFileWrapper(fw wsgiref.FileWrapperFunc) Option {
+	return func(c *config) { c.fileWrapper = &fw }
+}
+
+// WithListener serves on ln instead of listening on host and port (a
+// socket passed in by systemd, a test's listener). MakeServer takes the
+// port from ln's address.
+func WithListener(ln net.Listener) Option {
+	return func(c *config) { c.listener = ln }
+}
+
+// MakeServer listens on host and port and returns a server for app, as
+// make_server does. Port 0 picks a free port ([WSGIServer.Addr] tells which);
+// host "" means every interface. The server does not serve until
+// [WSGIServer.ServeForever] or [WSGIServer.HandleRequest] is called.
+func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGIServer, error) {
+	cfg := config{
+		handler:           WSGIRequestHandler{},
+		maxHeaderBytes:    DefaultMaxHeaderBytes,
+		readHeaderTimeout: DefaultReadHeaderTimeout,
+		idleTimeout:       DefaultIdleTimeout,
+		stderr:            os.Stderr,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.maxHeaderBytes <= 0 {
+		cfg.maxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if cfg.handler == nil {
+		cfg.handler = WSGIRequestHandler{}
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(NewLogHandler(os.Stderr))
+	}
+	if cfg.stderr == nil {
+		cfg.stderr = io.Discard
+	}
+	if port < 0 || port > 65535 {
+		return nil, errors.New("simpleserver: port " + strconv.Itoa(port) + " out of range 0-65535")
+	}
+	ln := cfg.listener
+	if ln == nil {
+		var err error
+		ln, err = net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.tls != nil {
+		ln = tls.NewListener(ln, cfg.tls)
+	}
+	s := &WSGIServer{
+		ln:    ln,
+		cfg:   cfg,
+		done:  make(chan struct{}),
+		conns: make(map[*conn]struct{}),
+	}
+	if cfg.maxConns > 0 {
+		s.sem = make(chan struct{}, cfg.maxConns)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
+		s.port = tcp.Port
+	}
+	name := ""
+	if cfg.serverName != nil {
+		name = *cfg.serverName
+	} else {
+		name = getFQDN(host)
+	}
+	s.info = handlers.ServerInfo{Name: name, Port: strconv.Itoa(s.port), Software: ServerVersion}
+	s.setupEnviron()
+	s.SetApp(app)
+	return s, nil
+}
+
+// setupEnviron fills the base environ, WSGIServer.setup_environ.
+func (s *WSGIServer) setupEnviron() {
+	env := &s.base
+	env.Set("SERVER_NAME", s.info.Name)
+	env.Set("GATEWAY_INTERFACE", "CGI/1.1")
+	env.Set("SERVER_PORT", s.info.Port)
+	env.Set("REMOTE_HOST", "")
+	env.Set("CONTENT_LENGTH", "")
+	env.Set("SCRIPT_NAME", "")
+}
+
+// SetApp sets the application that serves the requests from now on.
+func (s *WSGIServer) SetApp(app wsgiref.App) { s.app.Store(appBox{app}) }
+
+// GetApp returns the application that serves the requests.
+func (s *WSGIServer) GetApp() wsgiref.App { return s.app.Load().(appBox).app }
+
+// BaseEnviron returns the variables copied first into every request
+// environ: SERVER_NAME, GATEWAY_INTERFACE, SERVER_PORT, REMOTE_HOST,
+// CONTENT_LENGTH and SCRIPT_NAME, CPython's base_environ. Add to it before
+// serving; it must not change while requests are served.
+func (s *WSGIServer) BaseEnviron() *wsgiref.Environ { return &s.base }
+
+// ServerName returns SERVER_NAME, CPython's server_name.
+func (s *WSGIServer) ServerName() string { return s.info.Name }
+
+// ServerPort returns the port the server listens on, CPython's
+// server_port.
+func (s *WSGIServer) ServerPort() int { return s.port }
+
+// Addr returns the listening address, CPython's socket.getsockname().
+func (s *WSGIServer) Addr() net.Addr { return s.ln.Addr() }
+
+// ServeForever accepts connections and serves each on its own goroutine
+// until Shutdown or Close, then returns ErrServerClosed. Another error means
+// the listener failed.
+func (s *WSGIServer) ServeForever() error {
+	var backoff time.Duration
+	for {
+		if s.sem != nil {
+			select {
+			case s.sem <- struct{}{}:
+			case <-s.done:
+				return ErrServerClosed
+			}
+		}
+		rwc, err := s.ln.Accept()
+		if err != nil {
+			s.release()
+			if s.closing.Load() {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.warn("accept error", err, backoff)
+				select {
+				case <-time.After(backoff):
+				case <-s.done:
+					return ErrServerClosed
+				}
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		c := s.track(rwc)
+		if c == nil {
+			s.release()
+			continue
+		}
+		go func() {
+			defer s.release()
+			c.serve(0)
+		}()
+	}
+}
+
+// HandleRequest waits for one connection, serves one request on it and
+// closes it, as CPython's handle_request does. It returns the error of the
+// accept, or nil once the request was served (whatever its status).
+func (s *WSGIServer) HandleRequest() error {
+	rwc, err := s.ln.Accept()
+	if err != nil {
+		if s.closing.Load() {
+			return ErrServerClosed
+		}
+		return err
+	}
+	c := s.track(rwc)
+	if c == nil {
+		return ErrServerClosed
+	}
+	c.serve(1)
+	return nil
+}
+
+func (s *WSGIServer) release() {
+	if s.sem != nil {
+		<-s.sem
+	}
+}
+
+func isTemporary(err error) bool {
+	t, ok := err.(interface{ Temporary() bool })
+	return ok && t.Temporary()
+}
+
+func (s *WSGIServer) warn(msg string, err error, backoff time.Duration) {
+	s.cfg.logger.LogAttrs(context.Background(), slog.LevelWarn, msg+": "+err.Error(),
+		slog.Any("error", err), slog.Duration("retry", backoff))
+}
+
+// track registers a new connection, or closes it and returns nil when the
+// server is shutting down.
+func (s *WSGIServer) track(rwc net.Conn) *conn {
+	c := s.getConn(rwc)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		rwc.Close()
+		s.putConn(c)
+		return nil
+	}
+	s.conns[c] = struct{}{}
+	s.active.Add(1)
+	return c
+}
+
+func (s *WSGIServer) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.active.Done()
+}
+
+// Shutdown stops the server gracefully: it closes the listener and the idle
+// connections, lets the requests in progress finish (their connections
+// close after the response), and returns when all connections are closed or
+// ctx is done, with ctx's error in the latter case. ServeForever returns
+// ErrServerClosed.
+func (s *WSGIServer) Shutdown(ctx context.Context) error {
+	err := s.stop()
+	finished := make(chan struct{})
+	go func() {
+		s.active.Wait()
+		close(finished)
+	}()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.closeIdle()
+		select {
+		case <-finished:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// Close stops the server at once: it closes the listener and every
+// connection, cutting off requests in progress. CPython's server_close.
+func (s *WSGIServer) Close() error {
+	err := s.stop()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.rwc.Close()
+	}
+	s.mu.Unlock()
+	return err
+}
+
+func (s *WSGIServer) stop() error {
+	var err error
+	s.stopOnce.Do(func() {
+		s.mu.Lock()
+		s.closing.Store(true)
+		s.mu.Unlock()
+		close(s.done)
+		err = s.ln.Close()
+	})
+	return err
+}
+
+// closeIdle closes the connections that wait for a request.
+func (s *WSGIServer) closeIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.closeIfIdle()
+	}
+}
+
+// ActiveConns returns the number of open connections, for monitoring and
+// for tests that check nothing is left behind.
+func (s *WSGIServer) ActiveConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
