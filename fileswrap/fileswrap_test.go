@@ -361,6 +361,9 @@ func TestWriteToSendfileStrace(t *testing.T) {
 		os.Args[0], "-test.run=^TestWriteToTCP$/^TCPConn$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "FILESWRAP_UNDER_STRACE=1")
 	if msg, err := cmd.CombinedOutput(); err != nil {
+		if bytes.Contains(msg, []byte("--- FAIL")) {
+			t.Fatalf("TestWriteToTCP failed under strace:\n%s", msg)
+		}
 		t.Skipf("strace could not run the test (ptrace not allowed?): %v\n%s", err, msg)
 	}
 	trace, err := os.ReadFile(out)
