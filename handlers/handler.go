@@ -161,6 +161,7 @@ func NewSimpleHandler(stdin io.Reader, stdout, stderr io.Writer, environ *wsgire
 		ErrorHeaders: DefaultErrorHeaders(),
 		ErrorBody:    []byte(DefaultErrorBody),
 		FileWrapper:  defaultFileWrapper,
+		Sendfile:     SendfileWriterTo,
 	}
 	h.init()
 	return h
@@ -252,8 +253,12 @@ func (h *Handler) BytesSent() int64 { return h.bytesSent }
 // HeadersSent reports whether the status and headers have been sent.
 func (h *Handler) HeadersSent() bool { return h.headersSent }
 
-// Env returns the request environ of the current or last request: the
-// environ the application saw.
+// Env returns the handler's request environ: the environ the application
+// of the current or last request saw.
+//
+// A server that builds each request's variables itself can skip a copy:
+// after Reset, fill Env() (with [RequestEnviron]) and set Environ to Env().
+// Run then uses it in place, OSEnviron only filling variables it lacks.
 func (h *Handler) Env() *wsgiref.Environ { return &h.env }
 
 // Reusable reports, after Run, whether the connection may serve another
@@ -306,12 +311,22 @@ func (h *Handler) Run(app wsgiref.App) error {
 // variables, then the wsgi.* values.
 func (h *Handler) setupEnviron() {
 	env := &h.env
-	env.Reset()
-	if h.OSEnviron != nil {
-		copyEnviron(env, h.OSEnviron)
-	}
-	if h.Environ != nil {
-		copyEnviron(env, h.Environ)
+	if h.Environ == env {
+		// Filled in place by the server: nothing to copy, the process
+		// variables only fill gaps.
+		if h.OSEnviron != nil {
+			for k, v := range h.OSEnviron.All() {
+				env.SetDefault(k, v)
+			}
+		}
+	} else {
+		env.Reset()
+		if h.OSEnviron != nil {
+			copyEnviron(env, h.OSEnviron)
+		}
+		if h.Environ != nil {
+			copyEnviron(env, h.Environ)
+		}
 	}
 	env.Input = h.Stdin
 	env.Errors = h.Stderr
@@ -546,11 +561,12 @@ func (h *Handler) SendHeaders() error {
 	if h.headersSent {
 		return nil
 	}
-	return h.sendHeaders(0)
+	return h.sendHeaders(-1)
 }
 
 // sendHeaders is send_headers with cleanup_headers and send_preamble:
-// first is the length of the first block (bytes_sent at that point).
+// first is the length of the first block (bytes_sent at that point), or -1
+// when the body is sent by other means and its length is unknown.
 func (h *Handler) sendHeaders(first int64) error {
 	hdrs := h.appHeaders
 	// The application may have edited its list since start_response.
@@ -578,20 +594,21 @@ func (h *Handler) sendHeaders(first int64) error {
 	if !hasLength {
 		if h.zeroLength {
 			addLength = 0
-		} else if bc, ok := h.result.(wsgiref.BlockCounter); ok && h.inResult && bc.Blocks() == 1 {
+		} else if bc, ok := h.result.(wsgiref.BlockCounter); ok && h.inResult && first >= 0 && bc.Blocks() == 1 {
 			addLength = first
 		}
 		h.declared = addLength
 	}
-	h.headersSent = true
-
 	if h.sink != nil {
+		// A gateway that refuses the status leaves the headers unsent, so
+		// the error page can still go out.
 		if err := h.sink(h.status, hdrs, h.declared); err != nil {
-			h.outErr = err
 			return err
 		}
+		h.headersSent = true
 		return nil
 	}
+	h.headersSent = true
 
 	modern := h.clientIsModern()
 	if h.OriginServer && !modern {

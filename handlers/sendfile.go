@@ -1,0 +1,81 @@
+package handlers
+
+import (
+	"io"
+	"sync"
+
+	"github.com/gowsgi/wsgiref"
+)
+
+// SendfileWriterTo is the Sendfile hook of the constructors and of
+// [HTTPHandler]: a body that is an [io.WriterTo] (a *fileswrap.FileWrapper
+// over a file) writes itself into the response through
+// [Handler.BodyWriter], whose ReadFrom hands a file to the connection's
+// ReadFrom, that is sendfile(2) on a TCP socket. Other bodies are left to
+// ordinary iteration. The bytes on the wire are the same either way.
+func SendfileWriterTo(h *Handler, body wsgiref.Body) (sent bool, err error) {
+	wt, ok := body.(io.WriterTo)
+	if !ok {
+		return false, nil
+	}
+	if err := h.SendHeaders(); err != nil {
+		return true, err
+	}
+	_, err = wt.WriteTo(h.BodyWriter())
+	return true, err
+}
+
+// BodyWriter returns the response body as an io.Writer, for a Sendfile
+// hook: headers are sent before the first byte, chunked framing applied,
+// bytes counted. It also implements io.ReaderFrom, which passes the reader
+// to Stdout's ReadFrom (zero copy) unless the body must be chunked.
+func (h *Handler) BodyWriter() io.Writer { return (*bodyWriter)(h) }
+
+type bodyWriter Handler
+
+func (w *bodyWriter) Write(p []byte) (int, error) {
+	if err := (*Handler)(w).emit(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func (w *bodyWriter) ReadFrom(r io.Reader) (int64, error) {
+	h := (*Handler)(w)
+	if err := h.SendHeaders(); err != nil {
+		return 0, err
+	}
+	if h.noBody {
+		return 0, nil
+	}
+	if rf, ok := h.Stdout.(io.ReaderFrom); ok && !h.chunked {
+		n, err := rf.ReadFrom(r)
+		h.bytesSent += n
+		if err != nil {
+			// A read error and a write error look alike here; the
+			// response is broken either way.
+			h.outErr = err
+		}
+		return n, err
+	}
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	var total int64
+	for {
+		n, rerr := r.Read(*bp)
+		if n > 0 {
+			if err := h.writeBody((*bp)[:n]); err != nil {
+				return total, err
+			}
+			total += int64(n)
+		}
+		if rerr == io.EOF {
+			return total, nil
+		}
+		if rerr != nil {
+			return total, rerr
+		}
+	}
+}
