@@ -125,7 +125,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := cfg.check(); err != nil {
 		return Result{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	deadline := time.Now().Add(cfg.Duration)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	req := []byte("GET " + cfg.Path + " HTTP/1.1\r\nHost: " + cfg.Addr + "\r\nUser-Agent: gowsgi-load\r\n\r\n")
 	var tickets atomic.Int64
@@ -135,7 +136,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	start := time.Now()
 	for i := range workers {
 		w := &workers[i]
-		w.cfg, w.req, w.tickets = &cfg, req, &tickets
+		w.cfg, w.req, w.tickets, w.deadline = &cfg, req, &tickets, deadline
 		w.lat = make([]time.Duration, 0, min(per, 1<<20))
 		wg.Add(1)
 		go func() {
@@ -177,6 +178,7 @@ type worker struct {
 	cfg      *Config
 	req      []byte
 	tickets  *atomic.Int64
+	deadline time.Time
 	conn     net.Conn
 	br       *bufio.Reader
 	lat      []time.Duration
@@ -194,7 +196,7 @@ func (w *worker) run(ctx context.Context) {
 		t0 := time.Now()
 		status, err := w.roundTrip(ctx, t0)
 		if err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || !time.Now().Before(w.deadline) {
 				return // the time bound cut this request short
 			}
 			w.errors++

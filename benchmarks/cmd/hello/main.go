@@ -12,8 +12,11 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/gowsgi/wsgiref/benchmarks/load"
 )
@@ -32,6 +35,7 @@ func main() {
 	name := flag.String("server", "nethttp", "contender: "+strings.Join(names(), ", "))
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	file := flag.String("file", "", "file to serve at /file")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here until SIGINT or SIGTERM")
 	flag.Parse()
 	srv, ok := servers[*name]
 	if !ok {
@@ -47,6 +51,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hello:", err)
 		os.Exit(1)
 	}
+	stopProfile := func() {}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "hello:", err)
+			os.Exit(1)
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+	}
+	// SIGINT ends the server cleanly, so that the profile is complete.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		stopProfile()
+		os.Exit(0)
+	}()
 	fmt.Printf("LISTEN %s\n", ln.Addr())
 	if err := srv(ln, *file); err != nil {
 		fmt.Fprintln(os.Stderr, "hello:", err)

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// headerTargetOps are the operations with the "0.75x fasthttp, 0 allocs"
+// target.
+var headerTargetOps = []string{"GetFirst", "GetLast", "Set", "Serialize"}
+
+const (
+	wantFasthttpRatio = 0.75
+	wantVsNetHTTP     = 1.0
+	wantVsCPython     = 15.0
+	targetConns       = 16
+)
+
+// evalTargets checks the targets against this run. A target whose
+// inputs are missing is reported as not measured, never as met.
+func evalTargets(res *Results) {
+	for _, op := range headerTargetOps {
+		t := Target{Name: "Headers " + op + " vs fasthttp", Want: fmt.Sprintf("≤ %.2fx fasthttp ns/op and 0 allocs", wantFasthttpRatio)}
+		ours, ok1 := res.find("Headers/" + op + "/wsgiref")
+		fh, ok2 := res.find("Headers/" + op + "/fasthttp")
+		if ok1 && ok2 && fh.NsPerOp > 0 {
+			r := ours.NsPerOp / fh.NsPerOp
+			t.Got = fmt.Sprintf("%.2fx (%s vs %s ns/op), %g allocs", r, num(ours.NsPerOp), num(fh.NsPerOp), ours.AllocsPerOp)
+			t.Met, t.Measured = r <= wantFasthttpRatio && ours.AllocsPerOp == 0, true
+		} else {
+			t.Got = "not measured"
+		}
+		res.Targets = append(res.Targets, t)
+	}
+
+	t := Target{Name: "Environ build allocations", Want: "0 allocs/op in steady state (pooled environ)"}
+	if b, ok := res.find("Environ/Build/wsgiref"); ok {
+		t.Got = fmt.Sprintf("%g allocs/op, %g B/op, %s ns/op", b.AllocsPerOp, b.BytesPerOp, num(b.NsPerOp))
+		t.Met, t.Measured = b.AllocsPerOp == 0, true
+	} else {
+		t.Got = "not measured"
+	}
+	res.Targets = append(res.Targets, t)
+
+	ours, okOurs := res.loadRow(srvSimple, targetConns)
+	for _, peer := range []struct {
+		name string
+		want float64
+	}{{srvNetHTTP, wantVsNetHTTP}, {srvCPython, wantVsCPython}} {
+		t := Target{Name: fmt.Sprintf("Hello-world throughput vs %s at %d conns", peer.name, targetConns), Want: fmt.Sprintf("≥ %gx", peer.want)}
+		p, okPeer := res.loadRow(peer.name, targetConns)
+		switch {
+		case !okOurs:
+			t.Got = "not measured (" + srvSimple + " did not run)"
+		case !okPeer:
+			t.Got = "not measured (" + peer.name + " did not run)"
+		default:
+			r := ours.RPS / p.RPS
+			t.Got = fmt.Sprintf("%.2fx (%s vs %s req/s)", r, num(ours.RPS), num(p.RPS))
+			t.Met, t.Measured = r >= peer.want, true
+		}
+		res.Targets = append(res.Targets, t)
+	}
+}
+
+// profileMissed takes a CPU profile for each missed target and keeps the
+// top of it, so the report shows where the time goes.
+func profileMissed(ctx context.Context, cfg *config, res *Results) {
+	var testBin string
+	serverDone := false
+	for _, t := range res.Targets {
+		if !t.Measured || t.Met {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(t.Name, "Headers "):
+			op := strings.Fields(t.Name)[1]
+			if testBin == "" {
+				testBin = filepath.Join(cfg.tmp, "bench.test")
+				if out, err := exec.CommandContext(ctx, "go", "test", "-c", "-o", testBin, ".").CombinedOutput(); err != nil {
+					note(res, fmt.Errorf("building the test binary for profiles: %v\n%s", err, out))
+					return
+				}
+			}
+			prof := filepath.Join(cfg.tmp, "headers-"+op+".prof")
+			cmd := exec.CommandContext(ctx, testBin, "-test.run", "^$", "-test.bench", "^BenchmarkHeaders$/^"+op+"$/^wsgiref$",
+				"-test.benchtime", "1s", "-test.cpuprofile", prof)
+			cmd.Dir = cfg.dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				note(res, fmt.Errorf("profiling %s: %v\n%s", t.Name, err, out))
+				continue
+			}
+			addProfile(ctx, res, t.Name, testBin, prof)
+		case strings.HasPrefix(t.Name, "Hello-world") && !serverDone:
+			serverDone = true
+			prof := filepath.Join(cfg.tmp, "server.prof")
+			pcfg := *cfg
+			pcfg.cpuprofile = prof
+			p, err := start(ctx, &pcfg, contenderNamed(srvSimple), "")
+			if err != nil {
+				note(res, err)
+				continue
+			}
+			loadCell(ctx, &pcfg, srvSimple, p.addr, targetConns)
+			p.stop()
+			addProfile(ctx, res, srvSimple+" under "+fmt.Sprint(targetConns)+" connections", cfg.helloBin, prof)
+		}
+	}
+}
+
+func addProfile(ctx context.Context, res *Results, target, bin, prof string) {
+	out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=18", bin, prof).CombinedOutput()
+	if err != nil {
+		note(res, fmt.Errorf("pprof for %s: %v\n%s", target, err, out))
+		return
+	}
+	res.Profiles = append(res.Profiles, Profile{Target: target, Top: strings.TrimSpace(string(out))})
+}
