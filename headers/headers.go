@@ -15,6 +15,7 @@ package headers
 import (
 	"io"
 	"iter"
+	"strings"
 )
 
 //go:generate go run ../gen/tablegen -table headers -out tables_gen.go
@@ -161,7 +162,16 @@ func (h *Headers) Items() []Field {
 // String returns the fields as "Name: value" lines, each ended by CRLF, and
 // a final CRLF: the bytes of a header block, as Python's str(headers).
 func (h *Headers) String() string {
-	return string(h.AppendTo(make([]byte, 0, h.size())))
+	var b strings.Builder
+	b.Grow(h.size())
+	for _, f := range *h {
+		b.WriteString(f.Name)
+		b.WriteString(": ")
+		b.WriteString(f.Value)
+		b.WriteString("\r\n")
+	}
+	b.WriteString("\r\n")
+	return b.String()
 }
 
 // AppendTo appends the header block ([Headers.String]) to dst and returns

@@ -19,13 +19,25 @@ type Param struct {
 //
 // Each parameter is rendered in order as name="value", with backslashes and
 // double quotes escaped, or as the bare name when its value is empty; an
-// underscore in a name becomes a dash. An empty value is left out, as
-// CPython leaves out a value of None.
+// underscore in a name becomes a dash.
 //
-// Beyond CPython, a parameter value that is valid UTF-8 with a non-ASCII
-// character is written in the extended form of RFC 2231 and RFC 5987,
-// name*=UTF-8”percent-encoded, which clients decode; CPython would write
-// the raw characters inside quotes. Other values keep CPython's bytes.
+// An empty main value is left out, as CPython leaves out a value of None.
+// Go has no None, so "" plays its part; CPython given "" with parameters
+// would start the field with "; ", which no client expects.
+//
+// Beyond CPython, a parameter value holding a byte above 0x7F is written in
+// the extended form of RFC 8187 (RFC 5987, RFC 2231), which browsers decode
+// into the right file name:
+//
+//	h.AddHeader("Content-Disposition", "attachment", headers.Param{"filename", "bä.gif"})
+//	// Content-Disposition: attachment; filename*=UTF-8''b%C3%A4.gif
+//
+// CPython would put the raw characters inside quotes, which clients
+// read in various charsets. A value that is valid UTF-8 is taken as UTF-8
+// text, the way Go source writes it; any other value is PEP 3333's
+// ISO-8859-1, each byte one character, and is transcoded to UTF-8 first
+// (RFC 8187 makes UTF-8 the one charset a producer uses). ASCII values keep
+// CPython's bytes exactly.
 func (h *Headers) AddHeader(name, value string, params ...Param) {
 	*h = append(*h, Field{name, FormatValue(value, params...)})
 }
@@ -35,7 +47,7 @@ func FormatValue(value string, params ...Param) string {
 	var b strings.Builder
 	n := len(value)
 	for _, p := range params {
-		n += len(p.Name) + 3*len(p.Value) + 12
+		n += len(p.Name) + 6*len(p.Value) + 12
 	}
 	b.Grow(n)
 	sep := false
@@ -57,16 +69,21 @@ func writeParam(b *strings.Builder, p Param) {
 	writeParamName(b, p.Name)
 	switch {
 	case p.Value == "":
-	case needsExtended(p.Value):
+	case !isASCII(p.Value):
 		b.WriteString("*=UTF-8''")
+		if utf8.ValidString(p.Value) {
+			for i := 0; i < len(p.Value); i++ {
+				writeAttrByte(b, p.Value[i])
+			}
+			break
+		}
+		// ISO-8859-1 to UTF-8: byte c is code point c, two bytes above 0x7F.
 		for i := 0; i < len(p.Value); i++ {
-			c := p.Value[i]
-			if attrChar[c] {
-				b.WriteByte(c)
+			if c := p.Value[i]; c < utf8.RuneSelf {
+				writeAttrByte(b, c)
 			} else {
-				b.WriteByte('%')
-				b.WriteByte(upperHex[c>>4])
-				b.WriteByte(upperHex[c&15])
+				writeAttrByte(b, 0xC0|c>>6)
+				writeAttrByte(b, 0x80|c&0x3F)
 			}
 		}
 	default:
@@ -91,18 +108,24 @@ func writeParamName(b *strings.Builder, name string) {
 	}
 }
 
-// needsExtended reports whether v is UTF-8 text with a non-ASCII character.
-// A string of other high bytes follows PEP 3333's Latin-1 convention and
-// keeps CPython's quoted form.
-func needsExtended(v string) bool {
-	ascii := true
-	for i := 0; i < len(v); i++ {
-		if v[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+// writeAttrByte writes c as an RFC 8187 attr-char or as %XX.
+func writeAttrByte(b *strings.Builder, c byte) {
+	if attrChar[c] {
+		b.WriteByte(c)
+		return
+	}
+	b.WriteByte('%')
+	b.WriteByte(upperHex[c>>4])
+	b.WriteByte(upperHex[c&15])
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return !ascii && utf8.ValidString(v)
+	return true
 }
 
 const upperHex = "0123456789ABCDEF"
