@@ -1,0 +1,289 @@
+package benchmarks
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	wsgiref "github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/examples/githubapi"
+	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/routing"
+	"github.com/julienschmidt/httprouter"
+)
+
+// The router benchmarks run the GitHub API's 203 routes through each
+// router on its own idiomatic path: the net/http routers get a prebuilt
+// *http.Request and a no-op ResponseWriter, ours gets the environ the
+// module's server builds for that same request (handlers.RequestEnviron).
+// Ours serves every request with one environ, as a pooled environ on a
+// keep-alive connection does: before each request the loop sets
+// REQUEST_METHOD, SCRIPT_NAME and PATH_INFO and removes the routing args
+// (our router writes them), and that is timed with the routing.
+//
+//	go test -run='^$' -bench=Router -benchmem
+//	ROUTER_RATIOS=1 go test -run=TestRouterRatios -v   # the ratios
+
+// routerCase is one request of a benchmark.
+type routerCase struct {
+	method, path string
+	req          *http.Request
+	env          *wsgiref.Environ
+}
+
+// githubCases returns a request for each route, the route path itself as
+// the request path (a parameter gets its own name as value), as the
+// classic router benchmarks do.
+func githubCases(tb testing.TB, routes []routing.Route) []routerCase {
+	tb.Helper()
+	info := handlers.ServerInfo{Name: "localhost", Port: "8000", Software: "WSGIServer/0.2"}
+	cases := make([]routerCase, len(routes))
+	for i, r := range routes {
+		req, err := http.NewRequest(r.Method, "http://localhost:8000"+r.Path, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		req.RequestURI = r.Path
+		req.RemoteAddr = "127.0.0.1:40000"
+		req.Header.Set("User-Agent", "bench")
+		req.Header.Set("Accept", "*/*")
+		env := new(wsgiref.Environ)
+		handlers.RequestEnviron(env, req, info)
+		cases[i] = routerCase{r.Method, r.Path, req, env}
+	}
+	return cases
+}
+
+func findCase(tb testing.TB, cases []routerCase, method, path string) []routerCase {
+	for _, c := range cases {
+		if c.method == method && c.path == path {
+			return []routerCase{c}
+		}
+	}
+	tb.Fatalf("no route %s %s", method, path)
+	return nil
+}
+
+// noopWriter is the ResponseWriter of the net/http routers: the handlers
+// write nothing, so only routing is measured.
+type noopWriter struct{ h http.Header }
+
+func (w *noopWriter) Header() http.Header         { return w.h }
+func (w *noopWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *noopWriter) WriteHeader(int)             {}
+
+// counters count the requests each router's handlers saw, so a test can
+// check that every benchmark request was routed and not answered 404.
+type counters struct{ hits int }
+
+func (c *counters) http(w http.ResponseWriter, r *http.Request) { c.hits++ }
+
+func (c *counters) wsgi() wsgiref.App {
+	return wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		c.hits++
+		return nil, nil
+	})
+}
+
+// wsgirefRouter builds the generated router with every handler set.
+func wsgirefRouter(c *counters) *githubapi.Router {
+	app := c.wsgi()
+	var h githubapi.Handlers
+	setAllHandlers(&h, app)
+	return githubapi.NewRouter(h)
+}
+
+func httprouterRouter(routes []routing.Route, c *counters) http.Handler {
+	r := httprouter.New()
+	for _, rt := range routes {
+		r.Handle(rt.Method, rt.Path, func(w http.ResponseWriter, req *http.Request, _ httprouter.Params) { c.hits++ })
+	}
+	return r
+}
+
+func chiRouter(routes []routing.Route, c *counters) http.Handler {
+	r := chi.NewRouter()
+	for _, rt := range routes {
+		r.MethodFunc(rt.Method, bracePattern(rt.Path, "*"), c.http)
+	}
+	return r
+}
+
+func serveMux(routes []routing.Route, c *counters) http.Handler {
+	m := http.NewServeMux()
+	for _, rt := range routes {
+		m.HandleFunc(rt.Method+" "+bracePattern(rt.Path, ""), c.http)
+	}
+	return m
+}
+
+// bracePattern turns /a/:b into /a/{b}, the syntax of chi and ServeMux.
+func bracePattern(p, star string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		switch {
+		case strings.HasPrefix(s, ":"):
+			segs[i] = "{" + s[1:] + "}"
+		case strings.HasPrefix(s, "*") && star != "":
+			segs[i] = star
+		case strings.HasPrefix(s, "*"):
+			segs[i] = "{" + s[1:] + "...}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// routerBench is one contender: round routes every case once.
+type routerBench struct {
+	name  string
+	round func(cases []routerCase)
+}
+
+func httpRound(h http.Handler) func([]routerCase) {
+	w := &noopWriter{h: http.Header{}}
+	return func(cases []routerCase) {
+		for i := range cases {
+			h.ServeHTTP(w, cases[i].req)
+		}
+	}
+}
+
+func wsgiRound(app wsgiref.App) func([]routerCase) {
+	// One environ for every request, as a server's pooled environ serves
+	// request after request on a keep-alive connection.
+	var env *wsgiref.Environ
+	return func(cases []routerCase) {
+		if env == nil {
+			env = cases[0].env.Clone()
+		}
+		for i := range cases {
+			c := &cases[i]
+			// Make the environ the one the server built for this request:
+			// the method, the path, and no routing args.
+			env.Set("REQUEST_METHOD", c.method)
+			env.SetScriptPath(c.path, 0)
+			env.DelExtension(routing.Key)
+			app.ServeWSGI(env, noStart)
+		}
+	}
+}
+
+func noStart(string, headers.Headers, ...error) (wsgiref.Write, error) { return nil, nil }
+
+// setAllHandlers sets every field of a generated Handlers struct to app.
+func setAllHandlers(h *githubapi.Handlers, app wsgiref.App) {
+	v := reflect.ValueOf(h).Elem()
+	for i := range v.NumField() {
+		v.Field(i).Set(reflect.ValueOf(app))
+	}
+}
+
+// routerContenders returns the four routers, each with its counter.
+func routerContenders(routes []routing.Route) ([]routerBench, []*counters) {
+	cs := []*counters{{}, {}, {}, {}}
+	return []routerBench{
+		{"wsgiref", wsgiRound(wsgirefRouter(cs[0]))},
+		{"httprouter", httpRound(httprouterRouter(routes, cs[1]))},
+		{"chi", httpRound(chiRouter(routes, cs[2]))},
+		{"servemux", httpRound(serveMux(routes, cs[3]))},
+	}, cs
+}
+
+type routerWorkload struct {
+	name  string
+	cases []routerCase
+}
+
+// routerWorkloads are the three benchmarks of the issue.
+func routerWorkloads(tb testing.TB) []routerWorkload {
+	all := githubCases(tb, githubapi.Routes)
+	return []routerWorkload{
+		{"GithubAll", all},
+		{"GithubStatic", findCase(tb, all, "GET", "/user/repos")},
+		{"GithubParam", findCase(tb, all, "GET", "/repos/:owner/:repo/issues/:number")},
+	}
+}
+
+// BenchmarkRouter is the side-by-side run, named
+// BenchmarkRouter/<workload>/<router> so that the ratios can be computed.
+func BenchmarkRouter(b *testing.B) {
+	contenders, _ := routerContenders(githubapi.Routes)
+	for _, w := range routerWorkloads(b) {
+		b.Run(w.name, func(b *testing.B) {
+			for _, c := range contenders {
+				b.Run(c.name, func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						c.round(w.cases)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestRouterAgree checks that the benchmarks measure routing that works:
+// every router sends each of the 203 requests to a handler, none answers
+// 404 or 405.
+func TestRouterAgree(t *testing.T) {
+	contenders, counts := routerContenders(githubapi.Routes)
+	for _, w := range routerWorkloads(t) {
+		for i, c := range contenders {
+			counts[i].hits = 0
+			c.round(w.cases)
+			c.round(w.cases) // the second round runs on the restored environs
+			if got := counts[i].hits; got != 2*len(w.cases) {
+				t.Errorf("%s/%s: %d of %d requests reached a handler", w.name, c.name, got, 2*len(w.cases))
+			}
+		}
+	}
+}
+
+// TestRouterZeroAllocs checks the hot path's promise outside the timing
+// of a benchmark: routing the 203 requests allocates nothing once the
+// environs have been through a round.
+func TestRouterZeroAllocs(t *testing.T) {
+	var c counters
+	round := wsgiRound(wsgirefRouter(&c))
+	cases := githubCases(t, githubapi.Routes)
+	round(cases)
+	if n := testing.AllocsPerRun(20, func() { round(cases) }); n != 0 {
+		t.Errorf("a round of the 203 routes allocates %v times, want 0", n)
+	}
+}
+
+// TestRouterRatios runs the benchmarks and prints each router's ns/op and
+// its ratio to ours, with the issue's targets: GithubAll at most 0.6x
+// httprouter and 0.25x ServeMux, 0 allocs/op. It only prints (speed is
+// measured, not asserted) and runs only when ROUTER_RATIOS is set:
+//
+//	ROUTER_RATIOS=1 go test -run=TestRouterRatios -v -benchtime=1s
+func TestRouterRatios(t *testing.T) {
+	if os.Getenv("ROUTER_RATIOS") == "" {
+		t.Skip("set ROUTER_RATIOS=1 to run the router benchmarks and print the ratios")
+	}
+	contenders, _ := routerContenders(githubapi.Routes)
+	for _, w := range routerWorkloads(t) {
+		results := map[string]testing.BenchmarkResult{}
+		for _, c := range contenders {
+			results[c.name] = testing.Benchmark(func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					c.round(w.cases)
+				}
+			})
+		}
+		ours := float64(results["wsgiref"].NsPerOp())
+		for _, c := range contenders {
+			r := results[c.name]
+			t.Logf("%-12s %-10s %10d ns/op %6d B/op %4d allocs/op  wsgiref/%s = %.3f",
+				w.name, c.name, r.NsPerOp(), r.AllocedBytesPerOp(), r.AllocsPerOp(), c.name, ours/float64(r.NsPerOp()))
+		}
+	}
+	fmt.Fprintln(os.Stderr, "targets: GithubAll wsgiref/httprouter <= 0.6, wsgiref/servemux <= 0.25, wsgiref 0 allocs/op")
+}

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"fmt"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// segKind says what a route segment matches.
+type segKind int
+
+const (
+	static   segKind = iota // exactly its text ("" is a trailing slash)
+	param                   // one non-empty segment, captured
+	catchAll                // the rest of the path, captured, mounted
+)
+
+// seg is one segment of a route path.
+type seg struct {
+	kind segKind
+	text string // the literal text, or the parameter name without ':' or '*'
+}
+
+// route is one line of a route file.
+type route struct {
+	line     int
+	method   string // an HTTP method, or "ANY"
+	path     string
+	segs     []seg
+	handler  string // the Handlers field
+	explicit bool   // the handler was named in the file
+}
+
+// anyMethod is the method of a route that serves every method its node
+// has no other route for: what a mounted application usually wants.
+const anyMethod = "ANY"
+
+// parseError is one problem in a route file, with its place.
+type parseError struct {
+	file string
+	line int
+	msg  string
+}
+
+func (e *parseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg) }
+
+// errorList is every problem found in a route file, in line order.
+type errorList []*parseError
+
+func (l errorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// errs collects the errors of one file.
+type errs struct {
+	file string
+	list errorList
+}
+
+func (e *errs) add(line int, format string, args ...any) {
+	e.list = append(e.list, &parseError{e.file, line, fmt.Sprintf(format, args...)})
+}
+
+func (e *errs) err() error {
+	if len(e.list) == 0 {
+		return nil
+	}
+	sort.SliceStable(e.list, func(i, j int) bool { return e.list[i].line < e.list[j].line })
+	return e.list
+}
+
+// parseRoutes reads a route file: one "METHOD /path handler" per line, the
+// handler optional, "#" starting a comment. file names the source in error
+// messages. It reports every malformed line, not only the first.
+func parseRoutes(file string, src string) ([]*route, error) {
+	e := &errs{file: file}
+	var routes []*route
+	for n, line := range strings.Split(src, "\n") {
+		lineNo := n + 1
+		fields := strings.Fields(line)
+		for i, f := range fields {
+			if strings.HasPrefix(f, "#") {
+				fields = fields[:i]
+				break
+			}
+		}
+		switch len(fields) {
+		case 0:
+			continue
+		case 2, 3:
+		default:
+			e.add(lineNo, "want METHOD /path [Handler], got %d fields", len(fields))
+			continue
+		}
+		r := &route{line: lineNo, method: fields[0], path: fields[1]}
+		ok := checkMethod(e, lineNo, r.method)
+		segs, pathOK := parsePath(e, lineNo, r.path)
+		r.segs = segs
+		if len(fields) == 3 {
+			r.handler, r.explicit = fields[2], true
+			if !token.IsIdentifier(r.handler) || !token.IsExported(r.handler) {
+				e.add(lineNo, "handler %q is not an exported Go identifier", r.handler)
+				ok = false
+			}
+		}
+		if ok && pathOK {
+			routes = append(routes, r)
+		}
+	}
+	if len(routes) == 0 && len(e.list) == 0 {
+		e.add(1, "no routes")
+	}
+	deriveNames(e, routes)
+	return routes, e.err()
+}
+
+// checkMethod accepts ANY and the HTTP methods: RFC 9110 tokens. Methods
+// are case-sensitive, so a lower-case "get" would never match a request;
+// it is rejected rather than silently dead.
+func checkMethod(e *errs, line int, m string) bool {
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if 'a' <= c && c <= 'z' {
+			e.add(line, "method %q: methods are case-sensitive, write %q", m, strings.ToUpper(m))
+			return false
+		}
+		if !isTokenChar(c) {
+			e.add(line, "method %q: %q is not allowed in a method", m, c)
+			return false
+		}
+	}
+	return true
+}
+
+func isTokenChar(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// parsePath splits a route path into segments. A route is matched segment
+// by segment as ShiftPathInfo walks the request, so segments that the walk
+// never yields (empty ones in the middle, "." and "..") are errors.
+func parsePath(e *errs, line int, p string) ([]seg, bool) {
+	if !strings.HasPrefix(p, "/") {
+		e.add(line, "path %q does not start with /", p)
+		return nil, false
+	}
+	parts := strings.Split(p[1:], "/")
+	segs := make([]seg, 0, len(parts))
+	names := map[string]bool{}
+	for i, s := range parts {
+		last := i == len(parts)-1
+		switch {
+		case s == "" && !last:
+			e.add(line, "path %q: empty segment", p)
+			return nil, false
+		case s == "." || s == "..":
+			e.add(line, "path %q: segment %q is never matched, the path walk resolves it", p, s)
+			return nil, false
+		case s != "" && (s[0] == ':' || s[0] == '*'):
+			name := s[1:]
+			if !isParamName(name) {
+				e.add(line, "path %q: parameter %q needs a name of letters, digits and _", p, s)
+				return nil, false
+			}
+			if names[name] {
+				e.add(line, "path %q: parameter name %q used twice", p, name)
+				return nil, false
+			}
+			names[name] = true
+			kind := param
+			if s[0] == '*' {
+				if !last {
+					e.add(line, "path %q: catch-all %q must be the last segment", p, s)
+					return nil, false
+				}
+				kind = catchAll
+			}
+			segs = append(segs, seg{kind, name})
+		case strings.ContainsAny(s, ":*"):
+			e.add(line, "path %q: ':' and '*' may only start a segment", p)
+			return nil, false
+		default:
+			segs = append(segs, seg{static, s})
+		}
+	}
+	return segs, true
+}
+
+func isParamName(s string) bool {
+	if s == "" || '0' <= s[0] && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// deriveNames gives every route without a handler name one built from its
+// method and path (GET /repos/:owner/issues becomes GetReposByOwnerIssues)
+// and reports two routes that would share a field without both asking for
+// it.
+func deriveNames(e *errs, routes []*route) {
+	type use struct {
+		line     int
+		explicit bool
+	}
+	seen := map[string]use{}
+	for _, r := range routes {
+		if !r.explicit {
+			r.handler = deriveName(r)
+			if !token.IsIdentifier(r.handler) {
+				e.add(r.line, "cannot derive a handler name for %s %s (got %q); name it", r.method, r.path, r.handler)
+				continue
+			}
+		}
+		prev, dup := seen[r.handler]
+		switch {
+		case !dup:
+			seen[r.handler] = use{r.line, r.explicit}
+		case !prev.explicit || !r.explicit:
+			e.add(r.line, "handler name %s is also the name of the route at line %d; name one of them", r.handler, prev.line)
+		}
+	}
+}
+
+func deriveName(r *route) string {
+	var b strings.Builder
+	b.WriteString(camel(strings.ToLower(r.method)))
+	for i, s := range r.segs {
+		switch {
+		case s.kind == param:
+			b.WriteString("By" + camel(s.text))
+		case s.kind == catchAll:
+			b.WriteString("Star" + camel(s.text))
+		case s.text == "" && i == 0:
+			b.WriteString("Root")
+		case s.text == "":
+			b.WriteString("Slash")
+		default:
+			b.WriteString(camel(s.text))
+		}
+	}
+	return b.String()
+}
+
+// camel turns "received_events" into "ReceivedEvents": ASCII letters and
+// digits are kept, anything else separates words.
+func camel(s string) string {
+	var b strings.Builder
+	up := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if up {
+				c -= 'a' - 'A'
+			}
+			b.WriteByte(c)
+			up = false
+		case 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			b.WriteByte(c)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
+}

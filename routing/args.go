@@ -1,0 +1,198 @@
+package routing
+
+import (
+	"iter"
+	"strconv"
+	"sync/atomic"
+	"unsafe"
+
+	wsgiref "github.com/gowsgi/wsgiref"
+)
+
+// Key is the environ key of the routing args, from the wsgiorg.routing_args
+// specification.
+const Key = "wsgiorg.routing_args"
+
+// Args is the value of wsgiorg.routing_args: the (positional_args,
+// named_args) pair of the specification. Every captured parameter is both:
+// it is appended to the positional list and stored under its name. The
+// values are raw path segments (bytes in a string, as PEP 3333 wants), not
+// decoded further.
+//
+// The methods accept a nil *Args, which holds nothing, so
+// ArgsOf(env).Get("id") needs no check. An *Args belongs to the environ it
+// was set on and is reused for the next request on that environ: do not
+// keep it, or the slices it returns, after the request.
+type Args struct {
+	owner  *wsgiref.Environ
+	names  []string
+	values []string
+	// The first parameters live here, so an Args allocates only once in
+	// its life unless nested routers capture more than len(nameBuf).
+	nameBuf, valueBuf [8]string
+}
+
+// ArgsOf returns the routing args of env, or nil when there are none (no
+// router captured anything, or the key holds another type).
+func ArgsOf(env *wsgiref.Environ) *Args {
+	v, _ := env.Extension(Key)
+	a, _ := v.(*Args)
+	return a
+}
+
+// Len returns the number of captured parameters.
+func (a *Args) Len() int {
+	if a == nil {
+		return 0
+	}
+	return len(a.values)
+}
+
+// Positional returns the captured values in path order, outer routers
+// first. The slice is the Args' own: read it, do not keep or change it.
+func (a *Args) Positional() []string {
+	if a == nil {
+		return nil
+	}
+	return a.values
+}
+
+// Named returns the value captured under name and whether there is one.
+// When nested routers both capture a name, the inner (later) one wins, as
+// a dict update would.
+func (a *Args) Named(name string) (value string, ok bool) {
+	if a == nil {
+		return "", false
+	}
+	for i := len(a.names) - 1; i >= 0; i-- {
+		if a.names[i] == name {
+			return a.values[i], true
+		}
+	}
+	return "", false
+}
+
+// Get returns the value captured under name, or "" when there is none.
+func (a *Args) Get(name string) string {
+	v, _ := a.Named(name)
+	return v
+}
+
+// Int returns the value captured under name as a base-10 int, for the
+// numeric ids of a REST path. A missing name or a value that is not a
+// number is an error that says which.
+func (a *Args) Int(name string) (int, error) {
+	v, ok := a.Named(name)
+	if !ok {
+		return 0, &ArgError{Name: name}
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, &ArgError{Name: name, Value: v, Err: err}
+	}
+	return n, nil
+}
+
+// All yields the captured parameters as name, value pairs in path order,
+// duplicates included.
+func (a *Args) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for i := range a.Len() {
+			if !yield(a.names[i], a.values[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Map returns the named args as a new map, the dict of the specification,
+// for code that wants one. It allocates; prefer [Args.Named].
+func (a *Args) Map() map[string]string {
+	m := make(map[string]string, a.Len())
+	for name, value := range a.All() {
+		m[name] = value
+	}
+	return m
+}
+
+// ArgError reports a routing arg that is missing or of the wrong form.
+type ArgError struct {
+	Name  string // the parameter name
+	Value string // the value captured, if any
+	Err   error  // the conversion error; nil when the name is missing
+}
+
+func (e *ArgError) Error() string {
+	if e.Err == nil {
+		return "routing: no routing arg " + strconv.Quote(e.Name)
+	}
+	return "routing: routing arg " + e.Name + "=" + strconv.Quote(e.Value) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the conversion error, such as strconv.ErrSyntax.
+func (e *ArgError) Unwrap() error { return e.Err }
+
+// reset empties a for a new request. The old strings stay in the arrays
+// until overwritten: clearing them costs more than keeping a few path
+// strings alive a little longer.
+func (a *Args) reset(owner *wsgiref.Environ) {
+	a.owner = owner
+	a.names, a.values = a.nameBuf[:0], a.valueBuf[:0]
+}
+
+func (a *Args) add(names, values []string) {
+	a.names = append(a.names, names...)
+	a.values = append(a.values, values...)
+}
+
+// ArgsCache hands out the [*Args] of a router, one per environ, and keeps
+// them so that the next request on a pooled environ reuses its Args. A
+// generated router holds one; its zero value is ready to use and it is
+// safe for concurrent use. A slot is chosen by the environ's address, so
+// environs that come and go (not pooled) only cost the allocation of a new
+// Args now and then.
+type ArgsCache struct {
+	slots [cacheSlots]atomic.Pointer[Args]
+}
+
+const cacheBits = 8
+const cacheSlots = 1 << cacheBits
+
+// Capture appends names and their values to env's routing args. If an
+// outer router already set args on env, they are kept and added to;
+// otherwise the Args of env from the cache (or a new one) starts empty.
+// names and values have the same length.
+func (c *ArgsCache) Capture(env *wsgiref.Environ, names []string, values ...string) {
+	var outer *Args
+	if v, ok := env.Extension(Key); ok {
+		outer, _ = v.(*Args)
+		if outer != nil && outer.owner == env {
+			outer.add(names, values)
+			return
+		}
+	}
+	// A clone of an environ carries the Args of the original: copy it
+	// rather than write to an Args another request may be reading.
+	a := c.get(env)
+	if outer != nil {
+		a.add(outer.names, outer.values)
+	}
+	a.add(names, values)
+	env.SetExtension(Key, a)
+}
+
+func (c *ArgsCache) get(env *wsgiref.Environ) *Args {
+	// Fibonacci hashing of the address; the address only picks the slot,
+	// the owner check decides.
+	h := uint64(uintptr(unsafe.Pointer(env))) * 0x9E3779B97F4A7C15 >> (64 - cacheBits)
+	slot := &c.slots[h]
+	a := slot.Load()
+	if a == nil || a.owner != env {
+		a = new(Args)
+		a.reset(env)
+		slot.Store(a)
+		return a
+	}
+	a.reset(env)
+	return a
+}
