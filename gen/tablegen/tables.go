@@ -132,10 +132,28 @@ func sortInts(s []int) {
 	}
 }
 
+// keyByte is what CPython's get_environ makes of one byte of a header name,
+// k.replace('-', '_').upper(), read as ISO-8859-1: a dash becomes an
+// underscore and small letters capitals. The three Latin-1 small letters
+// whose capital is not one Latin-1 character (0xB5, 0xDF, 0xFF) stay.
+func keyByte(c int) int {
+	switch {
+	case c == '-':
+		return '_'
+	case 'a' <= c && c <= 'z', 0xE0 <= c && c <= 0xFE && c != 0xF7:
+		return c - 32
+	}
+	return c
+}
+
 // cgiKey is the environ key of a request header: CONTENT_TYPE and
 // CONTENT_LENGTH lose the HTTP_ prefix, as in CGI.
 func cgiKey(name string) string {
-	k := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	b := []byte(name)
+	for i, c := range b {
+		b[i] = byte(keyByte(int(c)))
+	}
+	k := string(b)
 	if k == "CONTENT_TYPE" || k == "CONTENT_LENGTH" {
 		return k
 	}
@@ -152,6 +170,7 @@ func cgiKeyFile() (fileWriter, error) {
 		dict[Lit(textproto.CanonicalMIMEHeaderKey(name))] = Lit(cgiKey(name))
 	}
 	f := newFile("cgikey")
+	f.Add(byteTable("keyByte", "keyByte maps a header name byte to its environ key byte: upper case, '_' for '-'.", keyByte))
 	f.Comment("known maps a header name in net/http's canonical form to its CGI")
 	f.Comment("environ key, so the common headers of a request cost no allocation.")
 	f.Var().Id("known").Op("=").Map(String()).String().Values(dict)

@@ -10,13 +10,29 @@ import "strings"
 
 // Key returns the environ key of a header name. Names in net/http's
 // canonical form that the table knows cost nothing; any other name is
-// upper-cased with dashes turned to underscores and prefixed with HTTP_,
-// which allocates the key.
+// upper-cased with dashes turned to underscores and prefixed with HTTP_, in
+// one allocation.
+//
+// Bytes above 0x7F are ISO-8859-1 characters, as PEP 3333 has it, and are
+// upper-cased as Python's str.upper does, except for the three whose capital
+// is not a Latin-1 character (µ, ß, ÿ), which stay. net/http refuses such
+// names on the wire anyway; CGI gateways may not.
 func Key(name string) string {
 	if k, ok := known[name]; ok {
 		return k
 	}
-	k := "HTTP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	return compute(name)
+}
+
+// compute builds the key of any name, the table's slow path.
+func compute(name string) string {
+	var b strings.Builder
+	b.Grow(len("HTTP_") + len(name))
+	b.WriteString("HTTP_")
+	for i := 0; i < len(name); i++ {
+		b.WriteByte(keyByte[name[i]])
+	}
+	k := b.String()
 	if k == "HTTP_CONTENT_TYPE" || k == "HTTP_CONTENT_LENGTH" {
 		return k[len("HTTP_"):]
 	}
