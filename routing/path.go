@@ -21,6 +21,7 @@ type step struct {
 	ok     bool   // false at the end of the path
 	path   string // SCRIPT_NAME+PATH_INFO after the call
 	script int    // len(SCRIPT_NAME) within path
+	same   bool   // the call changed nothing (a path with no segment left)
 }
 
 // Begin starts a walk of env's PATH_INFO and returns it with the request
@@ -113,6 +114,9 @@ func (p *Path) Rest(i int) string {
 // start position it changes nothing, since nothing was shifted.
 func (p *Path) Commit(env *wsgiref.Environ, i int) {
 	if p.steps != nil {
+		for i > 0 && p.steps[i].same {
+			i-- // that call left the environ alone
+		}
 		if i > 0 {
 			s := &p.steps[i]
 			env.SetScriptPath(s.path, s.script)
@@ -137,9 +141,11 @@ func slowPath(env *wsgiref.Environ, pi string) Path {
 	// Each successful shift removes a segment, so the loop ends; the bound
 	// guards against a ShiftPathInfo that would not.
 	for range len(pi) + 2 {
+		before := steps[len(steps)-1]
 		name, ok := wsgiutil.ShiftPathInfo(&scratch)
 		path, script := scratch.ScriptPath()
-		steps = append(steps, step{name: name, ok: ok, path: path, script: script})
+		same := path == before.path && script == before.script
+		steps = append(steps, step{name: name, ok: ok, path: path, script: script, same: same})
 		if !ok {
 			break
 		}

@@ -1,0 +1,115 @@
+package routing
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"testing"
+
+	wsgiref "github.com/gowsgi/wsgiref"
+)
+
+func TestArgsNilAndMissing(t *testing.T) {
+	env := new(wsgiref.Environ)
+	a := ArgsOf(env)
+	if a != nil || a.Len() != 0 || a.Positional() != nil || a.Get("x") != "" {
+		t.Fatalf("ArgsOf(empty env) = %v", a)
+	}
+	if _, ok := a.Named("x"); ok {
+		t.Error("nil Args has a name")
+	}
+	if len(a.Map()) != 0 {
+		t.Error("nil Args has a map")
+	}
+	env.SetExtension(Key, "not args")
+	if ArgsOf(env) != nil {
+		t.Error("ArgsOf took a value of another type")
+	}
+}
+
+func TestCaptureNestedAndReused(t *testing.T) {
+	var outer, inner ArgsCache
+	env := new(wsgiref.Environ)
+	outer.Capture(env, []string{"owner", "id"}, "gowsgi", "1")
+	inner.Capture(env, []string{"id", "rest"}, "2", "/x")
+	a := ArgsOf(env)
+	if got, want := a.Positional(), []string{"gowsgi", "1", "2", "/x"}; !slices.Equal(got, want) {
+		t.Errorf("Positional = %q, want %q", got, want)
+	}
+	if got := a.Get("id"); got != "2" {
+		t.Errorf("inner router's id should win, got %q", got)
+	}
+	if got := a.Map(); len(got) != 3 || got["owner"] != "gowsgi" || got["rest"] != "/x" {
+		t.Errorf("Map = %v", got)
+	}
+	var names []string
+	for n := range a.All() {
+		names = append(names, n)
+	}
+	if want := []string{"owner", "id", "id", "rest"}; !slices.Equal(names, want) {
+		t.Errorf("All names = %q, want %q", names, want)
+	}
+
+	// The next request on the same (reset) environ reuses the Args.
+	env.Reset()
+	outer.Capture(env, []string{"n"}, "3")
+	if b := ArgsOf(env); b != a || !slices.Equal(b.Positional(), []string{"3"}) {
+		t.Errorf("second request: Args %p (first %p), positional %q", b, a, b.Positional())
+	}
+	if n := testing.AllocsPerRun(50, func() {
+		env.Reset()
+		outer.Capture(env, []string{"n"}, "3")
+	}); n != 0 {
+		t.Errorf("Capture on a reused environ allocates %v times", n)
+	}
+}
+
+func TestCaptureClone(t *testing.T) {
+	var c ArgsCache
+	env := new(wsgiref.Environ)
+	c.Capture(env, []string{"a"}, "1")
+	clone := env.Clone()
+	c.Capture(clone, []string{"b"}, "2")
+	if got := ArgsOf(env).Positional(); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("routing the clone changed the original's args: %q", got)
+	}
+	if got := ArgsOf(clone).Positional(); !slices.Equal(got, []string{"1", "2"}) {
+		t.Errorf("clone args = %q", got)
+	}
+}
+
+func TestCaptureMany(t *testing.T) {
+	var c ArgsCache
+	env := new(wsgiref.Environ)
+	var want []string
+	for i := range 20 {
+		v := strconv.Itoa(i)
+		c.Capture(env, []string{"p" + v}, v)
+		want = append(want, v)
+	}
+	if got := ArgsOf(env).Positional(); !slices.Equal(got, want) {
+		t.Errorf("Positional = %q", got)
+	}
+}
+
+func TestArgsInt(t *testing.T) {
+	var c ArgsCache
+	env := new(wsgiref.Environ)
+	c.Capture(env, []string{"number", "name"}, "42", "x")
+	a := ArgsOf(env)
+	if n, err := a.Int("number"); n != 42 || err != nil {
+		t.Errorf("Int(number) = %d, %v", n, err)
+	}
+	_, err := a.Int("name")
+	var ae *ArgError
+	if !errors.As(err, &ae) || ae.Value != "x" || !errors.Is(err, strconv.ErrSyntax) {
+		t.Errorf("Int(name) error = %v", err)
+	}
+	if got := err.Error(); got != `routing: routing arg name="x": strconv.Atoi: parsing "x": invalid syntax` {
+		t.Errorf("message %q", got)
+	}
+	_, err = a.Int("missing")
+	if err == nil || err.Error() != `routing: no routing arg "missing"` {
+		t.Errorf("Int(missing) error = %v", err)
+	}
+}
