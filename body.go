@@ -63,6 +63,7 @@ func (b *SliceBody) Reset(blocks ...[]byte) { b.blocks, b.next = blocks, 0 }
 type SeqBody struct {
 	next func() ([]byte, error, bool)
 	stop func()
+	err  error // the error that ended the body
 }
 
 // FromSeq returns a body that pulls its blocks from seq. Close stops the
@@ -72,11 +73,21 @@ func FromSeq(seq iter.Seq2[[]byte, error]) *SeqBody {
 	return &SeqBody{next: next, stop: stop}
 }
 
-// Next returns the next block from the iterator.
+// Next returns the next block from the iterator. Once the iterator has
+// yielded an error, or finished, Next returns that error, or io.EOF, again
+// without resuming it.
 func (b *SeqBody) Next() ([]byte, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
 	data, err, ok := b.next()
-	if !ok {
+	switch {
+	case !ok:
+		b.err = io.EOF
 		return nil, io.EOF
+	case err != nil:
+		b.err = err
+		b.stop()
 	}
 	return data, err
 }
@@ -93,6 +104,14 @@ func (b *SeqBody) Close() error {
 type ClosingBody struct {
 	Body
 	CloseFunc func() error
+}
+
+// Next returns the wrapped body's next block; a nil Body is empty.
+func (b *ClosingBody) Next() ([]byte, error) {
+	if b.Body == nil {
+		return nil, io.EOF
+	}
+	return b.Body.Next()
 }
 
 // Close calls the wrapped body's Close, if it has one, then CloseFunc, and
