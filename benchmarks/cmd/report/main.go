@@ -36,6 +36,7 @@ type config struct {
 	cell, warmup         time.Duration
 	maxRequests          int
 	idle, fileRequests   int
+	rounds               int
 	skipLoad, skipMicro  bool
 }
 
@@ -84,15 +85,15 @@ func run(cfg *config) error {
 	if cfg.quick {
 		cfg.benchtime, cfg.count = "10ms", 1
 		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 300*time.Millisecond, 100*time.Millisecond, 50_000
-		cfg.idle, cfg.fileRequests = 50, 1
+		cfg.idle, cfg.fileRequests, cfg.rounds = 50, 1, 1
 	} else {
 		cfg.benchtime, cfg.count = "300ms", 3
-		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 5*time.Second, time.Second, 2_000_000
-		cfg.idle, cfg.fileRequests = 1000, 10
+		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 3*time.Second, 500*time.Millisecond, 1_000_000
+		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 2
 	}
 	began := time.Now()
 	res := &Results{Generated: began.UTC().Format("2006-01-02 15:04 MST"), Quick: cfg.quick, Machine: machine(cfg)}
-	res.LoadSpec = LoadParams{Seconds: cfg.cell.Seconds(), MaxRequests: cfg.maxRequests, Conns: cfg.conns, IdleConns: cfg.idle}
+	res.LoadSpec = LoadParams{Seconds: cfg.cell.Seconds(), MaxRequests: cfg.maxRequests, Conns: cfg.conns, IdleConns: cfg.idle, Rounds: cfg.rounds}
 
 	if !cfg.skipMicro {
 		logf("micro-benchmarks")

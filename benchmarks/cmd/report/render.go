@@ -280,10 +280,11 @@ func readme(res *Results) string {
 
 	w("## Server load: hello world\n\n")
 	w("`load` (this module's driver, Go, loopback only) sends `GET /` on N connections for %gs per\n", res.LoadSpec.Seconds)
-	w("cell (at most %s requests) after a warm-up; each server is a separate process\n", commas(float64(res.LoadSpec.MaxRequests)))
-	w("answering `Hello world!\\n` with Content-Length. The driver shares the %d cores with the\n", m.Cores)
-	w("server, the same for every row. The last column is %s's req/s ÷ that row's at the same\n", srvSimple)
-	w("connection count.\n\n%s\n", loadTable(res))
+	w("cell (at most %s requests) after a short warm-up; each server is a separate process\n", commas(float64(res.LoadSpec.MaxRequests)))
+	w("answering `Hello world!\\n` with Content-Length. All servers run at once and the cells\n")
+	w("interleave; each cell is the best of %d rounds. The driver shares the %d cores with the\n", res.LoadSpec.Rounds, m.Cores)
+	w("server, the same for every row. The last column is our first row's req/s ÷ that row's at\n")
+	w("the same connection count.\n\n%s\n", loadTable(res))
 	for _, c := range contenders {
 		w("- **%s**: %s\n", c.Name, c.Note)
 	}

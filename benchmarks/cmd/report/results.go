@@ -92,6 +92,7 @@ type LoadParams struct {
 	MaxRequests int     `json:"max_requests_per_cell"`
 	Conns       []int   `json:"conns"`
 	IdleConns   int     `json:"idle_conns"`
+	Rounds      int     `json:"rounds"`
 }
 
 // splitName turns "Headers/GetFirst/wsgiref" into its parts; a name with

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -31,6 +30,7 @@ type contender struct {
 
 const (
 	srvSimple   = "wsgiref simpleserver"
+	srvQuiet    = "wsgiref simpleserver, access log off"
 	srvBridge   = "wsgiref app via net/http bridge"
 	srvNetHTTP  = "net/http"
 	srvCPython  = "CPython wsgiref.simple_server"
@@ -69,7 +69,9 @@ func pyHello(python, kind string) func(cfg *config, file string) (*exec.Cmd, err
 
 var contenders = []contender{
 	{Name: srvSimple, Ours: true, Memory: true, command: goHello("simple"),
-		Note: "this module's simpleserver: net/http's request parser, HTTP/1.1 keep-alive, one goroutine per connection."},
+		Note: "this module's simpleserver as it ships: net/http's request parser, HTTP/1.1 keep-alive, one goroutine per connection, and CPython's access log line on stderr for every request (the like-for-like row for CPython, which logs too)."},
+	{Name: srvQuiet, Ours: true, Memory: false, command: goHello("simple-quiet"),
+		Note: "the same server with its access log sent to slog.DiscardHandler: the like-for-like row for net/http, which logs nothing."},
 	{Name: srvBridge, Ours: true, Memory: true, command: goHello("bridge"),
 		Note: "the same WSGI app served by net/http through the handlers bridge."},
 	{Name: srvNetHTTP, Memory: true, command: goHello("nethttp"),
@@ -84,7 +86,7 @@ var contenders = []contender{
 type process struct {
 	cmd    *exec.Cmd
 	addr   string
-	stderr *capped
+	stderr *os.File
 	done   chan struct{}
 }
 
@@ -97,8 +99,14 @@ func start(ctx context.Context, cfg *config, c contender, file string) (*process
 	if err != nil {
 		return nil, err
 	}
-	p := &process{cmd: cmd, stderr: &capped{max: 8 << 10}, done: make(chan struct{})}
-	cmd.Stderr = p.stderr
+	// stderr goes to a file, not a pipe: a server logging every request
+	// must not make this process (the load driver's) copy its log.
+	errFile, err := os.CreateTemp(cfg.tmp, "stderr-*")
+	if err != nil {
+		return nil, err
+	}
+	p := &process{cmd: cmd, stderr: errFile, done: make(chan struct{})}
+	cmd.Stderr = errFile
 	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -130,8 +138,10 @@ func start(ctx context.Context, cfg *config, c contender, file string) (*process
 	case <-time.After(20 * time.Second):
 	case <-ctx.Done():
 	}
+	p.cmd.Process.Kill()
+	<-p.done
+	msg := strings.TrimSpace(p.errors())
 	p.stop()
-	msg := strings.TrimSpace(p.stderr.String())
 	if strings.Contains(msg, "unknown server") {
 		return nil, fmt.Errorf("%s: %w", c.Name, errNotBuilt)
 	}
@@ -141,6 +151,10 @@ func start(ctx context.Context, cfg *config, c contender, file string) (*process
 // stop interrupts the server (so a Go server writes its profile) and
 // kills it if it lingers.
 func (p *process) stop() {
+	defer func() {
+		p.stderr.Close()
+		os.Remove(p.stderr.Name())
+	}()
 	if p.cmd.Process == nil {
 		return
 	}
@@ -153,25 +167,10 @@ func (p *process) stop() {
 	}
 }
 
-// capped keeps the first max bytes written to it: enough to explain a
-// failed start without holding a Python server's request log.
-type capped struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if room := c.max - len(c.buf); room > 0 {
-		c.buf = append(c.buf, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func (c *capped) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return string(c.buf)
+// errors returns the start of the server's stderr, to explain a failed
+// start.
+func (p *process) errors() string {
+	b := make([]byte, 2048)
+	n, _ := p.stderr.ReadAt(b, 0)
+	return string(b[:n])
 }
