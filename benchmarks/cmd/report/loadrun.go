@@ -167,7 +167,7 @@ func runFile(ctx context.Context, cfg *config, res *Results) {
 		case r.Requests == 0 || r.Errors > 0 || r.BodyBytes != int64(r.Requests)<<26:
 			note(res, fmt.Errorf("file download from %s: %d complete, %d errors, %d bytes: %s", c.Name, r.Requests, r.Errors, r.BodyBytes, r.FirstError))
 		default:
-			b := Bench{Name: "File/64MiB/" + f.who, Group: "File", Op: "64MiB", Who: f.who, Source: "load", Runs: r.Requests,
+			b := Bench{Name: "File/64MiB-process/" + f.who, Group: "File", Op: "64MiB-process", Who: f.who, Source: "load", Runs: r.Requests,
 				NsPerOp: float64(r.Elapsed.Nanoseconds()) / float64(r.Requests),
 				MBPerS:  float64(r.BodyBytes) / r.Elapsed.Seconds() / 1e6}
 			res.Micro = append(res.Micro, b)
