@@ -1,0 +1,71 @@
+package handlers_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/headers"
+)
+
+func hello(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+	if _, err := start("200 OK", headers.New("Content-Type", "text/plain")); err != nil {
+		return nil, err
+	}
+	return wsgiref.Strings("Hello, " + env.Get("PATH_INFO")[1:] + "!"), nil
+}
+
+// A CGI-style gateway: the response starts with a Status header, and a
+// one-block body gets its Content-Length.
+func ExampleNewBaseCGIHandler() {
+	env := &wsgiref.Environ{}
+	env.Set("REQUEST_METHOD", "GET")
+	env.Set("PATH_INFO", "/world")
+	var out bytes.Buffer
+	h := handlers.NewBaseCGIHandler(strings.NewReader(""), &out, os.Stderr, env, false, true)
+	h.Run(wsgiref.AppFunc(hello))
+	fmt.Printf("%q\n", out.String())
+	// Output: "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!"
+}
+
+// An application that fails before sending anything gets CPython's error
+// page, and its error goes to wsgi.errors.
+func ExampleHandler_Run_error() {
+	env := &wsgiref.Environ{}
+	var out, log bytes.Buffer
+	h := handlers.NewBaseCGIHandler(strings.NewReader(""), &out, &log, env, false, true)
+	h.Run(wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		return nil, fmt.Errorf("database unavailable")
+	}))
+	fmt.Printf("%q\n%s", out.String(), log.String())
+	// Output:
+	// "Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 59\r\n\r\nA server error occurred.  Please contact the administrator."
+	// database unavailable
+}
+
+func ExampleFormatDateTime() {
+	fmt.Println(handlers.FormatDateTime(time.Date(1994, 11, 6, 8, 49, 37, 0, time.UTC)))
+	// Output: Sun, 06 Nov 1994 08:49:37 GMT
+}
+
+// Mounting a WSGI application on net/http.
+func ExampleHTTPHandler() {
+	srv := httptest.NewServer(handlers.NewHTTPHandler(wsgiref.AppFunc(hello)))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/gopher")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Status, resp.Header.Get("Content-Length"), string(body))
+	// Output: 200 OK 14 Hello, gopher!
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+)
+
+// FuzzStartResponse feeds arbitrary status lines and header fields through
+// start_response on an origin server and a CGI gateway, and checks that the
+// response head never holds a bare CR or LF, that every line of it is a
+// status line or a "token: value" field, and that a response refused goes
+// out as the error page.
+func FuzzStartResponse(f *testing.F) {
+	f.Add("200 OK", "Content-Type", "text/plain", "HTTP/1.1", "body", true)
+	f.Add("200 OK\r\nX: y", "A", "b", "HTTP/1.0", "", false)
+	f.Add("404 Not\nFound", "X-A", "b\r\nSet-Cookie: x", "HTTP/1.1", "x", true)
+	f.Add("20", "Connection", "close", "HTTP/0.9", "", false)
+	f.Add("999 \x00", "Bad Name", "v\r", "HTTP/1.1", "", true)
+	f.Add("200 \t", "X", "\x85\xa0", "http/1.1", "\r\n\r\n", false)
+	f.Fuzz(func(t *testing.T, status, name, value, proto, body string, origin bool) {
+		env := &wsgiref.Environ{}
+		env.Set("SERVER_PROTOCOL", proto)
+		env.Set("REQUEST_METHOD", "GET")
+		var out, errs bytes.Buffer
+		h := NewSimpleHandler(strings.NewReader(""), &out, &errs, env, true, false)
+		h.OriginServer, h.HTTPVersion, h.KeepAlive = origin, "1.1", true
+		h.ServerSoftware = "Fuzz/1"
+		var startErr error
+		err := h.Run(wsgiref.AppFunc(func(e *wsgiref.Environ, s wsgiref.StartResponse) (wsgiref.Body, error) {
+			_, startErr = s(status, headers.Headers{{Name: name, Value: value}})
+			return wsgiref.Strings(body, body), nil
+		}))
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		resp := out.String()
+		head, _, found := strings.Cut(resp, "\r\n\r\n")
+		if !found {
+			if origin && strings.EqualFold(proto, "HTTP/0.9") {
+				return // no head at all
+			}
+			t.Fatalf("no end of head in %q", resp)
+		}
+		lines := strings.Split(head, "\r\n")
+		for i, line := range lines {
+			if strings.ContainsAny(line, "\r\n\x00") {
+				t.Fatalf("bare CR, LF or NUL in line %d %q of %q", i, line, resp)
+			}
+			if i == 0 && origin {
+				if !strings.HasPrefix(line, "HTTP/1.1 ") {
+					t.Fatalf("status line %q", line)
+				}
+				continue
+			}
+			n, _, ok := strings.Cut(line, ": ")
+			if !ok || !headers.ValidName(n) {
+				t.Fatalf("line %d %q is not a field", i, line)
+			}
+		}
+		wantStatus := status
+		if startErr != nil {
+			wantStatus = DefaultErrorStatus
+			if !strings.HasSuffix(resp, DefaultErrorBody) {
+				t.Fatalf("refused response without the error page: %q", resp)
+			}
+		}
+		if h.Status() != wantStatus {
+			t.Fatalf("Status() = %q, want %q", h.Status(), wantStatus)
+		}
+	})
+}
