@@ -43,6 +43,8 @@ type conn struct {
 	req    Request
 	log    []byte
 
+	linger bool // unread request bytes may remain: drain before closing
+
 	mu    sync.Mutex
 	state int
 }
@@ -64,6 +66,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c.cr.phase = phaseBody
 	c.remote = rwc.RemoteAddr().String()
 	c.tls = nil
+	c.linger = false
 	c.state = stateIdle
 	return c
 }
@@ -114,6 +117,9 @@ func (c *conn) serve(maxRequests int) {
 			// The handler recovers application panics; this is a bug in a
 			// RequestHandler or in the server. Keep serving the others.
 			s.logPanic(c, p)
+		}
+		if c.linger {
+			c.lingerClose()
 		}
 		c.mu.Lock()
 		c.state = stateClosed
@@ -180,6 +186,9 @@ func (c *conn) serveOne(first, last bool) bool {
 	defer c.setState(stateIdle)
 
 	req, err := http.ReadRequest(c.br)
+	if err == nil && c.cr.tripped != nil {
+		err = c.cr.tripped // a pipelined request over the limits, read from the buffer
+	}
 	if err != nil {
 		c.readError(err)
 		return false
@@ -221,10 +230,34 @@ func (c *conn) serveOne(first, last bool) bool {
 	keep := err == nil && r.keepAlive && r.reusable && !s.closing.Load()
 	if keep {
 		keep = c.in.finish()
+		c.linger = !keep
+	} else if c.in.body != nil && c.in.body != http.NoBody && !c.in.eof {
+		c.linger = true
 	}
 	*r = Request{}
 	c.in.reset(nil, false)
 	return keep
+}
+
+// lingerTime and lingerBytes bound the drain of a connection closed with
+// request bytes unread.
+const (
+	lingerTime  = time.Second
+	lingerBytes = 1 << 20
+)
+
+// lingerClose closes the sending side, then reads what the client still
+// sends for a moment. Closing a socket with unread input makes the kernel
+// reset the connection, and a reset can destroy the response (an error
+// page, a final answer) before the client reads it.
+func (c *conn) lingerClose() {
+	if cw, ok := c.rwc.(interface{ CloseWrite() error }); ok {
+		if cw.CloseWrite() != nil {
+			return
+		}
+	}
+	c.rwc.SetReadDeadline(time.Now().Add(lingerTime))
+	io.CopyN(io.Discard, c.rwc, lingerBytes)
 }
 
 // check answers what net/http's parser accepts but the server does not:
@@ -272,6 +305,8 @@ type connReader struct {
 	maxHeader int
 	tripped   error
 	lineBuf   []byte // the request line as read, for the log
+	cur       int    // bytes of the current header line so far
+	onlyCR    bool   // the current header line so far is a lone CR
 }
 
 const (
@@ -298,14 +333,12 @@ func (cr *connReader) begin(br *bufio.Reader, maxHeader int) {
 }
 
 func (cr *connReader) Read(p []byte) (int, error) {
-	switch cr.phase {
-	case phaseBody:
+	if cr.tripped != nil {
+		// Sticky: textproto may read again after an error it set aside.
+		return 0, cr.tripped
+	}
+	if cr.phase == phaseBody {
 		return cr.rwc.Read(p)
-	case phaseHeader:
-		if cr.header > cr.maxHeader {
-			cr.tripped = errHeaderTooLarge
-			return 0, cr.tripped
-		}
 	}
 	n, err := cr.rwc.Read(p)
 	cr.scan(p[:n])
@@ -315,10 +348,11 @@ func (cr *connReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// scan counts b against the limits of the current phase.
+// scan counts b against the limits of the current phase: the request line
+// up to its LF, then the header block up to the empty line that ends it.
+// What follows (body, next request) is not counted.
 func (cr *connReader) scan(b []byte) {
-	switch cr.phase {
-	case phaseLine:
+	if cr.phase == phaseLine {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
 			cr.keepLine(b)
@@ -334,10 +368,28 @@ func (cr *connReader) scan(b []byte) {
 			cr.tripped = errLineTooLong
 			return
 		}
-		cr.phase = phaseHeader
-		cr.header += len(b) - i - 1
-	case phaseHeader:
-		cr.header += len(b)
+		cr.phase, cr.cur, cr.onlyCR = phaseHeader, 0, false
+		b = b[i+1:]
+	}
+	for cr.phase == phaseHeader && len(b) > 0 {
+		prev := cr.cur
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			cr.onlyCR = prev == 0 && len(b) == 1 && b[0] == '\r'
+			cr.cur += len(b)
+			cr.header += len(b)
+			break
+		}
+		empty := prev+i == 0 || prev+i == 1 && (prev == 1 && cr.onlyCR || prev == 0 && b[0] == '\r')
+		cr.header += i + 1
+		cr.cur, cr.onlyCR = 0, false
+		b = b[i+1:]
+		if empty {
+			cr.phase = phaseBody
+		}
+	}
+	if cr.header > cr.maxHeader {
+		cr.tripped = errHeaderTooLarge
 	}
 }
 

@@ -295,6 +295,7 @@ func escapeNoQuote(s string) string {
 // size "-". req is nil when the request could not be parsed.
 func (c *conn) sendError(req *http.Request, code int, explain string) {
 	head := req != nil && req.Method == "HEAD"
+	c.linger = true
 	c.rwc.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	c.bw.Write(AppendErrorResponse(c.log[:0], code, explain, time.Now(), head))
 	c.bw.Flush()
