@@ -118,3 +118,41 @@ func refQuote(s, safe string) string {
 	}
 	return b.String()
 }
+
+// FuzzNormpath checks posixpath.normpath's invariants on any input: the
+// result is a fixed point, never empty, holds no "." or empty segment past
+// its leading slashes, and a ".." only at its start.
+func FuzzNormpath(f *testing.F) {
+	for _, p := range []string{"", "/", "//", "///", ".", "..", "/..", "a/../..", "//a/./b/", "../a/../../b"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		n := normpath(p)
+		if n == "" {
+			t.Fatalf("normpath(%q) is empty", p)
+		}
+		if again := normpath(n); again != n {
+			t.Fatalf("normpath(%q) = %q, but normpath(%q) = %q", p, n, n, again)
+		}
+		if n == "." || n == "/" || n == "//" {
+			return
+		}
+		body := strings.TrimLeft(n, "/")
+		if lead := len(n) - len(body); lead > 2 || lead == 2 && !strings.HasPrefix(p, "//") || strings.HasPrefix(p, "///") && lead != 1 {
+			t.Fatalf("normpath(%q) = %q: wrong leading slashes", p, n)
+		}
+		dotdots := true
+		for _, seg := range strings.Split(body, "/") {
+			switch {
+			case seg == "" || seg == ".":
+				t.Fatalf("normpath(%q) = %q keeps segment %q", p, n, seg)
+			case seg == "..":
+				if !dotdots || n[0] == '/' {
+					t.Fatalf("normpath(%q) = %q keeps an inner or rooted ..", p, n)
+				}
+			default:
+				dotdots = false
+			}
+		}
+	})
+}
