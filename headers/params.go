@@ -78,6 +78,8 @@ func writeParam(b *strings.Builder, p Param) {
 			break
 		}
 		// ISO-8859-1 to UTF-8: byte c is code point c, two bytes above 0x7F.
+		// x/text's charmap.ISO8859_1 decoder computes the same through a
+		// Transformer and its buffers; two shifts need no dependency.
 		for i := 0; i < len(p.Value); i++ {
 			if c := p.Value[i]; c < utf8.RuneSelf {
 				writeAttrByte(b, c)
