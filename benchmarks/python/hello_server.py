@@ -14,6 +14,7 @@ Serves "Hello world!\\n" at every path (and, with --file, that file at
 
 import os
 import sys
+from wsgiref.util import FileWrapper
 
 HELLO = b"Hello world!\n"
 
@@ -24,7 +25,9 @@ def make_app(path):
     def app(environ, start_response):
         if path and environ.get("PATH_INFO") == "/file":
             start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", size)])
-            return environ["wsgi.file_wrapper"](open(path, "rb"))
+            # werkzeug offers no wsgi.file_wrapper: PEP 3333's fallback.
+            wrapper = environ.get("wsgi.file_wrapper", FileWrapper)
+            return wrapper(open(path, "rb"))
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(HELLO)))])
         return [HELLO]
 

@@ -184,7 +184,10 @@ func parseBenchLine(line string) (Bench, bool) {
 			b.MBPerS = v
 		}
 	}
-	return b, seen && !math.IsNaN(b.NsPerOp)
+	if !seen || math.IsNaN(b.NsPerOp) {
+		return Bench{}, false
+	}
+	return b, true
 }
 
 // find returns the result of a benchmark by name.
