@@ -15,9 +15,39 @@ const (
 // An i outside [0, len(path)] is clamped to it.
 func (e *Environ) SetScriptPath(path string, i int) {
 	i = max(0, min(i, len(path)))
-	e.Set(scriptNameKey, path[:i])
-	e.Set(pathInfoKey, path[i:])
+	si, pj := e.pathIndexes()
+	if si >= 0 {
+		e.vars[si].value = path[:i]
+	} else {
+		e.vars = append(e.vars, variable{scriptNameKey, path[:i]})
+	}
+	if pj >= 0 {
+		e.vars[pj].value = path[i:]
+	} else {
+		e.vars = append(e.vars, variable{pathInfoKey, path[i:]})
+	}
 	e.path = path
+}
+
+// pathIndexes finds SCRIPT_NAME and PATH_INFO in one scan; -1 when absent.
+func (e *Environ) pathIndexes() (script, pathInfo int) {
+	script, pathInfo = -1, -1
+	for i := range e.vars {
+		switch name := e.vars[i].name; len(name) {
+		case len(scriptNameKey):
+			if name == scriptNameKey {
+				script = i
+			}
+		case len(pathInfoKey):
+			if name == pathInfoKey {
+				pathInfo = i
+			}
+		}
+		if script >= 0 && pathInfo >= 0 {
+			break
+		}
+	}
+	return script, pathInfo
 }
 
 // ScriptPath returns SCRIPT_NAME+PATH_INFO, the application's whole path,
@@ -26,7 +56,14 @@ func (e *Environ) SetScriptPath(path string, i int) {
 // nothing; otherwise it returns their concatenation. A missing variable
 // counts as empty.
 func (e *Environ) ScriptPath() (path string, i int) {
-	sn, pi := e.Get(scriptNameKey), e.Get(pathInfoKey)
+	var sn, pi string
+	si, pj := e.pathIndexes()
+	if si >= 0 {
+		sn = e.vars[si].value
+	}
+	if pj >= 0 {
+		pi = e.vars[pj].value
+	}
 	switch {
 	case sn == "":
 		return pi, 0
