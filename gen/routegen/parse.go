@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // segKind says what a route segment matches.
@@ -82,6 +83,10 @@ func parseRoutes(file string, src string) ([]*route, error) {
 	var routes []*route
 	for n, line := range strings.Split(src, "\n") {
 		lineNo := n + 1
+		if msg := badText(line); msg != "" {
+			e.add(lineNo, "%s", msg)
+			continue
+		}
 		fields := strings.Fields(line)
 		for i, f := range fields {
 			if strings.HasPrefix(f, "#") {
@@ -117,6 +122,22 @@ func parseRoutes(file string, src string) ([]*route, error) {
 	}
 	deriveNames(e, routes)
 	return routes, e.err()
+}
+
+// badText rejects what a route file cannot sensibly hold: bytes that are
+// not UTF-8 (the generated Go source must be) and control characters. A
+// non-ASCII segment is fine: its UTF-8 bytes match the bytes of a request
+// path, which PEP 3333 carries one byte per character.
+func badText(line string) string {
+	if !utf8.ValidString(line) {
+		return "not valid UTF-8"
+	}
+	for _, c := range line {
+		if c < ' ' && c != '\t' && c != '\r' || c == 0x7f {
+			return fmt.Sprintf("control character %q", c)
+		}
+	}
+	return ""
 }
 
 // checkMethod accepts ANY and the HTTP methods: RFC 9110 tokens. Methods
