@@ -7,9 +7,14 @@
 // builds one, passes it to start_response, and the server serialises it
 // with [Headers.AppendTo] without copying.
 //
-// Names compare case-insensitively through generated ASCII tables; the
-// lookups, Set on a list with spare capacity, and serialisation allocate
-// nothing.
+// Names compare case-insensitively through a generated table that folds a
+// byte as Python's str.lower folds the ISO-8859-1 character it stands for
+// (ASCII and Latin-1 letters); the lookups, Set on a list with spare
+// capacity, AppendValues and AppendTo allocate nothing.
+//
+// CPython checks nothing about the bytes of a field; [Headers.Validate]
+// does, and a server must call it before sending fields it did not write
+// itself, or a CR LF in a value splits the response (header injection).
 package headers
 
 import (
