@@ -77,6 +77,13 @@ func bridgeApp(t *testing.T, dir string) wsgiref.AppFunc {
 			}
 			s("200 OK", headers.New("Content-Type", "text/plain"))
 			return fileBody{f}, nil
+		case "/wrapped":
+			f, err := os.Open(filepath.Join(dir, "f.txt"))
+			if err != nil {
+				return nil, err
+			}
+			s("200 OK", headers.New("Content-Type", "text/plain"))
+			return e.FileWrapper(f, 0), nil
 		case "/bad-status":
 			s("2000", nil)
 			return wsgiref.Strings("x"), nil
@@ -124,6 +131,7 @@ func TestHTTPHandler(t *testing.T) {
 		{"POST", "/post", "posted data", nil, 201, "posted data", []string{"Content-Length", "11"}, ""},
 		{"GET", "/stream", "", nil, 200, "one two three", []string{"Content-Length", ""}, ""},
 		{"GET", "/file", "", nil, 200, fileData, nil, ""},
+		{"GET", "/wrapped", "", nil, 200, fileData, []string{"Content-Length", "80000"}, ""},
 		{"HEAD", "/hello", "", nil, 200, "", []string{"Content-Length", "13"}, ""},
 		{"GET", "/bad-status", "", nil, 500, DefaultErrorBody, []string{"Content-Type", "text/plain"}, "Status message must have a space after code"},
 		{"GET", "/informational", "", nil, 500, DefaultErrorBody, nil, "status code not supported"},

@@ -133,6 +133,7 @@ type Handler struct {
 	excErr      error
 	bytesSent   int64
 	declared    int64
+	fileLength  int64
 	headersSet  bool
 	headersSent bool
 	zeroLength  bool
@@ -232,7 +233,7 @@ func (h *Handler) resetRequest() {
 	h.errHdrs = h.errHdrs[:0]
 	h.status, h.appHeaders, h.result = "", nil, nil
 	h.startErr, h.outErr, h.excErr = nil, nil, nil
-	h.bytesSent, h.declared = 0, -1
+	h.bytesSent, h.declared, h.fileLength = 0, -1, -1
 	h.headersSet, h.headersSent, h.zeroLength = false, false, false
 	h.chunked, h.noBody, h.persistent, h.complete, h.inResult = false, false, false, false, false
 }
@@ -594,6 +595,8 @@ func (h *Handler) sendHeaders(first int64) error {
 	if !hasLength {
 		if h.zeroLength {
 			addLength = 0
+		} else if h.fileLength >= 0 {
+			addLength = h.fileLength
 		} else if bc, ok := h.result.(wsgiref.BlockCounter); ok && h.inResult && first >= 0 && bc.Blocks() == 1 {
 			addLength = first
 		}

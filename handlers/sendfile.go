@@ -12,11 +12,20 @@ import (
 // over a file) writes itself into the response through
 // [Handler.BodyWriter], whose ReadFrom hands a file to the connection's
 // ReadFrom, that is sendfile(2) on a TCP socket. Other bodies are left to
-// ordinary iteration. The bytes on the wire are the same either way.
+// ordinary iteration.
+//
+// Beyond CPython, whose default sendfile does nothing: a
+// *fileswrap.FileWrapper over a regular file gets a Content-Length of the
+// bytes left in the file when the application set none, so the response is
+// framed (the connection may be kept) and needs no chunking. The body bytes
+// are the same either way.
 func SendfileWriterTo(h *Handler, body wsgiref.Body) (sent bool, err error) {
 	wt, ok := body.(io.WriterTo)
 	if !ok {
 		return false, nil
+	}
+	if !h.headersSent {
+		h.fileLength = remainingFileLength(body)
 	}
 	if err := h.SendHeaders(); err != nil {
 		return true, err
@@ -51,6 +60,13 @@ func (w *bodyWriter) ReadFrom(r io.Reader) (int64, error) {
 		return 0, nil
 	}
 	if rf, ok := h.Stdout.(io.ReaderFrom); ok && !h.chunked {
+		// Buffered headers would hold back the zero-copy path of a
+		// *bufio.Writer until its buffer fills: send them first.
+		if h.sink == nil {
+			if err := h.flush(); err != nil {
+				return 0, err
+			}
+		}
 		n, err := rf.ReadFrom(r)
 		h.bytesSent += n
 		if err != nil {
