@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
 )
 
@@ -37,7 +36,6 @@ type conn struct {
 	cr     connReader
 	br     *bufio.Reader
 	bw     *bufio.Writer
-	env    wsgiref.Environ
 	h      *handlers.Handler
 	in     input
 	req    Request
@@ -75,7 +73,6 @@ func (s *WSGIServer) putConn(c *conn) {
 	c.rwc, c.cr.rwc, c.tls = nil, nil, nil
 	c.br.Reset(nil)
 	c.bw.Reset(nil)
-	c.env.Reset()
 	c.h.Reset()
 	c.h.Stdin, c.h.Stdout, c.h.Stderr, c.h.Environ, c.h.OSEnviron = nil, nil, nil, nil, nil
 	c.in.reset(nil, false)

@@ -81,11 +81,12 @@ func (WSGIRequestHandler) GetStderr(r *Request) io.Writer { return r.Server.cfg.
 // the response, as CPython's handle runs a ServerHandler.
 func (WSGIRequestHandler) Handle(r *Request) error {
 	c, s := r.c, r.Server
-	env := &c.env
-	env.Reset()
-	s.cfg.handler.GetEnviron(r, env)
 	h := c.h
 	h.Reset()
+	// The environ is filled in place, in the handler's own: nothing is
+	// copied per request.
+	env := h.Env()
+	s.cfg.handler.GetEnviron(r, env)
 	h.Stdin = &c.in
 	h.Stdout = c.bw
 	h.Stderr = s.cfg.handler.GetStderr(r)

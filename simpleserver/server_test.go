@@ -915,3 +915,50 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestHeaderLimitBoundary: a header block (the bytes after the request
+// line, the blank line included) of exactly the limit passes, one byte more
+// gets 431; with CRLF or bare LF, alone or pipelined behind a request.
+func TestHeaderLimitBoundary(t *testing.T) {
+	const limit = 200
+	ts := startServer(t, helloApp, WithMaxHeaderBytes(limit))
+	// block builds a header block of exactly size bytes, blank line
+	// included: the given lines, then an "X: yyy" line padded to fit.
+	block := func(size int, eol string, lines ...string) string {
+		var b strings.Builder
+		for _, l := range lines {
+			b.WriteString(l + eol)
+		}
+		pad := size - b.Len() - len("X: ") - 2*len(eol)
+		b.WriteString("X: " + strings.Repeat("y", pad) + eol + eol)
+		return b.String()
+	}
+	for _, eol := range []string{"\r\n", "\n"} {
+		for _, tc := range []struct {
+			size   int
+			status string
+		}{
+			{limit, "200 OK"},
+			{limit + 1, "431 Request Header Fields Too Large"},
+		} {
+			hdr := block(tc.size, eol)
+			if len(hdr) != tc.size {
+				t.Fatalf("built %d bytes", len(hdr))
+			}
+			out := roundTrip(t, ts.Addr(), "GET / HTTP/1.0"+eol+hdr)
+			if !strings.HasPrefix(out, "HTTP/1.0 "+tc.status+"\r\n") {
+				t.Errorf("block of %d bytes (eol %q): %.60q", tc.size, eol, out)
+			}
+			// Pipelined behind a small request: both already buffered.
+			out = roundTrip(t, ts.Addr(), "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1"+eol+
+				block(tc.size, eol, "Host: h", "Connection: close"))
+			resps := strings.Count(out, "HTTP/1.")
+			if tc.size == limit && (resps != 2 || !strings.Contains(out, "\r\n\r\nHello, world!HTTP/1.1 200 OK")) {
+				t.Errorf("pipelined block of %d bytes: %q", tc.size, out)
+			}
+			if tc.size > limit && !strings.Contains(out, "HTTP/1.0 431 ") {
+				t.Errorf("pipelined block of %d bytes: %q", tc.size, out)
+			}
+		}
+	}
+}

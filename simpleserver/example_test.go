@@ -1,0 +1,116 @@
+package simpleserver_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/simpleserver"
+)
+
+// The docs' hello world: make a server for an application, serve, ask.
+func ExampleMakeServer() {
+	hello := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		if _, err := start("200 OK", headers.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}); err != nil {
+			return nil, err
+		}
+		return wsgiref.Strings("Hello World"), nil
+	})
+	// Port 0: any free port. The access log is silenced for the example;
+	// by default it goes to stderr in CPython's format.
+	srv, err := simpleserver.MakeServer("127.0.0.1", 0, hello,
+		simpleserver.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	go srv.ServeForever()
+
+	resp, err := http.Get("http://" + srv.Addr().String() + "/")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Status, resp.Header.Get("Server") == simpleserver.SoftwareVersion)
+	fmt.Println(string(body))
+	// Output:
+	// 200 OK true
+	// Hello World
+}
+
+// HandleRequest serves a single request, as the module's __main__ block
+// does with demo_app.
+func ExampleWSGIServer_HandleRequest() {
+	srv, err := simpleserver.MakeServer("127.0.0.1", 0, simpleserver.DemoApp,
+		simpleserver.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	done := make(chan error)
+	go func() { done <- srv.HandleRequest() }()
+
+	resp, err := http.Get("http://" + srv.Addr().String() + "/xyz?abc")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(<-done, resp.Close)
+	fmt.Printf("%.14s\n", body)
+	// Output:
+	// <nil> true
+	// Hello world!
+}
+
+// A request handler that adds a variable to every environ: embed
+// WSGIRequestHandler and override GetEnviron, as a Python subclass would.
+type tenantHandler struct{ simpleserver.WSGIRequestHandler }
+
+func (h tenantHandler) GetEnviron(r *simpleserver.Request, env *wsgiref.Environ) {
+	h.WSGIRequestHandler.GetEnviron(r, env)
+	env.Set("TENANT", "blue")
+}
+
+func ExampleWithRequestHandler() {
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		start("200 OK", nil)
+		return wsgiref.Strings("tenant " + env.Get("TENANT")), nil
+	})
+	srv, err := simpleserver.MakeServer("127.0.0.1", 0, app,
+		simpleserver.WithRequestHandler(tenantHandler{}),
+		simpleserver.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	go srv.ServeForever()
+	resp, err := http.Get("http://" + srv.Addr().String() + "/")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(string(body))
+	// Output: tenant blue
+}
+
+func ExamplePyRepr() {
+	fmt.Println(simpleserver.PyRepr("GET"))
+	fmt.Println(simpleserver.PyRepr("it's"))
+	fmt.Println(simpleserver.PyRepr("caf\xe9\x00\n"))
+	// Output:
+	// 'GET'
+	// "it's"
+	// 'café\x00\n'
+}
