@@ -85,7 +85,7 @@ sys.stdout.buffer.write(out)`)
 		switch {
 		case strings.HasPrefix(k, "wsgi.") && k != "wsgi.url_scheme",
 			k == "SERVER_PORT", // 80 in run_amock, a free port here
-			!isCGIKey(k): // the process environment CPython copies
+			!isCGIKey(k):       // the process environment CPython copies
 			continue
 		}
 		if gv, ok := g[k]; !ok || gv != wv {

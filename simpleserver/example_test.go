@@ -73,7 +73,9 @@ func ExampleWSGIServer_HandleRequest() {
 
 // A request handler that adds a variable to every environ: embed
 // WSGIRequestHandler and override GetEnviron, as a Python subclass would.
-type tenantHandler struct{ simpleserver.WSGIRequestHandler }
+type tenantHandler struct {
+	simpleserver.WSGIRequestHandler
+}
 
 func (h tenantHandler) GetEnviron(r *simpleserver.Request, env *wsgiref.Environ) {
 	h.WSGIRequestHandler.GetEnviron(r, env)
