@@ -119,7 +119,10 @@ type Handler struct {
 	writeFn wsgiref.Write
 	buf     []byte
 	errBody wsgiref.SliceBody
+	errBlk  [1][]byte
+	errApp  wsgiref.App
 	errHdrs headers.Headers
+	chunk   [20]byte
 
 	// sink, when set, receives the status and headers instead of the wire
 	// (the net/http bridge): contentLength is -1 when unknown.
@@ -216,6 +219,7 @@ func (h *Handler) init() {
 	if h.startFn == nil {
 		h.startFn = h.startResponse
 		h.writeFn = h.Write
+		h.errApp = wsgiref.AppFunc(h.errorOutput)
 	}
 }
 
@@ -483,8 +487,7 @@ func (h *Handler) writeBody(data []byte) error {
 		return nil
 	}
 	if h.chunked {
-		var pre [20]byte
-		p := strconv.AppendInt(pre[:0], int64(len(data)), 16)
+		p := strconv.AppendInt(h.chunk[:0], int64(len(data)), 16)
 		p = append(p, '\r', '\n')
 		if err := h.writeAll(p); err != nil {
 			return err
@@ -847,7 +850,7 @@ func (h *Handler) handleError(err error) error {
 	h.result, h.inResult = nil, false
 	errApp := h.ErrorOutput
 	if errApp == nil {
-		errApp = wsgiref.AppFunc(h.errorOutput)
+		errApp = h.errApp
 	}
 	body, err2 := h.callApp(errApp)
 	if err2 == nil {
@@ -880,7 +883,8 @@ func (h *Handler) errorOutput(env *wsgiref.Environ, start wsgiref.StartResponse)
 	if _, err := start(status, h.errHdrs, h.excErr); err != nil {
 		return nil, err
 	}
-	h.errBody.Reset(h.ErrorBody)
+	h.errBlk[0] = h.ErrorBody
+	h.errBody.Reset(h.errBlk[:]...)
 	return &h.errBody, nil
 }
 
