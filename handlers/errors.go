@@ -28,6 +28,8 @@ var (
 	// ErrWriteBeforeStart: the write callable or the body produced data
 	// before start_response was called.
 	ErrWriteBeforeStart = errors.New("write() before start_response()")
+	// ErrNoStdout: the handler has no Stdout to write the response to.
+	ErrNoStdout = errors.New("handlers: no Stdout")
 	// ErrNilApp: Run was given no application.
 	ErrNilApp = errors.New("handlers: nil application")
 	// ErrStatusUnsupported: a gateway (the net/http bridge) cannot send the

@@ -516,6 +516,10 @@ func (h *Handler) writeAll(p []byte) error {
 	if h.outErr != nil {
 		return h.outErr
 	}
+	if h.Stdout == nil && len(p) > 0 {
+		h.outErr = ErrNoStdout
+		return h.outErr
+	}
 	for len(p) > 0 {
 		n, err := h.Stdout.Write(p)
 		if n < 0 || n > len(p) {

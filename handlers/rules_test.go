@@ -426,3 +426,14 @@ func TestStripIISPathInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestNoStdout: a handler without Stdout fails cleanly, without a panic.
+func TestNoStdout(t *testing.T) {
+	h := NewSimpleHandler(nil, nil, nil, nil, true, false)
+	if err := h.Run(wsgiref.AppFunc(helloApp)); !errors.Is(err, ErrNoStdout) {
+		t.Errorf("Run returned %v", err)
+	}
+	if err := h.Run(nil); err == nil {
+		t.Error("nil application accepted")
+	}
+}
