@@ -23,8 +23,8 @@ type spec struct {
 	Software string      `json:"software"`
 	Status   string      `json:"status"`
 	Headers  [][2]string `json:"headers"`
-	Writes   []string    `json:"writes"` // through the write callable
-	Blocks   []string    `json:"blocks"` // the returned body
+	Writes   []string    `json:"writes"`  // through the write callable
+	Blocks   []string    `json:"blocks"`  // the returned body
 	Counted  bool        `json:"counted"` // a list (len known) or a generator
 	Fail     string      `json:"fail"`    // "", "before" start_response, "after" the body
 	NoStart  bool        `json:"nostart"`
