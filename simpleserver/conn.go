@@ -213,7 +213,7 @@ func (c *conn) serveOne(first, last bool) bool {
 			c.sendError(req, http.StatusExpectationFailed, "Expectation not supported")
 			return false
 		}
-		expect = true
+		expect = req.Body != http.NoBody
 	}
 
 	c.in.reset(req.Body, expect)

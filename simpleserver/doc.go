@@ -43,7 +43,8 @@
 // Bad input gets an answer in CPython's error-page format and the server
 // keeps serving: a request line longer than 65536 bytes gets 414 (as in
 // CPython), a header block over the configured size 431 ([WithMaxHeaderBytes]),
-// anything net/http cannot parse 400, an HTTP/2 preface 505. Read-header and
+// anything net/http cannot parse 400, an HTTP/2 preface 505, an Expect
+// other than 100-continue 417 (as net/http; CPython ignores it). Read-header and
 // idle timeouts ([WithReadHeaderTimeout], [WithIdleTimeout]) drop slowloris
 // clients. An application that panics gets the handler's 500 error page. A
 // client that goes away mid-request ends its connection goroutine once the
