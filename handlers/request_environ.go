@@ -132,11 +132,12 @@ func addHeader(env *wsgiref.Environ, name, value string) {
 		return
 	}
 	value = Strip(value)
-	if old, ok := env.Lookup(key); ok {
+	// One scan for the common case, a header seen once: SetDefault appends
+	// it; the length tells whether the key was there already.
+	n := env.Len()
+	if old := env.SetDefault(key, value); env.Len() == n {
 		env.Set(key, old+","+value)
-		return
 	}
-	env.Set(key, value)
 }
 
 // first returns the first value of a header in canonical form.
