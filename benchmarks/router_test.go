@@ -1,12 +1,12 @@
 package benchmarks
 
 import (
-	"fmt"
 	"net/http"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	wsgiref "github.com/gowsgi/wsgiref"
@@ -257,33 +257,46 @@ func TestRouterZeroAllocs(t *testing.T) {
 	}
 }
 
-// TestRouterRatios runs the benchmarks and prints each router's ns/op and
-// its ratio to ours, with the targets: GithubAll at most 0.6x
-// httprouter and 0.25x ServeMux, 0 allocs/op. It only prints (speed is
-// measured, not asserted) and runs only when ROUTER_RATIOS is set:
+// TestRouterRatios measures the routers side by side and prints each
+// one's time per op and our ratio to it, with the targets:
+// GithubAll at most 0.6x httprouter and 0.25x ServeMux, 0 allocs/op. The
+// contenders run interleaved, in many short samples, and each keeps its
+// fastest sample: on a shared machine that is the least disturbed one.
+// It prints, never fails on speed, and runs only when ROUTER_RATIOS is
+// set:
 //
-//	ROUTER_RATIOS=1 go test -run=TestRouterRatios -v -benchtime=1s
+//	ROUTER_RATIOS=1 go test -run=TestRouterRatios -v
 func TestRouterRatios(t *testing.T) {
 	if os.Getenv("ROUTER_RATIOS") == "" {
-		t.Skip("set ROUTER_RATIOS=1 to run the router benchmarks and print the ratios")
+		t.Skip("set ROUTER_RATIOS=1 to measure the routers and print the ratios")
 	}
+	const samples = 25
 	contenders, _ := routerContenders(githubapi.Routes)
 	for _, w := range routerWorkloads(t) {
-		results := map[string]testing.BenchmarkResult{}
-		for _, c := range contenders {
-			results[c.name] = testing.Benchmark(func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
+		// Enough rounds for a sample of about 2ms.
+		rounds := max(1, 2000/len(w.cases))
+		best := make([]time.Duration, len(contenders))
+		allocs := make([]float64, len(contenders))
+		for i, c := range contenders {
+			c.round(w.cases) // warm up: pooled environs, caches
+			allocs[i] = testing.AllocsPerRun(5, func() { c.round(w.cases) })
+		}
+		for range samples {
+			for i, c := range contenders {
+				start := time.Now()
+				for range rounds {
 					c.round(w.cases)
 				}
-			})
+				if d := time.Since(start) / time.Duration(rounds); best[i] == 0 || d < best[i] {
+					best[i] = d
+				}
+			}
 		}
-		ours := float64(results["wsgiref"].NsPerOp())
-		for _, c := range contenders {
-			r := results[c.name]
-			t.Logf("%-12s %-10s %10d ns/op %6d B/op %4d allocs/op  wsgiref/%s = %.3f",
-				w.name, c.name, r.NsPerOp(), r.AllocedBytesPerOp(), r.AllocsPerOp(), c.name, ours/float64(r.NsPerOp()))
+		for i, c := range contenders {
+			t.Logf("%-12s %-10s %10.0f ns/op %6.0f allocs/op   wsgiref/%-10s = %.3f",
+				w.name, c.name, float64(best[i].Nanoseconds()), allocs[i], c.name,
+				float64(best[0])/float64(best[i]))
 		}
 	}
-	fmt.Fprintln(os.Stderr, "targets: GithubAll wsgiref/httprouter <= 0.6, wsgiref/servemux <= 0.25, wsgiref 0 allocs/op")
+	t.Log("targets: GithubAll wsgiref/httprouter <= 0.600, wsgiref/servemux <= 0.250, wsgiref 0 allocs/op")
 }

@@ -1,6 +1,8 @@
 package routing
 
 import (
+	"strings"
+
 	wsgiref "github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/wsgiutil"
 )
@@ -75,24 +77,22 @@ func (p *Path) Start() int {
 // a route ending at i, because ShiftPathInfo may have normalised the
 // environ on its way to saying so (a last segment of ".").
 func (p *Path) Next(i int) (seg string, next int, ok bool) {
-	if p.steps != nil {
+	// The end of the path and the slow path (where p.path is empty) take
+	// a call; the fast path cuts the segment after the '/' at i.
+	if i >= len(p.path) {
 		return p.nextSlow(i)
 	}
-	rest := p.path[i:]
-	if rest == "" {
-		return "", i, false
+	seg = p.path[i+1:]
+	for j := range len(seg) {
+		if seg[j] == '/' {
+			return seg[:j], i + 1 + j, true
+		}
 	}
-	// rest[0] is '/' on the fast path. Segments are short: a loop beats
-	// a call to IndexByte.
-	j := 1
-	for j < len(rest) && rest[j] != '/' {
-		j++
-	}
-	return rest[1:j], i + j, true
+	return seg, len(p.path), true
 }
 
 func (p *Path) nextSlow(i int) (string, int, bool) {
-	if i+1 >= len(p.steps) {
+	if p.steps == nil || i+1 >= len(p.steps) {
 		return "", i, false
 	}
 	s := &p.steps[i+1]
@@ -165,8 +165,14 @@ func cleanPathInfo(pi string) bool {
 	if pi[0] != '/' {
 		return false
 	}
+	// Most paths have no "//" and no "/." at all: two vectorised searches
+	// settle them. The rest (a ".well-known" segment, a trailing slash
+	// after a dot name) get the exact byte loop below.
+	if !strings.Contains(pi, "//") && !strings.Contains(pi, "/.") {
+		return true
+	}
 	// Look at what follows each slash: another slash is an empty segment,
-	// a dot may start a "." or ".." segment. One pass, no calls.
+	// a dot may start a "." or ".." segment.
 	for i := 0; i < len(pi); i++ {
 		if pi[i] != '/' {
 			continue
