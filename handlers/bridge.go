@@ -83,9 +83,8 @@ func (b *HTTPHandler) get() *bridgeState {
 
 // ServeHTTP runs the application for r.
 func (b *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s := b.get()
+	s := b.get() // reset when it went back to the pool
 	h := &s.h
-	h.Reset()
 	srv := b.Server
 	if srv.Name == "" || srv.Port == "" {
 		name, port := hostPort(r)

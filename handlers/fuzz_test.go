@@ -73,3 +73,43 @@ func FuzzStartResponse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStripIISPathInfo: the new PATH_INFO is the old one without a leading
+// SCRIPT_NAME that ends on a segment boundary, or the old one unchanged.
+func FuzzStripIISPathInfo(f *testing.F) {
+	f.Add("/app", "/app/x")
+	f.Add("/app", "/apple")
+	f.Add("", "/")
+	f.Add("/a/", "/a//b")
+	f.Fuzz(func(t *testing.T, script, path string) {
+		env := &wsgiref.Environ{}
+		env.Set("SCRIPT_NAME", script)
+		env.Set("PATH_INFO", path)
+		StripIISPathInfo(env)
+		got := env.Get("PATH_INFO")
+		if got == path {
+			return
+		}
+		if script+got != path || (got != "" && got[0] != '/') {
+			t.Fatalf("script %q path %q -> %q", script, path, got)
+		}
+	})
+}
+
+// FuzzTranscodeWindows: every Windows rule turns any UTF-8 value into one
+// byte a character for the single-byte code pages, keeps ASCII as it is,
+// and never panics on invalid UTF-8.
+func FuzzTranscodeWindows(f *testing.F) {
+	f.Add("apache/2.4", "/caf\u00e9")
+	f.Add("lighttpd", "\u20ac\x80\xff")
+	f.Add("microsoft-iis/10", "\u3042")
+	f.Fuzz(func(t *testing.T, software, v string) {
+		got := transcodeWindows(strings.ToLower(software), v, nil)
+		if isASCII(v) && got != v {
+			t.Fatalf("ASCII %q changed to %q", v, got)
+		}
+		if strings.HasPrefix(strings.ToLower(software), "apache/") && len(got) != len([]rune(v)) {
+			t.Fatalf("%q -> %q: not one byte a character", v, got)
+		}
+	})
+}
