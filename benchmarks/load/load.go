@@ -55,6 +55,11 @@ type Result struct {
 	// Errors counts requests that failed (refused, reset, timed out,
 	// malformed response); the connection is dropped and redialled.
 	Errors int
+	// Cut counts the requests in flight when the time bound ended the
+	// run. Their wait until then is part of the latencies (a lower bound
+	// of their latency), so a server that leaves connections waiting in
+	// its listen queue shows it in P99 and Max.
+	Cut int
 	// Dials counts connections opened, the first of each worker included.
 	Dials int
 	// BodyBytes is the total of response body bytes read.
@@ -62,7 +67,8 @@ type Result struct {
 	// Elapsed is the wall time from the first request to the last
 	// response.
 	Elapsed time.Duration
-	// P50, P99 and Max are latencies of the successful requests.
+	// P50, P99 and Max are latencies of the successful requests and of the
+	// requests cut at the end.
 	P50, P99, Max time.Duration
 	// FirstError describes the first failure, for the report.
 	FirstError string
@@ -158,6 +164,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			res.FirstError = w.firstErr.Error()
 		}
 		lat = append(lat, w.lat...)
+		lat = append(lat, w.cut...)
+		res.Cut += len(w.cut)
 	}
 	if len(lat) > 0 {
 		slices.Sort(lat)
@@ -182,6 +190,7 @@ type worker struct {
 	conn     net.Conn
 	br       *bufio.Reader
 	lat      []time.Duration
+	cut      []time.Duration
 	non2xx   int
 	errors   int
 	dials    int
@@ -197,7 +206,11 @@ func (w *worker) run(ctx context.Context) {
 		status, err := w.roundTrip(ctx, t0)
 		if err != nil {
 			if ctx.Err() != nil || !time.Now().Before(w.deadline) {
-				return // the time bound cut this request short
+				// The time bound cut this request short. Its wait so far
+				// still counts in the latencies: leaving it out would
+				// hide a server that starves connections.
+				w.cut = append(w.cut, time.Since(t0))
+				return
 			}
 			w.errors++
 			if w.firstErr == nil {
@@ -249,14 +262,14 @@ func (w *worker) roundTrip(ctx context.Context, t0 time.Time) (int, error) {
 			return 0, err
 		}
 	}
-	w.conn.SetDeadline(t0.Add(w.cfg.Timeout))
+	w.conn.SetDeadline(w.requestDeadline(t0))
 	status, keep, err := w.exchange()
 	if err != nil && reused && isStale(err) {
 		w.drop()
 		if err = w.dial(ctx); err != nil {
 			return 0, err
 		}
-		w.conn.SetDeadline(t0.Add(w.cfg.Timeout))
+		w.conn.SetDeadline(w.requestDeadline(t0))
 		status, keep, err = w.exchange()
 	}
 	if err != nil {
@@ -266,6 +279,16 @@ func (w *worker) roundTrip(ctx context.Context, t0 time.Time) (int, error) {
 		w.drop()
 	}
 	return status, nil
+}
+
+// requestDeadline bounds a request by the Timeout and by the end of the
+// run, so that a request stuck in a server's queue ends with the run.
+func (w *worker) requestDeadline(t0 time.Time) time.Time {
+	d := t0.Add(w.cfg.Timeout)
+	if w.deadline.Before(d) {
+		return w.deadline
+	}
+	return d
 }
 
 // isStale reports an error that a server closing an idle keep-alive

@@ -262,3 +262,26 @@ func ExampleRun() {
 	fmt.Println(res.Requests, "responses,", res.Errors, "errors, kept alive:", res.KeptAlive())
 	// Output: 100 responses, 0 errors, kept alive: true
 }
+
+// A server that never accepts leaves the requests in its listen queue:
+// the run still ends on time and their wait shows in the latencies.
+func TestRunStarvedConnectionsEndOnTime(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close() // never accepted
+	cfg := quick(ln.Addr().String(), 1000, 4)
+	cfg.Duration = 200 * time.Millisecond
+	start := time.Now()
+	res, err := Run(context.Background(), cfg)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("run took %v with a 200ms bound and a 2s timeout", took)
+	}
+	if err != nil || res.Requests != 0 || res.Cut != 4 || res.Errors != 0 {
+		t.Errorf("starved: %+v %v", res, err)
+	}
+	if res.P50 < 150*time.Millisecond || res.Max > time.Second {
+		t.Errorf("latencies of the starved requests: p50 %v max %v, want about the run time", res.P50, res.Max)
+	}
+}

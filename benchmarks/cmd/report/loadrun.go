@@ -72,12 +72,12 @@ func loadCell(ctx context.Context, cfg *config, name, addr string, n int) LoadRo
 	row.RPS = r.RPS()
 	row.P50ms = ms(r.P50)
 	row.P99ms = ms(r.P99)
-	row.Requests, row.Errors, row.Non2xx, row.Dials = r.Requests, r.Errors, r.Non2xx, r.Dials
+	row.Requests, row.Errors, row.Non2xx, row.Dials, row.Cut = r.Requests, r.Errors, r.Non2xx, r.Dials, r.Cut
 	row.KeepAlive = r.KeptAlive()
 	if r.Requests == 0 {
 		row.Err = "no response: " + r.FirstError
 	}
-	logf("  %-34s %4d conns %9.0f req/s  p50 %7.3f ms  p99 %8.3f ms  errors %d", name, n, row.RPS, row.P50ms, row.P99ms, row.Errors)
+	logf("  %-36s %4d conns %9.0f req/s  p50 %7.3f ms  p99 %8.3f ms  errors %d  unfinished %d", name, n, row.RPS, row.P50ms, row.P99ms, row.Errors, row.Cut)
 	return row
 }
 

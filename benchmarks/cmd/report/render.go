@@ -176,11 +176,11 @@ func loadTable(res *Results) string {
 		}
 	}
 	var sb strings.Builder
-	sb.WriteString("| server | conns | req/s | p50 ms | p99 ms | errors | conns reused | " + orDash(oursName) + " ÷ this |\n")
-	sb.WriteString("|---|---:|---:|---:|---:|---:|:---:|---:|\n")
+	sb.WriteString("| server | conns | req/s | p50 ms | p99 ms | errors | unfinished | conns reused | " + orDash(oursName) + " ÷ this |\n")
+	sb.WriteString("|---|---:|---:|---:|---:|---:|---:|:---:|---:|\n")
 	for _, l := range res.Load {
 		if l.Err != "" && l.Requests == 0 {
-			fmt.Fprintf(&sb, "| %s | %d | – | – | – | – | – | %s |\n", l.Server, l.Conns, l.Err)
+			fmt.Fprintf(&sb, "| %s | %d | – | – | – | – | – | – | %s |\n", l.Server, l.Conns, l.Err)
 			continue
 		}
 		keep := "no"
@@ -191,7 +191,7 @@ func loadTable(res *Results) string {
 		if o, ok := res.loadRow(oursName, l.Conns); ok && l.Server != oursName {
 			rel = ratio(o.RPS, l.RPS)
 		}
-		fmt.Fprintf(&sb, "| %s | %d | %s | %s | %s | %d | %s | %s |\n", l.Server, l.Conns, num(l.RPS), num(l.P50ms), num(l.P99ms), l.Errors+l.Non2xx, keep, rel)
+		fmt.Fprintf(&sb, "| %s | %d | %s | %s | %s | %d | %d | %s | %s |\n", l.Server, l.Conns, num(l.RPS), num(l.P50ms), num(l.P99ms), l.Errors+l.Non2xx, l.Cut, keep, rel)
 	}
 	return sb.String()
 }
@@ -284,7 +284,9 @@ func readme(res *Results) string {
 	w("answering `Hello world!\\n` with Content-Length. All servers run at once and the cells\n")
 	w("interleave; each cell is the best of %d rounds. The driver shares the %d cores with the\n", res.LoadSpec.Rounds, m.Cores)
 	w("server, the same for every row. The last column is our first row's req/s ÷ that row's at\n")
-	w("the same connection count.\n\n%s\n", loadTable(res))
+	w("the same connection count. *Unfinished* are the requests still waiting when the cell's time\n")
+	w("ran out (for a single-threaded server, connections starved in its listen queue); their wait\n")
+	w("so far is part of the latency percentiles, so the percentiles are lower bounds.\n\n%s\n", loadTable(res))
 	for _, c := range contenders {
 		w("- **%s**: %s\n", c.Name, c.Note)
 	}

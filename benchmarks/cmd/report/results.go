@@ -53,6 +53,7 @@ type LoadRow struct {
 	P99ms     float64 `json:"p99_ms"`
 	Requests  int     `json:"requests"`
 	Errors    int     `json:"errors"`
+	Cut       int     `json:"cut_at_end"`
 	Non2xx    int     `json:"non2xx"`
 	Dials     int     `json:"dials"`
 	KeepAlive bool    `json:"keep_alive"`
