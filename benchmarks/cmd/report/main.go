@@ -87,9 +87,9 @@ func run(cfg *config) error {
 		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 300*time.Millisecond, 100*time.Millisecond, 50_000
 		cfg.idle, cfg.fileRequests, cfg.rounds = 50, 1, 1
 	} else {
-		cfg.benchtime, cfg.count = "300ms", 3
-		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 3*time.Second, 500*time.Millisecond, 1_000_000
-		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 2
+		cfg.benchtime, cfg.count = "200ms", 5
+		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 2*time.Second, 300*time.Millisecond, 1_000_000
+		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 3
 	}
 	began := time.Now()
 	res := &Results{Generated: began.UTC().Format("2006-01-02 15:04 MST"), Quick: cfg.quick, Machine: machine(cfg)}

@@ -242,7 +242,7 @@ func readme(res *Results) string {
 	w("`wsgiref` and werkzeug, on the same machine in the same session. This directory is a\n")
 	w("module of its own (`replace github.com/gowsgi/wsgiref => ../`), so the peers never\n")
 	w("enter the library's dependencies.\n\n")
-	w("## Run\n\n```sh\ncd benchmarks\ngo run ./cmd/report          # everything, about 5-8 minutes: rewrites README.md, chart.svg, results.json\n")
+	w("## Run\n\n```sh\ncd benchmarks\ngo run ./cmd/report          # everything, about 5 minutes: rewrites README.md, chart.svg, results.json\n")
 	w("go run ./cmd/report -quick   # smoke run in seconds (writes to a temporary directory unless -out is given)\n")
 	w("go test ./...                # CI: every benchmark compiles, runs once and agrees with its peers\n")
 	w("go test -run '^$' -bench . -benchmem   # the Go micro-benchmarks alone\n```\n\n")
@@ -267,8 +267,8 @@ func readme(res *Results) string {
 	}
 
 	w("## Micro-benchmarks\n\n")
-	w("Cells are ns/op · B/op · allocs/op (`go test -bench -benchmem`, median of %d runs) or, for\n", maxRuns(res))
-	w("CPython, the best of 3 `timeit` loops. The figure in parentheses is **ours ÷ that\n")
+	w("Cells are ns/op · B/op · allocs/op (`go test -bench -benchmem`, the fastest of %d runs: on a\n", maxRuns(res))
+	w("shared machine other work only adds time) or, for CPython, the best of 3 `timeit` loops. The figure in parentheses is **ours ÷ that\n")
 	w("contender**: below 1.00x ours is faster. For the file download it is MB/s, ours ÷ theirs:\n")
 	w("above 1.00x ours is faster.\n\n")
 	for _, g := range groups(res) {
