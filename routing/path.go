@@ -7,13 +7,23 @@ import (
 	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
-// Path is the state of a walk down a request path: the path itself and,
-// for a path that needs normalising, the states a chain of ShiftPathInfo
-// calls goes through. A position in the walk is an int that [Path.Next]
-// advances, so a router backtracks by keeping the position it had.
+// maxSegments is the most segments the fast walk cuts; a longer path (or
+// one over 64 KiB) takes the slow walk, which has no limit.
+const maxSegments = 32
+
+// Path is the state of a walk down a request path: the path cut into its
+// segments or, for a path that needs normalising, the states a chain of
+// ShiftPathInfo calls goes through. A position in the walk is the number
+// of segments shifted, an int that [Path.Next] advances, so a router
+// backtracks by keeping the position it had.
 type Path struct {
-	path  string // SCRIPT_NAME+PATH_INFO, on the fast path
-	base  int    // len(SCRIPT_NAME) in path, where the walk starts
+	path string // SCRIPT_NAME+PATH_INFO on the fast path, "" on the slow one
+	base int    // len(SCRIPT_NAME) within path
+	pi   string // path[base:], PATH_INFO
+	n    int    // the number of segments on the fast path
+	// cut[k] is the offset in PATH_INFO of the slash before segment k;
+	// cut[n] is len(PATH_INFO).
+	cut   [maxSegments + 1]uint16
 	steps []step // the shift states on the slow path, nil on the fast one
 }
 
@@ -53,78 +63,108 @@ func Begin(env *wsgiref.Environ) (p Path, method string) {
 		}
 	}
 	if sn == "" {
-		if cleanPathInfo(pi) {
-			return Path{path: pi}, method
+		if p.cutPath(pi) {
+			p.path, p.pi = pi, pi
+			return p, method
 		}
-	} else if cleanScript(sn) && cleanPathInfo(pi) {
-		path, base := env.ScriptPath()
-		return Path{path: path, base: base}, method
+	} else if cleanScript(sn) && p.cutPath(pi) {
+		p.path, p.base = env.ScriptPath()
+		p.pi = p.path[p.base:]
+		return p, method
 	}
 	return slowPath(env, pi), method
 }
 
-// Start returns the position before the first segment.
-func (p *Path) Start() int {
-	if p.steps != nil {
-		return 0
+// cutPath records where the segments of pi start and reports whether
+// every shift along pi is a plain cut: pi is empty, or starts with "/" and
+// has no empty, "." or ".." segment except an empty last one (a trailing
+// slash). ShiftPathInfo then moves each segment from the front of
+// PATH_INFO to the end of SCRIPT_NAME unchanged.
+func (p *Path) cutPath(pi string) bool {
+	if pi == "" {
+		return true // no segment: n and cut[0] are 0
 	}
-	return p.base
-}
-
-// Next returns the segment after position i and the position after it. ok
-// is false where ShiftPathInfo returns false: the path has no segment
-// left. The position returned with ok false is still the one to commit for
-// a route ending at i, because ShiftPathInfo may have normalised the
-// environ on its way to saying so (a last segment of ".").
-func (p *Path) Next(i int) (seg string, next int, ok bool) {
-	// The end of the path and the slow path (where p.path is empty) take
-	// a call; the fast path cuts the segment after the '/' at i.
-	if i >= len(p.path) {
-		return p.nextSlow(i)
+	if pi[0] != '/' || len(pi) > 0xffff {
+		return false
 	}
-	seg = p.path[i+1:]
-	for j := range len(seg) {
-		if seg[j] == '/' {
-			return seg[:j], i + 1 + j, true
+	n := 0
+	for i := 0; i < len(pi); i++ {
+		if pi[i] != '/' {
+			continue
+		}
+		if n == maxSegments {
+			return false
+		}
+		p.cut[n] = uint16(i)
+		n++
+		// What follows the slash: another slash is an empty segment, a
+		// dot may start a "." or ".." segment. A trailing slash is fine.
+		if rest := pi[i+1:]; rest != "" {
+			switch rest[0] {
+			case '/':
+				return false
+			case '.':
+				if len(rest) == 1 || rest[1] == '/' ||
+					rest[1] == '.' && (len(rest) == 2 || rest[2] == '/') {
+					return false
+				}
+			}
 		}
 	}
-	return seg, len(p.path), true
+	p.cut[n] = uint16(len(pi))
+	p.n = n
+	return true
 }
 
-func (p *Path) nextSlow(i int) (string, int, bool) {
-	if p.steps == nil || i+1 >= len(p.steps) {
-		return "", i, false
+// Start returns the position before the first segment.
+func (p *Path) Start() int { return 0 }
+
+// Next returns the segment after position k and the position after it.
+// ok is false where ShiftPathInfo returns false: the path has no segment
+// left. The position returned with ok false is still the one to commit
+// for a route ending at k, because ShiftPathInfo may have normalised the
+// environ on its way to saying so (a last segment of ".").
+func (p *Path) Next(k int) (seg string, next int, ok bool) {
+	if k >= p.n {
+		return p.nextSlow(k) // the end of the path, or the slow walk
 	}
-	s := &p.steps[i+1]
-	return s.name, i + 1, s.ok
+	return p.pi[p.cut[k]+1 : p.cut[k+1]], k + 1, true
 }
 
-// Rest returns PATH_INFO as it is at position i: what a mounted
+func (p *Path) nextSlow(k int) (string, int, bool) {
+	if k+1 >= len(p.steps) {
+		return "", k, false
+	}
+	s := &p.steps[k+1]
+	return s.name, k + 1, s.ok
+}
+
+// Rest returns PATH_INFO as it is at position k: what a mounted
 // application sees.
-func (p *Path) Rest(i int) string {
+func (p *Path) Rest(k int) string {
 	if p.steps != nil {
-		s := &p.steps[i]
+		s := &p.steps[k]
 		return s.path[s.script:]
 	}
-	return p.path[i:]
+	return p.pi[p.cut[k]:]
 }
 
-// Commit sets SCRIPT_NAME and PATH_INFO to their values at position i,
+// Commit sets SCRIPT_NAME and PATH_INFO to their values at position k,
 // as the ShiftPathInfo calls that led there would have left them. At the
 // start position it changes nothing, since nothing was shifted.
-func (p *Path) Commit(env *wsgiref.Environ, i int) {
-	if p.steps != nil {
-		for i > 0 && p.steps[i].same {
-			i-- // that call left the environ alone
-		}
-		if i > 0 {
-			s := &p.steps[i]
-			env.SetScriptPath(s.path, s.script)
+func (p *Path) Commit(env *wsgiref.Environ, k int) {
+	if p.steps == nil {
+		if k > 0 {
+			env.SetScriptPath(p.path, p.base+int(p.cut[k]))
 		}
 		return
 	}
-	if i != p.base {
-		env.SetScriptPath(p.path, i)
+	for k > 0 && p.steps[k].same {
+		k-- // that call left the environ alone
+	}
+	if k > 0 {
+		s := &p.steps[k]
+		env.SetScriptPath(s.path, s.script)
 	}
 }
 
