@@ -22,10 +22,15 @@ const maxDiscard = 256 << 10
 
 // Connection states, for Shutdown.
 const (
-	stateIdle = iota // waiting for a request: Shutdown closes it
-	stateActive
+	stateNew    = iota // accepted, first request not started
+	stateIdle          // kept alive, waiting for the next request
+	stateActive        // reading or answering a request
 	stateClosed
 )
+
+// newGrace is how long Shutdown lets a new connection send its first
+// request: its client has just connected and is likely sending already.
+const newGrace = time.Second
 
 // conn is one client connection with everything its requests reuse.
 type conn struct {
@@ -43,8 +48,9 @@ type conn struct {
 
 	linger bool // unread request bytes may remain: drain before closing
 
-	mu    sync.Mutex
-	state int
+	mu       sync.Mutex
+	state    int
+	accepted time.Time
 }
 
 func (s *WSGIServer) getConn(rwc net.Conn) *conn {
@@ -65,7 +71,8 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c.remote = rwc.RemoteAddr().String()
 	c.tls = nil
 	c.linger = false
-	c.state = stateIdle
+	c.state = stateNew
+	c.accepted = time.Now()
 	return c
 }
 
@@ -96,10 +103,12 @@ func (c *conn) setState(state int) bool {
 	return true
 }
 
-func (c *conn) closeIfIdle() {
+// closeIfIdle closes the connection if it waits for its next request, and
+// with shutdown also if it is new and had its grace period.
+func (c *conn) closeIfIdle(shutdown bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state == stateIdle {
+	if c.state == stateIdle || shutdown && c.state == stateNew && time.Since(c.accepted) > newGrace {
 		c.state = stateClosed
 		c.rwc.Close()
 	}
@@ -219,7 +228,7 @@ func (c *conn) serveOne(first, last bool) bool {
 	c.in.reset(req.Body, expect)
 	r := &c.req
 	*r = Request{HTTP: req, Server: s, Conn: c.rwc, c: c}
-	r.keepAlive = req.ProtoAtLeast(1, 1) && !req.Close && !last && !s.closing.Load()
+	r.keepAlive = req.ProtoAtLeast(1, 1) && !req.Close && !last && !s.closing.Load() && !s.atCap()
 	err = cfg.handler.Handle(r)
 	if ferr := c.bw.Flush(); err == nil {
 		err = ferr

@@ -65,6 +65,7 @@ type WSGIServer struct {
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	active   sync.WaitGroup
+	live     atomic.Int32 // connections being served
 	stopOnce sync.Once
 	connPool sync.Pool
 }
@@ -113,7 +114,9 @@ func WithMaxHeaderBytes(n int) Option {
 }
 
 // WithMaxConns caps the connections served at once; further clients wait in
-// the listen backlog until one finishes. n <= 0 means no cap.
+// the listen backlog until one finishes. At the cap, connections waiting
+// for their next request are closed and responses are not kept alive, so
+// kept-alive clients cannot keep others out. n <= 0 means no cap.
 func WithMaxConns(n int) Option {
 	return func(c *config) { c.maxConns = n }
 }
@@ -303,8 +306,16 @@ func (s *WSGIServer) ServeForever() error {
 		if s.sem != nil {
 			select {
 			case s.sem <- struct{}{}:
-			case <-s.done:
-				return ErrServerClosed
+			default:
+				// At the cap: shed the kept-alive connections that wait
+				// for a request, so that a new client is not kept out
+				// until they time out.
+				s.closeIdle(false)
+				select {
+				case s.sem <- struct{}{}:
+				case <-s.done:
+					return ErrServerClosed
+				}
 			}
 		}
 		rwc, err := s.ln.Accept()
@@ -387,12 +398,14 @@ func (s *WSGIServer) track(rwc net.Conn) *conn {
 	}
 	s.conns[c] = struct{}{}
 	s.active.Add(1)
+	s.live.Add(1)
 	return c
 }
 
 func (s *WSGIServer) untrack(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
+	s.live.Add(-1)
 	s.mu.Unlock()
 	s.active.Done()
 }
@@ -412,7 +425,7 @@ func (s *WSGIServer) Shutdown(ctx context.Context) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		s.closeIdle()
+		s.closeIdle(true)
 		select {
 		case <-finished:
 			return err
@@ -447,13 +460,20 @@ func (s *WSGIServer) stop() error {
 	return err
 }
 
-// closeIdle closes the connections that wait for a request.
-func (s *WSGIServer) closeIdle() {
+// closeIdle closes the connections that wait for a request (see
+// conn.closeIfIdle).
+func (s *WSGIServer) closeIdle(shutdown bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
-		c.closeIfIdle()
+		c.closeIfIdle(shutdown)
 	}
+}
+
+// atCap reports whether the connection cap is reached: responses then
+// close their connection, so that waiting clients get their turn.
+func (s *WSGIServer) atCap() bool {
+	return s.cfg.maxConns > 0 && int(s.live.Load()) >= s.cfg.maxConns
 }
 
 // ActiveConns returns the number of open connections, for monitoring and

@@ -962,3 +962,61 @@ func TestHeaderLimitBoundary(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxConnsShedsIdle: at the cap, a kept-alive connection waiting for
+// its next request is closed so that a new client gets in; responses at
+// the cap close their connection.
+func TestMaxConnsShedsIdle(t *testing.T) {
+	ts := startServer(t, helloApp, WithMaxConns(2))
+	a, err := net.Dial("tcp", ts.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(a, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	br := bufio.NewReader(a)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(resp.Body)
+	if resp.Close {
+		t.Fatal("below the cap the response should keep the connection")
+	}
+	// b fills the second slot; the accept loop then sheds a, idle.
+	checkHello(t, roundTrip(t, ts.Addr(), "GET / HTTP/1.0\r\n\r\n"))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("idle connection at the cap: %v, want EOF", err)
+	}
+
+	// With a cap of one, every response is at the cap.
+	ts1 := startServer(t, helloApp, WithMaxConns(1))
+	out := roundTrip(t, ts1.Addr(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	if !strings.Contains(out, "Connection: close\r\n") || !strings.HasSuffix(out, "Hello, world!") {
+		t.Errorf("at the cap: %q", out)
+	}
+}
+
+// panicHandler's GetEnviron panics for one path: a bug in a request
+// handler, outside the application, where the handler cannot catch it.
+type panicHandler struct{ WSGIRequestHandler }
+
+func (h panicHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
+	if r.HTTP.URL.Path == "/bug" {
+		panic("request handler bug")
+	}
+	h.WSGIRequestHandler.GetEnviron(r, env)
+}
+
+// TestRequestHandlerPanic: the connection is dropped and logged, the
+// server keeps serving.
+func TestRequestHandlerPanic(t *testing.T) {
+	ts := startServer(t, helloApp, WithRequestHandler(panicHandler{}))
+	if out := roundTrip(t, ts.Addr(), "GET /bug HTTP/1.0\r\n\r\n"); out != "" {
+		t.Errorf("got %q", out)
+	}
+	checkHello(t, roundTrip(t, ts.Addr(), "GET / HTTP/1.0\r\n\r\n"))
+	waitFor(t, func() bool { return strings.Contains(ts.log.String(), "panic serving 127.0.0.1:") })
+	waitFor(t, func() bool { return ts.ActiveConns() == 0 })
+}
