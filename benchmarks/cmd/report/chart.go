@@ -30,7 +30,7 @@ type panel struct {
 
 // colors keeps one color per contender across panels.
 var colors = map[string]string{
-	"wsgiref": "#1f77b4", srvSimple: "#1f77b4", srvBridge: "#6baed6",
+	"wsgiref": "#1f77b4", srvSimple: "#1f77b4", srvQuiet: "#08519c", srvBridge: "#6baed6",
 	"nethttp": "#2ca02c", srvNetHTTP: "#2ca02c", "neturl": "#2ca02c",
 	"fasthttp": "#ff7f0e", "cgi-style": "#8c8c8c", "map": "#bcbd22",
 	"cpython": "#9467bd", srvCPython: "#9467bd", srvWerkzeug: "#d62728",

@@ -38,6 +38,7 @@ type config struct {
 	idle, fileRequests   int
 	rounds               int
 	skipLoad, skipMicro  bool
+	profile              string
 }
 
 func logf(format string, a ...any) {
@@ -53,6 +54,7 @@ func main() {
 	flag.StringVar(&cfg.python, "python", "python3", "the CPython that runs wsgiref")
 	flag.BoolVar(&cfg.skipLoad, "skip-load", false, "skip the server load, memory and file runs")
 	flag.BoolVar(&cfg.skipMicro, "skip-micro", false, "skip the micro-benchmarks")
+	flag.StringVar(&cfg.profile, "profile", "auto", "CPU-profile missed targets: yes, no, or auto (yes unless -quick)")
 	flag.Parse()
 	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -125,7 +127,8 @@ func run(cfg *config) error {
 		runFile(ctx, cfg, res)
 	}
 	evalTargets(res)
-	if !cfg.quick && ctx.Err() == nil {
+	if (cfg.profile == "yes" || cfg.profile == "auto" && !cfg.quick) && ctx.Err() == nil {
+		logf("profiles of missed targets")
 		profileMissed(ctx, cfg, res)
 	}
 	if err := ctx.Err(); err != nil {

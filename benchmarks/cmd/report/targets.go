@@ -96,7 +96,7 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 				note(res, fmt.Errorf("profiling %s: %v\n%s", t.Name, err, out))
 				continue
 			}
-			addProfile(ctx, res, t.Name, testBin, prof)
+			addProfile(ctx, res, t.Name, testBin, prof, false)
 		case strings.HasPrefix(t.Name, "Hello-world"):
 			server := srvSimple
 			if strings.Contains(t.Name, srvQuiet) {
@@ -116,16 +116,27 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 			}
 			loadCell(ctx, &pcfg, server, p.addr, targetConns)
 			p.stop()
-			addProfile(ctx, res, server+" under "+fmt.Sprint(targetConns)+" connections", cfg.helloBin, prof)
+			addProfile(ctx, res, server+" under "+fmt.Sprint(targetConns)+" connections", cfg.helloBin, prof, true)
 		}
 	}
 }
 
-func addProfile(ctx context.Context, res *Results, target, bin, prof string) {
-	out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=18", bin, prof).CombinedOutput()
+// addProfile keeps the top of a profile: by own time for a
+// micro-benchmark (which instruction is hot), by cumulative time for a
+// server (which stage of a request costs).
+func addProfile(ctx context.Context, res *Results, target, bin, prof string, cum bool) {
+	args := []string{"tool", "pprof", "-top", "-nodecount=22"}
+	if cum {
+		args = append(args, "-cum")
+	}
+	out, err := exec.CommandContext(ctx, "go", append(args, bin, prof)...).CombinedOutput()
 	if err != nil {
 		note(res, fmt.Errorf("pprof for %s: %v\n%s", target, err, out))
 		return
 	}
-	res.Profiles = append(res.Profiles, Profile{Target: target, Top: strings.TrimSpace(string(out))})
+	top := strings.TrimSpace(string(out))
+	if i := strings.Index(top, "Showing nodes"); i >= 0 {
+		top = top[i:] // drop the binary's path, build ID and time
+	}
+	res.Profiles = append(res.Profiles, Profile{Target: target, Top: top})
 }
