@@ -39,6 +39,7 @@ type config struct {
 	rounds               int
 	skipLoad, skipMicro  bool
 	profile              string
+	renderOnly           bool
 }
 
 func logf(format string, a ...any) {
@@ -54,6 +55,7 @@ func main() {
 	flag.StringVar(&cfg.python, "python", "python3", "the CPython that runs wsgiref")
 	flag.BoolVar(&cfg.skipLoad, "skip-load", false, "skip the server load, memory and file runs")
 	flag.BoolVar(&cfg.skipMicro, "skip-micro", false, "skip the micro-benchmarks")
+	flag.BoolVar(&cfg.renderOnly, "render", false, "measure nothing: rewrite README.md and chart.svg from the results.json in -out")
 	flag.StringVar(&cfg.profile, "profile", "auto", "CPU-profile missed targets: yes, no, or auto (yes unless -quick)")
 	flag.Parse()
 	if err := run(cfg); err != nil {
@@ -72,6 +74,12 @@ func run(cfg *config) error {
 	cfg.dir = dir
 	if _, err := os.Stat(filepath.Join(dir, "testdata", "fixtures.json")); err != nil {
 		return fmt.Errorf("run me inside benchmarks/ (or pass -dir): %w", err)
+	}
+	if cfg.renderOnly {
+		if cfg.out == "" {
+			cfg.out = dir
+		}
+		return rerender(cfg)
 	}
 	if cfg.tmp, err = os.MkdirTemp("", "wsgiref-report-"); err != nil {
 		return err
@@ -160,6 +168,24 @@ func write(cfg *config, res *Results) error {
 		}
 	}
 	return nil
+}
+
+// rerender rewrites README.md and chart.svg from results.json, for a
+// change of wording or layout without measuring again.
+func rerender(cfg *config) error {
+	b, err := os.ReadFile(filepath.Join(cfg.out, "results.json"))
+	if err != nil {
+		return err
+	}
+	var res Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("results.json: %w", err)
+	}
+	for i := range res.Micro {
+		m := &res.Micro[i]
+		m.Group, m.Op, m.Who = splitName(m.Name)
+	}
+	return write(cfg, &res)
 }
 
 // machine describes the host: CPU model, cores, kernel, Go and Pythons.

@@ -293,6 +293,17 @@ func readme(res *Results) string {
 	w("\n## Memory per idle keep-alive connection\n\n")
 	w("Resident set size of the server process before and after opening %d connections that\n", res.LoadSpec.IdleConns)
 	w("each carried one request and then stay idle (Linux `/proc/<pid>/status` VmRSS).\n\n%s\n", memoryTable(res))
+	w("## Method and caveats\n\n")
+	w("- The machine has %d cores and the load driver runs on them too: a fast server shares the CPU\n", m.Cores)
+	w("  with the driver, while CPython's single-threaded server leaves it a core of its own. Ratios\n")
+	w("  against CPython are therefore conservative; with a driver on another machine they grow.\n")
+	w("- Figures taken while other work runs on the machine are noisy; the report keeps the fastest\n")
+	w("  run of each micro-benchmark and the best round of each load cell, since noise only adds time.\n")
+	w("  Compare ratios within one run, not figures across runs.\n")
+	w("- CPython's server and werkzeug close the connection after every response, so each of their\n")
+	w("  requests pays a TCP connect; that is how they serve, and so they are measured.\n")
+	w("- Only our servers and net/http keep connections alive, so only they have an idle-connection\n")
+	w("  memory figure.\n\n")
 	if len(res.Notes) > 0 {
 		w("## Notes from this run\n\n")
 		for _, n := range res.Notes {

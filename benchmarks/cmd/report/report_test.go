@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -146,5 +148,24 @@ func TestReadmeAndChart(t *testing.T) {
 		if !strings.Contains(svg, s) {
 			t.Errorf("chart lacks %q", s)
 		}
+	}
+}
+
+func TestRerender(t *testing.T) {
+	dir := t.TempDir()
+	res := sample()
+	evalTargets(res)
+	cfg := &config{out: dir}
+	if err := write(cfg, res); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	os.Remove(filepath.Join(dir, "README.md"))
+	if err := rerender(cfg); err != nil {
+		t.Fatal(err)
+	}
+	second, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil || string(first) != string(second) {
+		t.Errorf("re-rendered README differs from the first rendering (err %v)", err)
 	}
 }
