@@ -786,71 +786,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				allow |= 6
 			}
 		case "gists":
-			if s2, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /gists (routes.txt:42)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetGists, "GetGists", env, start)
-				case "POST":
-					// POST /gists (routes.txt:44)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PostGists, "PostGists", env, start)
-				}
-				allow |= 14
-			} else {
-				if s2 != "" {
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /gists/:id (routes.txt:49)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.DeleteGistsById, "DeleteGistsById", env, start)
-						case "GET", "HEAD":
-							// GET /gists/:id (routes.txt:43)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.GetGistsById, "GetGistsById", env, start)
-						}
-						allow |= 7
-					} else {
-						switch s3 {
-						case "forks":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "POST":
-									// POST /gists/:id/forks (routes.txt:48)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s2)
-									return routing.Serve(r.h.PostGistsByIdForks, "PostGistsByIdForks", env, start)
-								}
-								allow |= 8
-							}
-						case "star":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /gists/:id/star (routes.txt:46)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s2)
-									return routing.Serve(r.h.DeleteGistsByIdStar, "DeleteGistsByIdStar", env, start)
-								case "GET", "HEAD":
-									// GET /gists/:id/star (routes.txt:47)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s2)
-									return routing.Serve(r.h.GetGistsByIdStar, "GetGistsByIdStar", env, start)
-								case "PUT":
-									// PUT /gists/:id/star (routes.txt:45)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s2)
-									return routing.Serve(r.h.PutGistsByIdStar, "PutGistsByIdStar", env, start)
-								}
-								allow |= 23
-							}
-						}
-					}
-				}
+			if done, body, err := r.route0Gists(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "gitignore":
 			if s2, i2, ok := p.Next(i1); ok {
@@ -1096,139 +1033,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				}
 			}
 		case "orgs":
-			if s2, i2, ok := p.Next(i1); ok {
-				if s2 != "" {
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /orgs/:org (routes.txt:94)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs8, s2)
-							return routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
-						}
-						allow |= 6
-					} else {
-						switch s3 {
-						case "events":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /orgs/:org/events (routes.txt:11)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
-								}
-								allow |= 6
-							}
-						case "issues":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /orgs/:org/issues (routes.txt:62)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
-								}
-								allow |= 6
-							}
-						case "members":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /orgs/:org/members (routes.txt:95)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
-								}
-								allow |= 6
-							} else {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /orgs/:org/members/:user (routes.txt:97)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs9, s2, s4)
-											return routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
-										case "GET", "HEAD":
-											// GET /orgs/:org/members/:user (routes.txt:96)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs9, s2, s4)
-											return routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
-										}
-										allow |= 7
-									}
-								}
-							}
-						case "public_members":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /orgs/:org/public_members (routes.txt:98)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
-								}
-								allow |= 6
-							} else {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /orgs/:org/public_members/:user (routes.txt:101)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs9, s2, s4)
-											return routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
-										case "GET", "HEAD":
-											// GET /orgs/:org/public_members/:user (routes.txt:99)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs9, s2, s4)
-											return routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
-										case "PUT":
-											// PUT /orgs/:org/public_members/:user (routes.txt:100)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs9, s2, s4)
-											return routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
-										}
-										allow |= 23
-									}
-								}
-							}
-						case "repos":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /orgs/:org/repos (routes.txt:126)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
-								case "POST":
-									// POST /orgs/:org/repos (routes.txt:129)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
-								}
-								allow |= 14
-							}
-						case "teams":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /orgs/:org/teams (routes.txt:102)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
-								case "POST":
-									// POST /orgs/:org/teams (routes.txt:104)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs8, s2)
-									return routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
-								}
-								allow |= 14
-							}
-						}
-					}
-				}
+			if done, body, err := r.route1Orgs(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "rate_limit":
 			if _, i2, ok := p.Next(i1); !ok {
@@ -1241,959 +1047,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				allow |= 6
 			}
 		case "repos":
-			if s2, i2, ok := p.Next(i1); ok {
-				if s2 != "" {
-					if s3, i3, ok := p.Next(i2); ok {
-						if s3 != "" {
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /repos/:owner/:repo (routes.txt:137)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									return routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo (routes.txt:130)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									return routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
-								}
-								allow |= 7
-							} else {
-								switch s4 {
-								case "assignees":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/assignees (routes.txt:66)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
-										}
-										allow |= 6
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs10, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
-												}
-												allow |= 6
-											}
-										}
-									}
-								case "branches":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/branches (routes.txt:135)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
-										}
-										allow |= 6
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs11, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
-												}
-												allow |= 6
-											}
-										}
-									}
-								case "collaborators":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/collaborators (routes.txt:138)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
-										}
-										allow |= 6
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs12, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs12, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
-												case "PUT":
-													// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs12, s2, s3, s5)
-													return routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
-												}
-												allow |= 23
-											}
-										}
-									}
-								case "comments":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/comments (routes.txt:142)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
-										}
-										allow |= 6
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsById, "DeleteReposByOwnerByRepoCommentsById", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoCommentsById, "GetReposByOwnerByRepoCommentsById", env, start)
-												}
-												allow |= 7
-											}
-										}
-									}
-								case "commits":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/commits (routes.txt:147)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
-										}
-										allow |= 6
-									} else {
-										if s5 != "" {
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs14, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySha, "GetReposByOwnerByRepoCommitsBySha", env, start)
-												}
-												allow |= 6
-											} else {
-												switch s6 {
-												case "comments":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs14, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoCommitsByShaComments, "GetReposByOwnerByRepoCommitsByShaComments", env, start)
-														case "POST":
-															// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs14, s2, s3, s5)
-															return routing.Serve(r.h.PostReposByOwnerByRepoCommitsByShaComments, "PostReposByOwnerByRepoCommitsByShaComments", env, start)
-														}
-														allow |= 14
-													}
-												}
-											}
-										}
-									}
-								case "contributors":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/contributors (routes.txt:131)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
-										}
-										allow |= 6
-									}
-								case "downloads":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/downloads (routes.txt:154)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
-										}
-										allow |= 6
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsById, "DeleteReposByOwnerByRepoDownloadsById", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoDownloadsById, "GetReposByOwnerByRepoDownloadsById", env, start)
-												}
-												allow |= 7
-											}
-										}
-									}
-								case "events":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/events (routes.txt:9)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
-										}
-										allow |= 6
-									}
-								case "forks":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/forks (routes.txt:157)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/forks (routes.txt:158)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
-										}
-										allow |= 14
-									}
-								case "git":
-									if s5, i5, ok := p.Next(i4); ok {
-										switch s5 {
-										case "blobs":
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "POST":
-													// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
-												}
-												allow |= 8
-											} else {
-												if s6 != "" {
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs14, s2, s3, s6)
-															return routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySha, "GetReposByOwnerByRepoGitBlobsBySha", env, start)
-														}
-														allow |= 6
-													}
-												}
-											}
-										case "commits":
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "POST":
-													// POST /repos/:owner/:repo/git/commits (routes.txt:53)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
-												}
-												allow |= 8
-											} else {
-												if s6 != "" {
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs14, s2, s3, s6)
-															return routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySha, "GetReposByOwnerByRepoGitCommitsBySha", env, start)
-														}
-														allow |= 6
-													}
-												}
-											}
-										case "refs":
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/git/refs (routes.txt:54)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
-												case "POST":
-													// POST /repos/:owner/:repo/git/refs (routes.txt:55)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
-												}
-												allow |= 14
-											}
-										case "tags":
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "POST":
-													// POST /repos/:owner/:repo/git/tags (routes.txt:57)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
-												}
-												allow |= 8
-											} else {
-												if s6 != "" {
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs14, s2, s3, s6)
-															return routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySha, "GetReposByOwnerByRepoGitTagsBySha", env, start)
-														}
-														allow |= 6
-													}
-												}
-											}
-										case "trees":
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "POST":
-													// POST /repos/:owner/:repo/git/trees (routes.txt:59)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
-												}
-												allow |= 8
-											} else {
-												if s6 != "" {
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs14, s2, s3, s6)
-															return routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySha, "GetReposByOwnerByRepoGitTreesBySha", env, start)
-														}
-														allow |= 6
-													}
-												}
-											}
-										}
-									}
-								case "hooks":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/hooks (routes.txt:159)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/hooks (routes.txt:161)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoHooksById, "DeleteReposByOwnerByRepoHooksById", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoHooksById, "GetReposByOwnerByRepoHooksById", env, start)
-												}
-												allow |= 7
-											} else {
-												switch s6 {
-												case "tests":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "POST":
-															// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs13, s2, s3, s5)
-															return routing.Serve(r.h.PostReposByOwnerByRepoHooksByIdTests, "PostReposByOwnerByRepoHooksByIdTests", env, start)
-														}
-														allow |= 8
-													}
-												}
-											}
-										}
-									}
-								case "issues":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/issues (routes.txt:63)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/issues (routes.txt:65)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs15, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
-												}
-												allow |= 6
-											} else {
-												switch s6 {
-												case "comments":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
-														case "POST":
-															// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
-														}
-														allow |= 14
-													}
-												case "events":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
-														}
-														allow |= 6
-													}
-												case "labels":
-													if s7, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "DELETE":
-															// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
-														case "POST":
-															// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
-														case "PUT":
-															// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
-														}
-														allow |= 31
-													} else {
-														if s7 != "" {
-															if _, i8, ok := p.Next(i7); !ok {
-																switch m {
-																case "DELETE":
-																	// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
-																	p.Commit(env, i8)
-																	r.args.Capture(env, routerArgs16, s2, s3, s5, s7)
-																	return routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
-																}
-																allow |= 1
-															}
-														}
-													}
-												}
-											}
-										}
-									}
-								case "keys":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/keys (routes.txt:150)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/keys (routes.txt:152)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoKeysById, "DeleteReposByOwnerByRepoKeysById", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoKeysById, "GetReposByOwnerByRepoKeysById", env, start)
-												}
-												allow |= 7
-											}
-										}
-									}
-								case "labels":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/labels (routes.txt:71)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/labels (routes.txt:73)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs17, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs17, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
-												}
-												allow |= 7
-											}
-										}
-									}
-								case "languages":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/languages (routes.txt:132)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
-										}
-										allow |= 6
-									}
-								case "merges":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "POST":
-											// POST /repos/:owner/:repo/merges (routes.txt:164)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
-										}
-										allow |= 8
-									}
-								case "milestones":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/milestones (routes.txt:81)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/milestones (routes.txt:83)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs15, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs15, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
-												}
-												allow |= 7
-											} else {
-												switch s6 {
-												case "labels":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
-														}
-														allow |= 6
-													}
-												}
-											}
-										}
-									}
-								case "notifications":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/notifications (routes.txt:19)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
-										case "PUT":
-											// PUT /repos/:owner/:repo/notifications (routes.txt:21)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
-										}
-										allow |= 22
-									}
-								case "pulls":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/pulls (routes.txt:115)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/pulls (routes.txt:117)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs15, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
-												}
-												allow |= 6
-											} else {
-												switch s6 {
-												case "comments":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
-														case "PUT":
-															// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
-														}
-														allow |= 22
-													}
-												case "commits":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
-														}
-														allow |= 6
-													}
-												case "files":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
-														}
-														allow |= 6
-													}
-												case "merge":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
-														case "PUT":
-															// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs15, s2, s3, s5)
-															return routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
-														}
-														allow |= 22
-													}
-												}
-											}
-										}
-									}
-								case "readme":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/readme (routes.txt:149)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
-										}
-										allow |= 6
-									}
-								case "releases":
-									if s5, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/releases (routes.txt:165)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
-										case "POST":
-											// POST /repos/:owner/:repo/releases (routes.txt:167)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
-										}
-										allow |= 14
-									} else {
-										if s5 != "" {
-											if s6, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesById, "DeleteReposByOwnerByRepoReleasesById", env, start)
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoReleasesById, "GetReposByOwnerByRepoReleasesById", env, start)
-												}
-												allow |= 7
-											} else {
-												switch s6 {
-												case "assets":
-													if _, i7, ok := p.Next(i6); !ok {
-														switch m {
-														case "GET", "HEAD":
-															// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
-															p.Commit(env, i7)
-															r.args.Capture(env, routerArgs13, s2, s3, s5)
-															return routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIdAssets, "GetReposByOwnerByRepoReleasesByIdAssets", env, start)
-														}
-														allow |= 6
-													}
-												}
-											}
-										}
-									}
-								case "stargazers":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/stargazers (routes.txt:26)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
-										}
-										allow |= 6
-									}
-								case "stats":
-									if s5, i5, ok := p.Next(i4); ok {
-										switch s5 {
-										case "code_frequency":
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
-												}
-												allow |= 6
-											}
-										case "commit_activity":
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
-												}
-												allow |= 6
-											}
-										case "contributors":
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
-												}
-												allow |= 6
-											}
-										case "participation":
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
-												}
-												allow |= 6
-											}
-										case "punch_card":
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs7, s2, s3)
-													return routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
-												}
-												allow |= 6
-											}
-										}
-									}
-								case "statuses":
-									if s5, i5, ok := p.Next(i4); ok {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs18, s2, s3, s5)
-													return routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
-												case "POST":
-													// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs18, s2, s3, s5)
-													return routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
-												}
-												allow |= 14
-											}
-										}
-									}
-								case "subscribers":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/subscribers (routes.txt:32)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
-										}
-										allow |= 6
-									}
-								case "subscription":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/subscription (routes.txt:35)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
-										case "PUT":
-											// PUT /repos/:owner/:repo/subscription (routes.txt:36)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
-										}
-										allow |= 23
-									}
-								case "tags":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/tags (routes.txt:134)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
-										}
-										allow |= 6
-									}
-								case "teams":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/teams (routes.txt:133)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
-										}
-										allow |= 6
-									}
-								}
-							}
-						}
-					}
-				}
+			if done, body, err := r.route2Repos(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "repositories":
 			if _, i2, ok := p.Next(i1); !ok {
@@ -2251,515 +1106,16 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				}
 			}
 		case "teams":
-			if s2, i2, ok := p.Next(i1); ok {
-				if s2 != "" {
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /teams/:id (routes.txt:105)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.DeleteTeamsById, "DeleteTeamsById", env, start)
-						case "GET", "HEAD":
-							// GET /teams/:id (routes.txt:103)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.GetTeamsById, "GetTeamsById", env, start)
-						}
-						allow |= 7
-					} else {
-						switch s3 {
-						case "members":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /teams/:id/members (routes.txt:106)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s2)
-									return routing.Serve(r.h.GetTeamsByIdMembers, "GetTeamsByIdMembers", env, start)
-								}
-								allow |= 6
-							} else {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /teams/:id/members/:user (routes.txt:109)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs19, s2, s4)
-											return routing.Serve(r.h.DeleteTeamsByIdMembersByUser, "DeleteTeamsByIdMembersByUser", env, start)
-										case "GET", "HEAD":
-											// GET /teams/:id/members/:user (routes.txt:107)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs19, s2, s4)
-											return routing.Serve(r.h.GetTeamsByIdMembersByUser, "GetTeamsByIdMembersByUser", env, start)
-										case "PUT":
-											// PUT /teams/:id/members/:user (routes.txt:108)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs19, s2, s4)
-											return routing.Serve(r.h.PutTeamsByIdMembersByUser, "PutTeamsByIdMembersByUser", env, start)
-										}
-										allow |= 23
-									}
-								}
-							}
-						case "repos":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /teams/:id/repos (routes.txt:110)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s2)
-									return routing.Serve(r.h.GetTeamsByIdRepos, "GetTeamsByIdRepos", env, start)
-								}
-								allow |= 6
-							} else {
-								if s4 != "" {
-									if s5, i5, ok := p.Next(i4); ok {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "DELETE":
-													// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs20, s2, s4, s5)
-													return routing.Serve(r.h.DeleteTeamsByIdReposByOwnerByRepo, "DeleteTeamsByIdReposByOwnerByRepo", env, start)
-												case "GET", "HEAD":
-													// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs20, s2, s4, s5)
-													return routing.Serve(r.h.GetTeamsByIdReposByOwnerByRepo, "GetTeamsByIdReposByOwnerByRepo", env, start)
-												case "PUT":
-													// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs20, s2, s4, s5)
-													return routing.Serve(r.h.PutTeamsByIdReposByOwnerByRepo, "PutTeamsByIdReposByOwnerByRepo", env, start)
-												}
-												allow |= 23
-											}
-										}
-									}
-								}
-							}
-						}
-					}
-				}
+			if done, body, err := r.route6Teams(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "user":
-			if s2, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /user (routes.txt:186)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetUser, "GetUser", env, start)
-				}
-				allow |= 6
-			} else {
-				switch s2 {
-				case "emails":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /user/emails (routes.txt:190)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.DeleteUserEmails, "DeleteUserEmails", env, start)
-						case "GET", "HEAD":
-							// GET /user/emails (routes.txt:188)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserEmails, "GetUserEmails", env, start)
-						case "POST":
-							// POST /user/emails (routes.txt:189)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.PostUserEmails, "PostUserEmails", env, start)
-						}
-						allow |= 15
-					}
-				case "followers":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/followers (routes.txt:192)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserFollowers, "GetUserFollowers", env, start)
-						}
-						allow |= 6
-					}
-				case "following":
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/following (routes.txt:194)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserFollowing, "GetUserFollowing", env, start)
-						}
-						allow |= 6
-					} else {
-						if s3 != "" {
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /user/following/:user (routes.txt:198)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s3)
-									return routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
-								case "GET", "HEAD":
-									// GET /user/following/:user (routes.txt:195)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s3)
-									return routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
-								case "PUT":
-									// PUT /user/following/:user (routes.txt:197)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s3)
-									return routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
-								}
-								allow |= 23
-							}
-						}
-					}
-				case "issues":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/issues (routes.txt:61)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserIssues, "GetUserIssues", env, start)
-						}
-						allow |= 6
-					}
-				case "keys":
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/keys (routes.txt:200)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserKeys, "GetUserKeys", env, start)
-						case "POST":
-							// POST /user/keys (routes.txt:202)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.PostUserKeys, "PostUserKeys", env, start)
-						}
-						allow |= 14
-					} else {
-						if s3 != "" {
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /user/keys/:id (routes.txt:203)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s3)
-									return routing.Serve(r.h.DeleteUserKeysById, "DeleteUserKeysById", env, start)
-								case "GET", "HEAD":
-									// GET /user/keys/:id (routes.txt:201)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s3)
-									return routing.Serve(r.h.GetUserKeysById, "GetUserKeysById", env, start)
-								}
-								allow |= 7
-							}
-						}
-					}
-				case "orgs":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/orgs (routes.txt:93)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserOrgs, "GetUserOrgs", env, start)
-						}
-						allow |= 6
-					}
-				case "repos":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/repos (routes.txt:124)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserRepos, "GetUserRepos", env, start)
-						case "POST":
-							// POST /user/repos (routes.txt:128)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.PostUserRepos, "PostUserRepos", env, start)
-						}
-						allow |= 14
-					}
-				case "starred":
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/starred (routes.txt:28)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserStarred, "GetUserStarred", env, start)
-						}
-						allow |= 6
-					} else {
-						if s3 != "" {
-							if s4, i4, ok := p.Next(i3); ok {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /user/starred/:owner/:repo (routes.txt:31)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s3, s4)
-											return routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
-										case "GET", "HEAD":
-											// GET /user/starred/:owner/:repo (routes.txt:29)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s3, s4)
-											return routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
-										case "PUT":
-											// PUT /user/starred/:owner/:repo (routes.txt:30)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s3, s4)
-											return routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
-										}
-										allow |= 23
-									}
-								}
-							}
-						}
-					}
-				case "subscriptions":
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/subscriptions (routes.txt:34)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserSubscriptions, "GetUserSubscriptions", env, start)
-						}
-						allow |= 6
-					} else {
-						if s3 != "" {
-							if s4, i4, ok := p.Next(i3); ok {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s3, s4)
-											return routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
-										case "GET", "HEAD":
-											// GET /user/subscriptions/:owner/:repo (routes.txt:38)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s3, s4)
-											return routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
-										case "PUT":
-											// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s3, s4)
-											return routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
-										}
-										allow |= 23
-									}
-								}
-							}
-						}
-					}
-				case "teams":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /user/teams (routes.txt:114)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetUserTeams, "GetUserTeams", env, start)
-						}
-						allow |= 6
-					}
-				}
+			if done, body, err := r.route7User(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "users":
-			if s2, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users (routes.txt:187)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetUsers, "GetUsers", env, start)
-				}
-				allow |= 6
-			} else {
-				if s2 != "" {
-					if s3, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user (routes.txt:185)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs21, s2)
-							return routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
-						}
-						allow |= 6
-					} else {
-						switch s3 {
-						case "events":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/events (routes.txt:14)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
-								}
-								allow |= 6
-							} else {
-								switch s4 {
-								case "orgs":
-									if s5, i5, ok := p.Next(i4); ok {
-										if s5 != "" {
-											if _, i6, ok := p.Next(i5); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /users/:user/events/orgs/:org (routes.txt:16)
-													p.Commit(env, i6)
-													r.args.Capture(env, routerArgs22, s2, s5)
-													return routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
-												}
-												allow |= 6
-											}
-										}
-									}
-								case "public":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /users/:user/events/public (routes.txt:15)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs21, s2)
-											return routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
-										}
-										allow |= 6
-									}
-								}
-							}
-						case "followers":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/followers (routes.txt:191)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
-								}
-								allow |= 6
-							}
-						case "following":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/following (routes.txt:193)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
-								}
-								allow |= 6
-							} else {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /users/:user/following/:target_user (routes.txt:196)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs23, s2, s4)
-											return routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
-										}
-										allow |= 6
-									}
-								}
-							}
-						case "gists":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/gists (routes.txt:41)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
-								}
-								allow |= 6
-							}
-						case "keys":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/keys (routes.txt:199)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
-								}
-								allow |= 6
-							}
-						case "orgs":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/orgs (routes.txt:92)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
-								}
-								allow |= 6
-							}
-						case "received_events":
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/received_events (routes.txt:12)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
-								}
-								allow |= 6
-							} else {
-								switch s4 {
-								case "public":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /users/:user/received_events/public (routes.txt:13)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs21, s2)
-											return routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
-										}
-										allow |= 6
-									}
-								}
-							}
-						case "repos":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/repos (routes.txt:125)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
-								}
-								allow |= 6
-							}
-						case "starred":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/starred (routes.txt:27)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
-								}
-								allow |= 6
-							}
-						case "subscriptions":
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/subscriptions (routes.txt:33)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs21, s2)
-									return routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
-								}
-								allow |= 6
-							}
-						}
-					}
-				}
+			if done, body, err := r.route8Users(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		}
 	}
@@ -2770,4 +1126,1899 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 		return r.NotFound.ServeWSGI(env, start)
 	}
 	return routing.NotFound(env, start)
+}
+
+// route0Gists routes the paths under the segment "gists" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /gists (routes.txt:42)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetGists, "GetGists", env, start)
+			return true, body, err
+		case "POST":
+			// POST /gists (routes.txt:44)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.PostGists, "PostGists", env, start)
+			return true, body, err
+		}
+		*allow |= 14
+	} else {
+		if s2 != "" {
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /gists/:id (routes.txt:49)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs2, s2)
+					body, err = routing.Serve(r.h.DeleteGistsById, "DeleteGistsById", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /gists/:id (routes.txt:43)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs2, s2)
+					body, err = routing.Serve(r.h.GetGistsById, "GetGistsById", env, start)
+					return true, body, err
+				}
+				*allow |= 7
+			} else {
+				switch s3 {
+				case "forks":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "POST":
+							// POST /gists/:id/forks (routes.txt:48)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s2)
+							body, err = routing.Serve(r.h.PostGistsByIdForks, "PostGistsByIdForks", env, start)
+							return true, body, err
+						}
+						*allow |= 8
+					}
+				case "star":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /gists/:id/star (routes.txt:46)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s2)
+							body, err = routing.Serve(r.h.DeleteGistsByIdStar, "DeleteGistsByIdStar", env, start)
+							return true, body, err
+						case "GET", "HEAD":
+							// GET /gists/:id/star (routes.txt:47)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s2)
+							body, err = routing.Serve(r.h.GetGistsByIdStar, "GetGistsByIdStar", env, start)
+							return true, body, err
+						case "PUT":
+							// PUT /gists/:id/star (routes.txt:45)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s2)
+							body, err = routing.Serve(r.h.PutGistsByIdStar, "PutGistsByIdStar", env, start)
+							return true, body, err
+						}
+						*allow |= 23
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route1Orgs routes the paths under the segment "orgs" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route1Orgs(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if s2 != "" {
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org (routes.txt:94)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs8, s2)
+					body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				switch s3 {
+				case "events":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/events (routes.txt:11)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "issues":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/issues (routes.txt:62)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "members":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/members (routes.txt:95)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						if s4 != "" {
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /orgs/:org/members/:user (routes.txt:97)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs9, s2, s4)
+									body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /orgs/:org/members/:user (routes.txt:96)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs9, s2, s4)
+									body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
+									return true, body, err
+								}
+								*allow |= 7
+							}
+						}
+					}
+				case "public_members":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/public_members (routes.txt:98)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						if s4 != "" {
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /orgs/:org/public_members/:user (routes.txt:101)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs9, s2, s4)
+									body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /orgs/:org/public_members/:user (routes.txt:99)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs9, s2, s4)
+									body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /orgs/:org/public_members/:user (routes.txt:100)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs9, s2, s4)
+									body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
+									return true, body, err
+								}
+								*allow |= 23
+							}
+						}
+					}
+				case "repos":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/repos (routes.txt:126)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
+							return true, body, err
+						case "POST":
+							// POST /orgs/:org/repos (routes.txt:129)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
+							return true, body, err
+						}
+						*allow |= 14
+					}
+				case "teams":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/teams (routes.txt:102)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
+							return true, body, err
+						case "POST":
+							// POST /orgs/:org/teams (routes.txt:104)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, s2)
+							body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
+							return true, body, err
+						}
+						*allow |= 14
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route3Git routes the paths under the segment "git" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, s2 string, s3 string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); ok {
+		switch s5 {
+		case "blobs":
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "POST":
+					// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, s2, s3)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
+					return true, body, err
+				}
+				*allow |= 8
+			} else {
+				if s6 != "" {
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs14, s2, s3, s6)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySha, "GetReposByOwnerByRepoGitBlobsBySha", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				}
+			}
+		case "commits":
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "POST":
+					// POST /repos/:owner/:repo/git/commits (routes.txt:53)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, s2, s3)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
+					return true, body, err
+				}
+				*allow |= 8
+			} else {
+				if s6 != "" {
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs14, s2, s3, s6)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySha, "GetReposByOwnerByRepoGitCommitsBySha", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				}
+			}
+		case "refs":
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/git/refs (routes.txt:54)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, s2, s3)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
+					return true, body, err
+				case "POST":
+					// POST /repos/:owner/:repo/git/refs (routes.txt:55)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, s2, s3)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
+					return true, body, err
+				}
+				*allow |= 14
+			}
+		case "tags":
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "POST":
+					// POST /repos/:owner/:repo/git/tags (routes.txt:57)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, s2, s3)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
+					return true, body, err
+				}
+				*allow |= 8
+			} else {
+				if s6 != "" {
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs14, s2, s3, s6)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySha, "GetReposByOwnerByRepoGitTagsBySha", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				}
+			}
+		case "trees":
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "POST":
+					// POST /repos/:owner/:repo/git/trees (routes.txt:59)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, s2, s3)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
+					return true, body, err
+				}
+				*allow |= 8
+			} else {
+				if s6 != "" {
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs14, s2, s3, s6)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySha, "GetReposByOwnerByRepoGitTreesBySha", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route4Issues routes the paths under the segment "issues" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route4Issues(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, s2 string, s3 string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/issues (routes.txt:63)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, s2, s3)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
+			return true, body, err
+		case "POST":
+			// POST /repos/:owner/:repo/issues (routes.txt:65)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, s2, s3)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
+			return true, body, err
+		}
+		*allow |= 14
+	} else {
+		if s5 != "" {
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs15, s2, s3, s5)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				switch s6 {
+				case "comments":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
+							return true, body, err
+						case "POST":
+							// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
+							return true, body, err
+						}
+						*allow |= 14
+					}
+				case "events":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "labels":
+					if s7, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
+							return true, body, err
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
+							return true, body, err
+						case "POST":
+							// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
+							return true, body, err
+						case "PUT":
+							// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
+							return true, body, err
+						}
+						*allow |= 31
+					} else {
+						if s7 != "" {
+							if _, i8, ok := p.Next(i7); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
+									p.Commit(env, i8)
+									r.args.Capture(env, routerArgs16, s2, s3, s5, s7)
+									body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
+									return true, body, err
+								}
+								*allow |= 1
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route5Pulls routes the paths under the segment "pulls" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route5Pulls(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, s2 string, s3 string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/pulls (routes.txt:115)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, s2, s3)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
+			return true, body, err
+		case "POST":
+			// POST /repos/:owner/:repo/pulls (routes.txt:117)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, s2, s3)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
+			return true, body, err
+		}
+		*allow |= 14
+	} else {
+		if s5 != "" {
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs15, s2, s3, s5)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				switch s6 {
+				case "comments":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
+							return true, body, err
+						case "PUT":
+							// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
+							return true, body, err
+						}
+						*allow |= 22
+					}
+				case "commits":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "files":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "merge":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
+							return true, body, err
+						case "PUT":
+							// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, s2, s3, s5)
+							body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
+							return true, body, err
+						}
+						*allow |= 22
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route2Repos routes the paths under the segment "repos" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if s2 != "" {
+			if s3, i3, ok := p.Next(i2); ok {
+				if s3 != "" {
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /repos/:owner/:repo (routes.txt:137)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs7, s2, s3)
+							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
+							return true, body, err
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo (routes.txt:130)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs7, s2, s3)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
+							return true, body, err
+						}
+						*allow |= 7
+					} else {
+						switch s4 {
+						case "assignees":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/assignees (routes.txt:66)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs10, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								}
+							}
+						case "branches":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/branches (routes.txt:135)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs11, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								}
+							}
+						case "collaborators":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/collaborators (routes.txt:138)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs12, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs12, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
+											return true, body, err
+										case "PUT":
+											// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs12, s2, s3, s5)
+											body, err = routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
+											return true, body, err
+										}
+										*allow |= 23
+									}
+								}
+							}
+						case "comments":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/comments (routes.txt:142)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsById, "DeleteReposByOwnerByRepoCommentsById", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsById, "GetReposByOwnerByRepoCommentsById", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									}
+								}
+							}
+						case "commits":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/commits (routes.txt:147)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							} else {
+								if s5 != "" {
+									if s6, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs14, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySha, "GetReposByOwnerByRepoCommitsBySha", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									} else {
+										switch s6 {
+										case "comments":
+											if _, i7, ok := p.Next(i6); !ok {
+												switch m {
+												case "GET", "HEAD":
+													// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
+													p.Commit(env, i7)
+													r.args.Capture(env, routerArgs14, s2, s3, s5)
+													body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsByShaComments, "GetReposByOwnerByRepoCommitsByShaComments", env, start)
+													return true, body, err
+												case "POST":
+													// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
+													p.Commit(env, i7)
+													r.args.Capture(env, routerArgs14, s2, s3, s5)
+													body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsByShaComments, "PostReposByOwnerByRepoCommitsByShaComments", env, start)
+													return true, body, err
+												}
+												*allow |= 14
+											}
+										}
+									}
+								}
+							}
+						case "contributors":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/contributors (routes.txt:131)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "downloads":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/downloads (routes.txt:154)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsById, "DeleteReposByOwnerByRepoDownloadsById", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsById, "GetReposByOwnerByRepoDownloadsById", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									}
+								}
+							}
+						case "events":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/events (routes.txt:9)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "forks":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/forks (routes.txt:157)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/forks (routes.txt:158)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
+									return true, body, err
+								}
+								*allow |= 14
+							}
+						case "git":
+							if done, body, err := r.route3Git(env, start, p, m, i4, s2, s3, allow); done {
+								return true, body, err
+							}
+						case "hooks":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/hooks (routes.txt:159)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/hooks (routes.txt:161)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
+									return true, body, err
+								}
+								*allow |= 14
+							} else {
+								if s5 != "" {
+									if s6, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksById, "DeleteReposByOwnerByRepoHooksById", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksById, "GetReposByOwnerByRepoHooksById", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									} else {
+										switch s6 {
+										case "tests":
+											if _, i7, ok := p.Next(i6); !ok {
+												switch m {
+												case "POST":
+													// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
+													p.Commit(env, i7)
+													r.args.Capture(env, routerArgs13, s2, s3, s5)
+													body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIdTests, "PostReposByOwnerByRepoHooksByIdTests", env, start)
+													return true, body, err
+												}
+												*allow |= 8
+											}
+										}
+									}
+								}
+							}
+						case "issues":
+							if done, body, err := r.route4Issues(env, start, p, m, i4, s2, s3, allow); done {
+								return true, body, err
+							}
+						case "keys":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/keys (routes.txt:150)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/keys (routes.txt:152)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
+									return true, body, err
+								}
+								*allow |= 14
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysById, "DeleteReposByOwnerByRepoKeysById", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysById, "GetReposByOwnerByRepoKeysById", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									}
+								}
+							}
+						case "labels":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/labels (routes.txt:71)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/labels (routes.txt:73)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
+									return true, body, err
+								}
+								*allow |= 14
+							} else {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs17, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs17, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									}
+								}
+							}
+						case "languages":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/languages (routes.txt:132)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "merges":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "POST":
+									// POST /repos/:owner/:repo/merges (routes.txt:164)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
+									return true, body, err
+								}
+								*allow |= 8
+							}
+						case "milestones":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/milestones (routes.txt:81)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/milestones (routes.txt:83)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
+									return true, body, err
+								}
+								*allow |= 14
+							} else {
+								if s5 != "" {
+									if s6, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs15, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs15, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									} else {
+										switch s6 {
+										case "labels":
+											if _, i7, ok := p.Next(i6); !ok {
+												switch m {
+												case "GET", "HEAD":
+													// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
+													p.Commit(env, i7)
+													r.args.Capture(env, routerArgs15, s2, s3, s5)
+													body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
+													return true, body, err
+												}
+												*allow |= 6
+											}
+										}
+									}
+								}
+							}
+						case "notifications":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/notifications (routes.txt:19)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /repos/:owner/:repo/notifications (routes.txt:21)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
+									return true, body, err
+								}
+								*allow |= 22
+							}
+						case "pulls":
+							if done, body, err := r.route5Pulls(env, start, p, m, i4, s2, s3, allow); done {
+								return true, body, err
+							}
+						case "readme":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/readme (routes.txt:149)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "releases":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/releases (routes.txt:165)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/releases (routes.txt:167)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
+									return true, body, err
+								}
+								*allow |= 14
+							} else {
+								if s5 != "" {
+									if s6, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesById, "DeleteReposByOwnerByRepoReleasesById", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs13, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesById, "GetReposByOwnerByRepoReleasesById", env, start)
+											return true, body, err
+										}
+										*allow |= 7
+									} else {
+										switch s6 {
+										case "assets":
+											if _, i7, ok := p.Next(i6); !ok {
+												switch m {
+												case "GET", "HEAD":
+													// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
+													p.Commit(env, i7)
+													r.args.Capture(env, routerArgs13, s2, s3, s5)
+													body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIdAssets, "GetReposByOwnerByRepoReleasesByIdAssets", env, start)
+													return true, body, err
+												}
+												*allow |= 6
+											}
+										}
+									}
+								}
+							}
+						case "stargazers":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/stargazers (routes.txt:26)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "stats":
+							if s5, i5, ok := p.Next(i4); ok {
+								switch s5 {
+								case "code_frequency":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, s2, s3)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								case "commit_activity":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, s2, s3)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								case "contributors":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, s2, s3)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								case "participation":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, s2, s3)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								case "punch_card":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, s2, s3)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								}
+							}
+						case "statuses":
+							if s5, i5, ok := p.Next(i4); ok {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs18, s2, s3, s5)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
+											return true, body, err
+										case "POST":
+											// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs18, s2, s3, s5)
+											body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
+											return true, body, err
+										}
+										*allow |= 14
+									}
+								}
+							}
+						case "subscribers":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/subscribers (routes.txt:32)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "subscription":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/subscription (routes.txt:35)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /repos/:owner/:repo/subscription (routes.txt:36)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
+									return true, body, err
+								}
+								*allow |= 23
+							}
+						case "tags":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/tags (routes.txt:134)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						case "teams":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/teams (routes.txt:133)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s2, s3)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route6Teams routes the paths under the segment "teams" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if s2 != "" {
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /teams/:id (routes.txt:105)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs2, s2)
+					body, err = routing.Serve(r.h.DeleteTeamsById, "DeleteTeamsById", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /teams/:id (routes.txt:103)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs2, s2)
+					body, err = routing.Serve(r.h.GetTeamsById, "GetTeamsById", env, start)
+					return true, body, err
+				}
+				*allow |= 7
+			} else {
+				switch s3 {
+				case "members":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /teams/:id/members (routes.txt:106)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s2)
+							body, err = routing.Serve(r.h.GetTeamsByIdMembers, "GetTeamsByIdMembers", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						if s4 != "" {
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /teams/:id/members/:user (routes.txt:109)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs19, s2, s4)
+									body, err = routing.Serve(r.h.DeleteTeamsByIdMembersByUser, "DeleteTeamsByIdMembersByUser", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /teams/:id/members/:user (routes.txt:107)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs19, s2, s4)
+									body, err = routing.Serve(r.h.GetTeamsByIdMembersByUser, "GetTeamsByIdMembersByUser", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /teams/:id/members/:user (routes.txt:108)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs19, s2, s4)
+									body, err = routing.Serve(r.h.PutTeamsByIdMembersByUser, "PutTeamsByIdMembersByUser", env, start)
+									return true, body, err
+								}
+								*allow |= 23
+							}
+						}
+					}
+				case "repos":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /teams/:id/repos (routes.txt:110)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s2)
+							body, err = routing.Serve(r.h.GetTeamsByIdRepos, "GetTeamsByIdRepos", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						if s4 != "" {
+							if s5, i5, ok := p.Next(i4); ok {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs20, s2, s4, s5)
+											body, err = routing.Serve(r.h.DeleteTeamsByIdReposByOwnerByRepo, "DeleteTeamsByIdReposByOwnerByRepo", env, start)
+											return true, body, err
+										case "GET", "HEAD":
+											// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs20, s2, s4, s5)
+											body, err = routing.Serve(r.h.GetTeamsByIdReposByOwnerByRepo, "GetTeamsByIdReposByOwnerByRepo", env, start)
+											return true, body, err
+										case "PUT":
+											// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs20, s2, s4, s5)
+											body, err = routing.Serve(r.h.PutTeamsByIdReposByOwnerByRepo, "PutTeamsByIdReposByOwnerByRepo", env, start)
+											return true, body, err
+										}
+										*allow |= 23
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route7User routes the paths under the segment "user" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /user (routes.txt:186)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetUser, "GetUser", env, start)
+			return true, body, err
+		}
+		*allow |= 6
+	} else {
+		switch s2 {
+		case "emails":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /user/emails (routes.txt:190)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.DeleteUserEmails, "DeleteUserEmails", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /user/emails (routes.txt:188)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserEmails, "GetUserEmails", env, start)
+					return true, body, err
+				case "POST":
+					// POST /user/emails (routes.txt:189)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.PostUserEmails, "PostUserEmails", env, start)
+					return true, body, err
+				}
+				*allow |= 15
+			}
+		case "followers":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/followers (routes.txt:192)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserFollowers, "GetUserFollowers", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			}
+		case "following":
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/following (routes.txt:194)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserFollowing, "GetUserFollowing", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				if s3 != "" {
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /user/following/:user (routes.txt:198)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s3)
+							body, err = routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
+							return true, body, err
+						case "GET", "HEAD":
+							// GET /user/following/:user (routes.txt:195)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s3)
+							body, err = routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
+							return true, body, err
+						case "PUT":
+							// PUT /user/following/:user (routes.txt:197)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s3)
+							body, err = routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
+							return true, body, err
+						}
+						*allow |= 23
+					}
+				}
+			}
+		case "issues":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/issues (routes.txt:61)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserIssues, "GetUserIssues", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			}
+		case "keys":
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/keys (routes.txt:200)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserKeys, "GetUserKeys", env, start)
+					return true, body, err
+				case "POST":
+					// POST /user/keys (routes.txt:202)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.PostUserKeys, "PostUserKeys", env, start)
+					return true, body, err
+				}
+				*allow |= 14
+			} else {
+				if s3 != "" {
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /user/keys/:id (routes.txt:203)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s3)
+							body, err = routing.Serve(r.h.DeleteUserKeysById, "DeleteUserKeysById", env, start)
+							return true, body, err
+						case "GET", "HEAD":
+							// GET /user/keys/:id (routes.txt:201)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, s3)
+							body, err = routing.Serve(r.h.GetUserKeysById, "GetUserKeysById", env, start)
+							return true, body, err
+						}
+						*allow |= 7
+					}
+				}
+			}
+		case "orgs":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/orgs (routes.txt:93)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserOrgs, "GetUserOrgs", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			}
+		case "repos":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/repos (routes.txt:124)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserRepos, "GetUserRepos", env, start)
+					return true, body, err
+				case "POST":
+					// POST /user/repos (routes.txt:128)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.PostUserRepos, "PostUserRepos", env, start)
+					return true, body, err
+				}
+				*allow |= 14
+			}
+		case "starred":
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/starred (routes.txt:28)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserStarred, "GetUserStarred", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				if s3 != "" {
+					if s4, i4, ok := p.Next(i3); ok {
+						if s4 != "" {
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /user/starred/:owner/:repo (routes.txt:31)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s3, s4)
+									body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /user/starred/:owner/:repo (routes.txt:29)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s3, s4)
+									body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /user/starred/:owner/:repo (routes.txt:30)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s3, s4)
+									body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
+									return true, body, err
+								}
+								*allow |= 23
+							}
+						}
+					}
+				}
+			}
+		case "subscriptions":
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/subscriptions (routes.txt:34)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserSubscriptions, "GetUserSubscriptions", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				if s3 != "" {
+					if s4, i4, ok := p.Next(i3); ok {
+						if s4 != "" {
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s3, s4)
+									body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /user/subscriptions/:owner/:repo (routes.txt:38)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s3, s4)
+									body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, s3, s4)
+									body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
+									return true, body, err
+								}
+								*allow |= 23
+							}
+						}
+					}
+				}
+			}
+		case "teams":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /user/teams (routes.txt:114)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserTeams, "GetUserTeams", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// route8Users routes the paths under the segment "users" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) route8Users(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /users (routes.txt:187)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetUsers, "GetUsers", env, start)
+			return true, body, err
+		}
+		*allow |= 6
+	} else {
+		if s2 != "" {
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user (routes.txt:185)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs21, s2)
+					body, err = routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
+					return true, body, err
+				}
+				*allow |= 6
+			} else {
+				switch s3 {
+				case "events":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/events (routes.txt:14)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						switch s4 {
+						case "orgs":
+							if s5, i5, ok := p.Next(i4); ok {
+								if s5 != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /users/:user/events/orgs/:org (routes.txt:16)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs22, s2, s5)
+											body, err = routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
+											return true, body, err
+										}
+										*allow |= 6
+									}
+								}
+							}
+						case "public":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /users/:user/events/public (routes.txt:15)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs21, s2)
+									body, err = routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						}
+					}
+				case "followers":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/followers (routes.txt:191)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "following":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/following (routes.txt:193)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						if s4 != "" {
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /users/:user/following/:target_user (routes.txt:196)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs23, s2, s4)
+									body, err = routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						}
+					}
+				case "gists":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/gists (routes.txt:41)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "keys":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/keys (routes.txt:199)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "orgs":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/orgs (routes.txt:92)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "received_events":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/received_events (routes.txt:12)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					} else {
+						switch s4 {
+						case "public":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /users/:user/received_events/public (routes.txt:13)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs21, s2)
+									body, err = routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
+									return true, body, err
+								}
+								*allow |= 6
+							}
+						}
+					}
+				case "repos":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/repos (routes.txt:125)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "starred":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/starred (routes.txt:27)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				case "subscriptions":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/subscriptions (routes.txt:33)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs21, s2)
+							body, err = routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
+							return true, body, err
+						}
+						*allow |= 6
+					}
+				}
+			}
+		}
+	}
+	return false, nil, nil
 }

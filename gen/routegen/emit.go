@@ -72,6 +72,25 @@ type gen struct {
 	table   []string
 	argVars map[string]string // joined parameter names -> var name
 	argDecl []jen.Code
+	sub     bool       // writing the body of a split-off subtree function
+	funcs   []jen.Code // the split-off functions
+	nfuncs  int
+}
+
+// splitMin is the size, in routes, of a subtree under a first segment that
+// gets a function of its own. The compiler stops inlining into very large
+// functions, and the walk's Next must inline; small routers stay in one.
+const splitMin = 8
+
+func countRoutes(n *node) int {
+	c := len(n.leaf) + len(n.rest)
+	for _, k := range n.statics {
+		c += countRoutes(k)
+	}
+	if n.param != nil {
+		c += countRoutes(n.param)
+	}
+	return c
 }
 
 // capture is a parameter on the way down: its name and the expression
@@ -79,6 +98,7 @@ type gen struct {
 type capture struct {
 	name string
 	val  jen.Code
+	id   string // the variable holding val, for a parameter ("" for a catch-all)
 }
 
 func (g *gen) file(routes []*route, root *node) *jen.File {
@@ -191,6 +211,9 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 		jen.Id("env").Op("*").Qual(wsgirefPath, "Environ"),
 		jen.Id("start").Qual(wsgirefPath, "StartResponse"),
 	).Params(jen.Qual(wsgirefPath, "Body"), jen.Error()).Block(stmts...)
+	for _, fn := range g.funcs {
+		f.Add(fn)
+	}
 	return f
 }
 
@@ -226,7 +249,7 @@ func (g *gen) node(n *node, d int, caps []capture) []jen.Code {
 	}
 	if len(n.rest) > 0 {
 		rest := jen.Id("p").Dot("Rest").Call(iv)
-		out = append(out, g.methods(n.rest, iv, with(caps, capture{n.rname, rest}))...)
+		out = append(out, g.methods(n.rest, iv, with(caps, capture{n.rname, rest, ""}))...)
 	}
 	return out
 }
@@ -243,15 +266,74 @@ func (g *gen) kids(n *node, d int, caps []capture) []jen.Code {
 	if len(n.statics) > 0 {
 		var cases []jen.Code
 		for _, k := range n.staticKeys() {
-			cases = append(cases, jen.Case(jen.Lit(k)).Block(g.node(n.statics[k], d+1, caps)...))
+			child := n.statics[k]
+			if countRoutes(child) >= splitMin {
+				cases = append(cases, jen.Case(jen.Lit(k)).Block(g.split(k, child, d+1, caps)...))
+				continue
+			}
+			cases = append(cases, jen.Case(jen.Lit(k)).Block(g.node(child, d+1, caps)...))
 		}
 		out = append(out, jen.Switch(jen.Id(sv)).Block(cases...))
 	}
 	if n.param != nil {
 		out = append(out, jen.If(jen.Id(sv).Op("!=").Lit("")).Block(
-			g.node(n.param, d+1, with(caps, capture{n.pname, jen.Id(sv)}))...))
+			g.node(n.param, d+1, with(caps, capture{n.pname, jen.Id(sv), sv}))...))
 	}
 	return out
+}
+
+// split writes the subtree of child, the static segment seg at depth d,
+// as a method of the router, and returns the code that calls it. The
+// method gets the walk, the position after seg and the parameters
+// captured on the way.
+func (g *gen) split(seg string, child *node, d int, caps []capture) []jen.Code {
+	name := fmt.Sprintf("route%d%s", g.nfuncs, camel(seg))
+	g.nfuncs++
+	pos := fmt.Sprintf("i%d", d)
+	params := []jen.Code{
+		jen.Id("env").Op("*").Qual(wsgirefPath, "Environ"),
+		jen.Id("start").Qual(wsgirefPath, "StartResponse"),
+		jen.Id("p").Op("*").Qual(routingPath, "Path"),
+		jen.Id("m").String(),
+		jen.Id(pos).Int(),
+	}
+	args := []jen.Code{jen.Id("env"), jen.Id("start"), jen.Op("&").Id("p"), jen.Id("m"), jen.Id(pos)}
+	if g.sub {
+		args[2] = jen.Id("p")
+	}
+	for _, c := range caps {
+		params = append(params, jen.Id(c.id).String())
+		args = append(args, jen.Id(c.id))
+	}
+	params = append(params, jen.Id("allow").Op("*").Qual(routingPath, "MethodSet"))
+	if g.sub {
+		args = append(args, jen.Id("allow"))
+	} else {
+		args = append(args, jen.Op("&").Id("allow"))
+	}
+
+	outer := g.sub
+	g.sub = true
+	body := g.node(child, d, caps)
+	g.sub = outer
+	if child.rest[anyMethod] == nil {
+		body = append(body, jen.Return(jen.False(), jen.Nil(), jen.Nil()))
+	}
+	g.funcs = append(g.funcs,
+		jen.Commentf("%s routes the paths under the segment %q at depth %d: done", name, seg, d),
+		jen.Comment("is false when none matches, and the search goes on in the caller."),
+		jen.Func().Params(jen.Id("r").Op("*").Id(g.n.router)).Id(name).Params(params...).
+			Params(jen.Id("done").Bool(), jen.Id("body").Qual(wsgirefPath, "Body"), jen.Id("err").Error()).Block(body...),
+		jen.Line(),
+	)
+	ret := jen.Return(jen.Id("body"), jen.Id("err"))
+	if g.sub {
+		ret = jen.Return(jen.True(), jen.Id("body"), jen.Id("err"))
+	}
+	return []jen.Code{jen.If(
+		jen.List(jen.Id("done"), jen.Id("body"), jen.Id("err")).Op(":=").Id("r").Dot(name).Call(args...),
+		jen.Id("done"),
+	).Block(ret)}
 }
 
 // methods writes the method switch of a node's routes, committing the
@@ -281,7 +363,11 @@ func (g *gen) methods(routes map[string]*route, pos jen.Code, caps []capture) []
 	}
 	out := []jen.Code{jen.Switch(jen.Id("m")).Block(cases...)}
 	if mask := allowed(routes, g.table); mask != 0 {
-		out = append(out, jen.Id("allow").Op("|=").Lit(int(mask)))
+		allow := jen.Id("allow")
+		if g.sub {
+			allow = jen.Op("*").Id("allow")
+		}
+		out = append(out, allow.Op("|=").Lit(int(mask)))
 	}
 	return out
 }
@@ -299,8 +385,12 @@ func (g *gen) serve(r *route, pos jen.Code, caps []capture) []jen.Code {
 		}
 		out = append(out, jen.Id("r").Dot("args").Dot("Capture").Call(args...))
 	}
-	out = append(out, jen.Return(jen.Qual(routingPath, "Serve").Call(
-		jen.Id("r").Dot("h").Dot(r.handler), jen.Lit(r.handler), jen.Id("env"), jen.Id("start"))))
+	call := jen.Qual(routingPath, "Serve").Call(
+		jen.Id("r").Dot("h").Dot(r.handler), jen.Lit(r.handler), jen.Id("env"), jen.Id("start"))
+	if g.sub {
+		return append(out, jen.List(jen.Id("body"), jen.Id("err")).Op("=").Add(call), jen.Return(jen.True(), jen.Id("body"), jen.Id("err")))
+	}
+	out = append(out, jen.Return(call))
 	return out
 }
 
