@@ -179,12 +179,10 @@ func (c *conn) serveOne(first, last bool) bool {
 			return false
 		}
 		if !first {
-			if d := cfg.readHeaderTimeout; d > 0 {
-				c.rwc.SetReadDeadline(time.Now().Add(d))
-			} else {
-				c.rwc.SetReadDeadline(time.Time{})
-			}
+			c.headerDeadline()
 		}
+	} else if !first {
+		c.headerDeadline() // a pipelined request, already in the buffer
 	}
 	if !c.setState(stateActive) {
 		return false
@@ -235,14 +233,28 @@ func (c *conn) serveOne(first, last bool) bool {
 	}
 	keep := err == nil && r.keepAlive && r.reusable && !s.closing.Load()
 	if keep {
+		if c.in.unread() {
+			// What the application left of the body is read past under
+			// the read-header timeout: it stands before the next request.
+			c.headerDeadline()
+		}
 		keep = c.in.finish()
 		c.linger = !keep
-	} else if c.in.body != nil && c.in.body != http.NoBody && !c.in.eof {
+	} else if c.in.unread() {
 		c.linger = true
 	}
 	*r = Request{}
 	c.in.reset(nil, false)
 	return keep
+}
+
+// headerDeadline starts the read-header timeout.
+func (c *conn) headerDeadline() {
+	if d := c.s.cfg.readHeaderTimeout; d > 0 {
+		c.rwc.SetReadDeadline(time.Now().Add(d))
+	} else {
+		c.rwc.SetReadDeadline(time.Time{})
+	}
 }
 
 // lingerTime and lingerBytes bound the drain of a connection closed with
@@ -454,10 +466,15 @@ func (in *input) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// unread reports whether the body may hold bytes not read yet.
+func (in *input) unread() bool {
+	return in.body != nil && in.body != http.NoBody && !in.eof
+}
+
 // finish reads what the application left of the body so the next request
 // can be read, and reports whether the connection may go on.
 func (in *input) finish() bool {
-	if in.body == nil || in.body == http.NoBody || in.eof {
+	if !in.unread() {
 		return true
 	}
 	if in.expect && !in.continued {
