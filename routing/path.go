@@ -40,37 +40,16 @@ type step struct {
 // method. It reads the environ but does not change it: only [Path.Commit]
 // does, once a route is chosen. The first position is [Path.Start].
 func Begin(env *wsgiref.Environ) (p Path, method string) {
-	// One pass over the variables finds the three a router reads.
-	var sn, pi string
-	var found uint8
-	for k, v := range env.All() {
-		switch len(k) {
-		case len("PATH_INFO"):
-			if k == "PATH_INFO" {
-				pi, found = v, found|1
-			}
-		case len("SCRIPT_NAME"):
-			if k == "SCRIPT_NAME" {
-				sn, found = v, found|2
-			}
-		case len("REQUEST_METHOD"):
-			if k == "REQUEST_METHOD" {
-				method, found = v, found|4
-			}
-		}
-		if found == 7 {
-			break
-		}
-	}
-	if sn == "" {
+	method = env.Get("REQUEST_METHOD")
+	// SCRIPT_NAME+PATH_INFO in one scan, and without concatenating when
+	// SCRIPT_NAME is empty or was set by an outer router's walk.
+	path, base := env.ScriptPath()
+	pi := path[base:]
+	if base == 0 || cleanScript(path[:base]) {
 		if p.cutPath(pi) {
-			p.path, p.pi = pi, pi
+			p.path, p.base, p.pi = path, base, pi
 			return p, method
 		}
-	} else if cleanScript(sn) && p.cutPath(pi) {
-		p.path, p.base = env.ScriptPath()
-		p.pi = p.path[p.base:]
-		return p, method
 	}
 	return slowPath(env, pi), method
 }
