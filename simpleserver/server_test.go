@@ -1020,3 +1020,17 @@ func TestRequestHandlerPanic(t *testing.T) {
 	waitFor(t, func() bool { return strings.Contains(ts.log.String(), "panic serving 127.0.0.1:") })
 	waitFor(t, func() bool { return ts.ActiveConns() == 0 })
 }
+
+// TestInputBounded: wsgi.input ends at the end of the body, whether framed
+// by Content-Length or chunked, and the next pipelined request is intact.
+func TestInputBounded(t *testing.T) {
+	ts := startServer(t, routeApp)
+	out := roundTrip(t, ts.Addr(),
+		"POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"+
+			"POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"+
+			"GET /header?q HTTP/1.1\r\nHost: h\r\nX-Test-Header: last\r\nConnection: close\r\n\r\n")
+	resps := readResponses(t, out)
+	if len(resps) != 3 || resps[0].body != "hello" || resps[1].body != "abcde" || resps[2].body != "last;q;/header" {
+		t.Errorf("responses: %q", out)
+	}
+}
