@@ -23,6 +23,16 @@
 // derived from the method and the path (GET /repos/:owner becomes
 // GetReposByOwner). Routes may share a handler only by naming it.
 //
+// The router walks the path with wsgiutil.ShiftPathInfo's semantics (see
+// the routing package) and tries, at each segment, the static route, then
+// the parameter, then the catch-all, going back to the next alternative
+// when a branch leads nowhere; the first route whose method matches wins
+// (GET serves HEAD when there is no HEAD route; ANY serves what the others
+// leave). A path no route matches answers 404; a path whose routes take
+// other methods answers 405 with an Allow header listing them. PATH_INFO
+// "" (the mount point itself, for a router mounted under "*rest") has no
+// segment and matches no route but a root catch-all "/*rest".
+//
 // The generated file declares Handlers (one wsgiref.App field per handler),
 // Router (a wsgiref.App) and NewRouter, and Routes (the table of routes);
 // -name Foo prefixes them (FooHandlers, FooRouter, NewFooRouter, FooRoutes)
