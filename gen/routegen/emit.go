@@ -44,12 +44,11 @@ func (c *config) names() names {
 
 // generate parses a route file and writes the Go source of its router.
 func generate(c config, src string) ([]byte, error) {
-	routes, err := parseRoutes(c.source, src)
-	if err != nil {
-		return nil, err
-	}
-	root, err := buildTree(c.source, routes)
-	if err != nil {
+	// The tree checks run on the lines that parsed, so one run reports the
+	// malformed lines and the duplicates and conflicts together.
+	routes, perr := parseRoutes(c.source, src)
+	root, terr := buildTree(c.source, routes)
+	if err := joinErrors(perr, terr); err != nil {
 		return nil, err
 	}
 	table, err := methodTable(routes)
@@ -63,6 +62,21 @@ func generate(c config, src string) ([]byte, error) {
 		return nil, err
 	}
 	return []byte(b.String()), nil
+}
+
+// joinErrors merges the error lists of the passes in line order.
+func joinErrors(passes ...error) error {
+	var all errorList
+	for _, err := range passes {
+		if l, ok := err.(errorList); ok {
+			all = append(all, l...)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	e := &errs{list: all}
+	return e.err()
 }
 
 // gen writes one router.

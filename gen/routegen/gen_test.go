@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -376,4 +377,19 @@ func FuzzRoutegen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// One run reports every problem of a file, malformed lines and conflicts
+// together, each as file:line: message.
+func Example_errors() {
+	_, err := generate(config{pkg: "api", source: "routes.txt"},
+		"GET  /users/:id\n"+
+			"POST /users/:name/keys\n"+
+			"GET  /users/:id  GetUser\n"+
+			"get  /health\n")
+	fmt.Println(err)
+	// Output:
+	// routes.txt:2: POST /users/:name/keys: parameter :name conflicts with :id at the same position (line 1)
+	// routes.txt:3: duplicate route GET /users/:id (line 1)
+	// routes.txt:4: method "get": methods are case-sensitive, write "GET"
 }
