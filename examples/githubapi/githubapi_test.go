@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -187,5 +188,51 @@ func TestOverHTTP(t *testing.T) {
 			t.Errorf("%s %s: %d %q Allow %q, want %d %q Allow %q", c.method, c.path,
 				resp.StatusCode, body, resp.Header.Get("Allow"), c.status, c.body, c.allow)
 		}
+	}
+}
+
+// TestOverHTTPOtherClients asks the same server with curl and Python's
+// http.client, when the machine has them: the 405 and its Allow header,
+// a parameter route, a HEAD with no body.
+func TestOverHTTPOtherClients(t *testing.T) {
+	var got seen
+	srv := httptest.NewServer(handlers.NewHTTPHandler(recordingRouter(&got)))
+	defer srv.Close()
+
+	if curl, err := exec.LookPath("curl"); err == nil {
+		out, err := exec.Command(curl, "-s", "-i", "-X", "PATCH", srv.URL+"/user/repos").CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl: %v\n%s", err, out)
+		}
+		resp := strings.ReplaceAll(string(out), "\r\n", "\n")
+		if !strings.HasPrefix(resp, "HTTP/1.1 405 Method Not Allowed\n") || !strings.Contains(resp, "\nAllow: GET, HEAD, POST\n") ||
+			!strings.HasSuffix(resp, "\n\nMethod Not Allowed\n") {
+			t.Errorf("curl PATCH /user/repos:\n%s", resp)
+		}
+	} else {
+		t.Log("no curl: skipped its requests")
+	}
+
+	if py, err := exec.LookPath("python3"); err == nil {
+		script := `
+import http.client, sys
+c = http.client.HTTPConnection(sys.argv[1])
+for method, path in [("GET", "/repos/a/b/issues/7"), ("HEAD", "/user/repos"), ("GET", "/user/repos/")]:
+    c.request(method, path)
+    r = c.getresponse()
+    print(method, path, r.status, repr(r.read().decode()))
+`
+		out, err := exec.Command(py, "-c", script, strings.TrimPrefix(srv.URL, "http://")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("python3: %v\n%s", err, out)
+		}
+		want := "GET /repos/a/b/issues/7 200 'GetReposByOwnerByRepoIssuesByNumber'\n" +
+			"HEAD /user/repos 200 ''\n" +
+			"GET /user/repos/ 404 'Not Found\\n'\n"
+		if string(out) != want {
+			t.Errorf("python3 http.client:\n%s\nwant\n%s", out, want)
+		}
+	} else {
+		t.Log("no python3: skipped its requests")
 	}
 }
