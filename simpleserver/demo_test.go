@@ -84,13 +84,17 @@ sys.stdout.buffer.write(out)`)
 	for k, wv := range w {
 		switch {
 		case strings.HasPrefix(k, "wsgi.") && k != "wsgi.url_scheme",
-			k == "SERVER_PORT", // 80 in run_amock, a free port here
-			!isCGIKey(k):       // the process environment CPython copies
+			k == "SERVER_PORT",     // 80 in run_amock, a free port here
+			k == "SERVER_SOFTWARE", // names Go here on purpose; checked below
+			!isCGIKey(k):           // the process environment CPython copies
 			continue
 		}
 		if gv, ok := g[k]; !ok || gv != wv {
 			t.Errorf("%s = %s, CPython %s", k, gv, wv)
 		}
+	}
+	if sw := g["SERVER_SOFTWARE"]; sw != "'"+SoftwareVersion+"'" || !strings.HasPrefix(w["SERVER_SOFTWARE"], "'"+ServerVersion) {
+		t.Errorf("SERVER_SOFTWARE = %s, want %q (CPython %s)", sw, SoftwareVersion, w["SERVER_SOFTWARE"])
 	}
 	for k := range g {
 		if _, ok := w[k]; !ok {

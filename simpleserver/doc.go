@@ -35,8 +35,11 @@
 // client. This server does not; [WithOSEnviron] restores the behaviour when
 // it is wanted.
 //
-// SERVER_SOFTWARE is "WSGIServer/0.2" as in CPython; the Server header is
-// "WSGIServer/0.2 Go/<version>" where CPython says "CPython/<version>".
+// SERVER_SOFTWARE and the Server header are both "WSGIServer/0.2
+// Go/<version>" ([SoftwareVersion]). CPython's Server header says
+// "CPython/<version>" there and its SERVER_SOFTWARE only "WSGIServer/0.2";
+// naming the runtime in the environ too tells an application which server
+// it really runs under.
 //
 // # Limits
 //

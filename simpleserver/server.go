@@ -22,7 +22,7 @@ import (
 // Version is the version of the server, simple_server.__version__.
 const Version = "0.2"
 
-// ServerVersion is SERVER_SOFTWARE in every environ, as CPython's
+// ServerVersion is the server's own name and version, CPython's
 // WSGIRequestHandler.server_version.
 const ServerVersion = "WSGIServer/" + Version
 
@@ -31,7 +31,9 @@ const ServerVersion = "WSGIServer/" + Version
 var SysVersion = "Go/" + strings.TrimPrefix(runtime.Version(), "go")
 
 // SoftwareVersion is the Server header of every response, CPython's
-// simple_server.software_version.
+// simple_server.software_version, and SERVER_SOFTWARE in every environ.
+// CPython's environ says only "WSGIServer/0.2" there; naming the runtime
+// too tells an application which server it really runs under.
 var SoftwareVersion = ServerVersion + " " + SysVersion
 
 // MaxRequestLine is the longest request line, CRLF included, that the
@@ -258,7 +260,7 @@ func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGISe
 	} else {
 		name = getFQDN(host)
 	}
-	s.info = handlers.ServerInfo{Name: name, Port: strconv.Itoa(s.port), Software: ServerVersion}
+	s.info = handlers.ServerInfo{Name: name, Port: strconv.Itoa(s.port), Software: SoftwareVersion}
 	s.setupEnviron()
 	s.SetApp(app)
 	return s, nil

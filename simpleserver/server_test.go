@@ -822,7 +822,7 @@ func TestServerEnviron(t *testing.T) {
 	for _, want := range []string{
 		"SERVER_NAME = 'localhost'\n", "SERVER_PORT = '" + port + "'\n", "GATEWAY_INTERFACE = 'CGI/1.1'\n",
 		"SCRIPT_NAME = ''\n", "REMOTE_HOST = ''\n", "REMOTE_ADDR = '127.0.0.1'\n", "CONTENT_LENGTH = ''\n",
-		"SERVER_SOFTWARE = 'WSGIServer/0.2'\n", "PATH_INFO = '/a b'\n", "QUERY_STRING = 'c=d'\n",
+		"SERVER_SOFTWARE = '" + SoftwareVersion + "'\n", "PATH_INFO = '/a b'\n", "QUERY_STRING = 'c=d'\n",
 		"HTTP_HOST = '127.0.0.1:" + port + "'\n", "wsgi.multithread = True\n", "wsgi.url_scheme = 'http'\n",
 		"wsgi.version = (1, 0)\n", "SERVER_PROTOCOL = 'HTTP/1.1'\n",
 	} {
