@@ -56,6 +56,7 @@ func TestGeneratedRoutersRun(t *testing.T) {
 	var input strings.Builder
 	var want []string
 	var imports, news strings.Builder
+	mounted := 0
 	for i, c := range compiled {
 		src, err := os.ReadFile(c.file)
 		if err != nil {
@@ -70,12 +71,24 @@ func TestGeneratedRoutersRun(t *testing.T) {
 		write(filepath.Join(cfg.pkg, "router_gen.go"), string(code))
 		n := cfg.names()
 		fmt.Fprintf(&imports, "\t%q\n", "routetest/"+cfg.pkg)
-		fmt.Fprintf(&news, "\tfunc() wsgiref.App { var h %s.%s; fill(&h); return %s.%s(h) }(),\n", cfg.pkg, n.handlers, cfg.pkg, n.newFunc)
+		fmt.Fprintf(&news, "\tfunc() wsgiref.App { var h %s.%s; fill(&h, %d); return %s.%s(h) }(),\n", cfg.pkg, n.handlers, i, cfg.pkg, n.newFunc)
 
 		routes, tree, table := load(t, c.file)
 		for _, rq := range requestsFor(routes) {
 			fmt.Fprintf(&input, "%d\t%s\t%s\t%s\n", i, strconv.Quote(rq.method), strconv.Quote(rq.script), strconv.Quote(rq.path))
-			want = append(want, interpret(tree, table, rq.env()).String())
+			full := interpretFull(tree, table, rq.env())
+			if i == 0 && full.out.handler == "Mount" {
+				// The driver mounts the second router there: it sees the
+				// environ the first one committed and adds its args.
+				_, tree1, table1 := load(t, compiled[1].file)
+				inner := interpretFull(tree1, table1, full.env)
+				if inner.out.status == 200 {
+					inner.out.args = formatArgs(append(full.names, inner.names...), append(full.values, inner.values...))
+				}
+				full = inner
+				mounted++
+			}
+			want = append(want, full.out.String())
 		}
 	}
 	write("main.go", strings.Replace(strings.Replace(driver, "//IMPORTS\n", imports.String(), 1), "//ROUTERS\n", news.String(), 1))
@@ -111,7 +124,10 @@ func TestGeneratedRoutersRun(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d requests through %d generated routers", len(want), len(compiled))
+	if mounted == 0 {
+		t.Error("no request went through the mounted router")
+	}
+	t.Logf("%d requests through %d generated routers, %d of them through a mounted one", len(want), len(compiled), mounted)
 }
 
 // driver is the program of the temporary module: it routes each request
@@ -135,11 +151,17 @@ import (
 var called string
 
 // fill sets every handler field to an application that prints its name
-// and the environ it sees.
-func fill(h any) {
+// and the environ it sees; router 0's Mount field mounts router 1.
+func fill(h any, router int) {
 	v := reflect.ValueOf(h).Elem()
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
+		if router == 0 && name == "Mount" {
+			v.Field(i).Set(reflect.ValueOf(wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+				return routers[1].ServeWSGI(env, start)
+			})))
+			continue
+		}
 		v.Field(i).Set(reflect.ValueOf(wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
 			var parts []string
 			for n, val := range routing.ArgsOf(env).All() {
@@ -151,8 +173,12 @@ func fill(h any) {
 	}
 }
 
-var routers = []wsgiref.App{
+var routers []wsgiref.App
+
+func init() {
+	routers = []wsgiref.App{
 //ROUTERS
+	}
 }
 
 func main() {

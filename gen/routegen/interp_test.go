@@ -45,12 +45,34 @@ type interp struct {
 	p     routing.Path
 	m     string
 	allow uint64
+
+	// What the chosen route's application gets, for mounting a second
+	// router under it.
+	committed     *wsgiref.Environ
+	names, values []string
 }
 
 type capt struct{ name, val string }
 
 func interpret(root *node, table []string, env *wsgiref.Environ) outcome {
+	return interpretFull(root, table, env).out
+}
+
+// interpreted is an outcome with the environ and args the handler gets.
+type interpreted struct {
+	out           outcome
+	env           *wsgiref.Environ
+	names, values []string
+}
+
+func interpretFull(root *node, table []string, env *wsgiref.Environ) interpreted {
 	it := &interp{table: table, env: env}
+	o := it.run(root)
+	return interpreted{o, it.committed, it.names, it.values}
+}
+
+func (it *interp) run(root *node) outcome {
+	env, table := it.env, it.table
 	it.p, it.m = routing.Begin(env)
 	if o, ok := it.node(root, it.p.Start(), nil); ok {
 		return o
@@ -101,6 +123,7 @@ func (it *interp) methods(routes map[string]*route, pos int, caps []capt) (outco
 	for i, c := range caps {
 		names[i], values[i] = c.name, c.val
 	}
+	it.committed, it.names, it.values = env, names, values
 	return outcome{status: 200, handler: r.handler, script: env.Get("SCRIPT_NAME"),
 		path: env.Get("PATH_INFO"), args: formatArgs(names, values)}, true
 }
