@@ -244,6 +244,7 @@ func readme(res *Results) string {
 	w("enter the library's dependencies.\n\n")
 	w("## Run\n\n```sh\ncd benchmarks\ngo run ./cmd/report          # everything, about 5 minutes: rewrites README.md, chart.svg, results.json\n")
 	w("go run ./cmd/report -quick   # smoke run in seconds (writes to a temporary directory unless -out is given)\n")
+	w("go run ./cmd/report -render  # rewrite README.md and chart.svg from results.json, measuring nothing\n")
 	w("go test ./...                # CI: every benchmark compiles, runs once and agrees with its peers\n")
 	w("go test -run '^$' -bench . -benchmem   # the Go micro-benchmarks alone\n```\n\n")
 	w("The CPython column needs `python3` with `wsgiref` (any CPython 3); the werkzeug row needs\n")
