@@ -285,3 +285,32 @@ func TestRunStarvedConnectionsEndOnTime(t *testing.T) {
 		t.Errorf("latencies of the starved requests: p50 %v max %v, want about the run time", res.P50, res.Max)
 	}
 }
+
+// The driver must not compete with the server it measures: reading a
+// response allocates nothing.
+func BenchmarkReadResponse(b *testing.B) {
+	resp := "HTTP/1.1 200 OK\r\nDate: Sat, 21 Nov 2026 09:51:13 GMT\r\nServer: WSGIServer/0.2 Go/1.26.8\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello world!\n"
+	sr := strings.NewReader(resp)
+	br := bufio.NewReader(sr)
+	b.ReportAllocs()
+	for b.Loop() {
+		sr.Reset(resp)
+		br.Reset(sr)
+		if r, err := readResponse(br); err != nil || r.body != 13 {
+			b.Fatal(r, err)
+		}
+	}
+}
+
+func TestReadResponseAllocs(t *testing.T) {
+	resp := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello world!\n"
+	sr := strings.NewReader(resp)
+	br := bufio.NewReader(sr)
+	if n := testing.AllocsPerRun(100, func() {
+		sr.Reset(resp)
+		br.Reset(sr)
+		readResponse(br)
+	}); n != 0 {
+		t.Errorf("readResponse: %v allocs per response, want 0", n)
+	}
+}

@@ -98,8 +98,8 @@ func run(cfg *config) error {
 		cfg.idle, cfg.fileRequests, cfg.rounds = 50, 1, 1
 	} else {
 		cfg.benchtime, cfg.count = "200ms", 5
-		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 2*time.Second, 300*time.Millisecond, 1_000_000
-		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 3
+		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 1200*time.Millisecond, 300*time.Millisecond, 1_000_000
+		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 5
 	}
 	began := time.Now()
 	res := &Results{Generated: began.UTC().Format("2006-01-02 15:04 MST"), Quick: cfg.quick, Machine: machine(cfg)}
