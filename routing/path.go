@@ -39,6 +39,10 @@ type step struct {
 // Begin starts a walk of env's PATH_INFO and returns it with the request
 // method. It reads the environ but does not change it: only [Path.Commit]
 // does, once a route is chosen. The first position is [Path.Start].
+//
+// On a clean path Begin allocates nothing when SCRIPT_NAME is empty (an
+// origin server) or was set by an outer router's walk; a SCRIPT_NAME of
+// another origin (CGI) costs one concatenation, as in ShiftPathInfo.
 func Begin(env *wsgiref.Environ) (p Path, method string) {
 	method = env.Get("REQUEST_METHOD")
 	// SCRIPT_NAME+PATH_INFO in one scan, and without concatenating when
