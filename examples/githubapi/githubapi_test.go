@@ -173,7 +173,7 @@ func TestOverHTTP(t *testing.T) {
 		{"GET", "/user/repos/", 404, "Not Found\n", ""},
 		{"GET", "/nowhere", 404, "Not Found\n", ""},
 		{"PATCH", "/user/repos", 405, "Method Not Allowed\n", "GET, HEAD, POST"},
-		{"DELETE", "/user/keys/7", 200, "DeleteUserKeysById", ""},
+		{"DELETE", "/user/keys/7", 200, "DeleteUserKeysByID", ""},
 		{"GET", "/user//repos", 200, "GetUserRepos", ""},
 	}
 	for _, c := range cases {

@@ -12,18 +12,18 @@ import (
 type Handlers struct {
 	// GetAuthorizations serves GET /authorizations (routes.txt:1).
 	GetAuthorizations wsgiref.App
-	// GetAuthorizationsById serves GET /authorizations/:id (routes.txt:2).
-	GetAuthorizationsById wsgiref.App
+	// GetAuthorizationsByID serves GET /authorizations/:id (routes.txt:2).
+	GetAuthorizationsByID wsgiref.App
 	// PostAuthorizations serves POST /authorizations (routes.txt:3).
 	PostAuthorizations wsgiref.App
-	// DeleteAuthorizationsById serves DELETE /authorizations/:id (routes.txt:4).
-	DeleteAuthorizationsById wsgiref.App
-	// GetApplicationsByClientIdTokensByAccessToken serves GET /applications/:client_id/tokens/:access_token (routes.txt:5).
-	GetApplicationsByClientIdTokensByAccessToken wsgiref.App
-	// DeleteApplicationsByClientIdTokens serves DELETE /applications/:client_id/tokens (routes.txt:6).
-	DeleteApplicationsByClientIdTokens wsgiref.App
-	// DeleteApplicationsByClientIdTokensByAccessToken serves DELETE /applications/:client_id/tokens/:access_token (routes.txt:7).
-	DeleteApplicationsByClientIdTokensByAccessToken wsgiref.App
+	// DeleteAuthorizationsByID serves DELETE /authorizations/:id (routes.txt:4).
+	DeleteAuthorizationsByID wsgiref.App
+	// GetApplicationsByClientIDTokensByAccessToken serves GET /applications/:client_id/tokens/:access_token (routes.txt:5).
+	GetApplicationsByClientIDTokensByAccessToken wsgiref.App
+	// DeleteApplicationsByClientIDTokens serves DELETE /applications/:client_id/tokens (routes.txt:6).
+	DeleteApplicationsByClientIDTokens wsgiref.App
+	// DeleteApplicationsByClientIDTokensByAccessToken serves DELETE /applications/:client_id/tokens/:access_token (routes.txt:7).
+	DeleteApplicationsByClientIDTokensByAccessToken wsgiref.App
 	// GetEvents serves GET /events (routes.txt:8).
 	GetEvents wsgiref.App
 	// GetReposByOwnerByRepoEvents serves GET /repos/:owner/:repo/events (routes.txt:9).
@@ -52,14 +52,14 @@ type Handlers struct {
 	PutNotifications wsgiref.App
 	// PutReposByOwnerByRepoNotifications serves PUT /repos/:owner/:repo/notifications (routes.txt:21).
 	PutReposByOwnerByRepoNotifications wsgiref.App
-	// GetNotificationsThreadsById serves GET /notifications/threads/:id (routes.txt:22).
-	GetNotificationsThreadsById wsgiref.App
-	// GetNotificationsThreadsByIdSubscription serves GET /notifications/threads/:id/subscription (routes.txt:23).
-	GetNotificationsThreadsByIdSubscription wsgiref.App
-	// PutNotificationsThreadsByIdSubscription serves PUT /notifications/threads/:id/subscription (routes.txt:24).
-	PutNotificationsThreadsByIdSubscription wsgiref.App
-	// DeleteNotificationsThreadsByIdSubscription serves DELETE /notifications/threads/:id/subscription (routes.txt:25).
-	DeleteNotificationsThreadsByIdSubscription wsgiref.App
+	// GetNotificationsThreadsByID serves GET /notifications/threads/:id (routes.txt:22).
+	GetNotificationsThreadsByID wsgiref.App
+	// GetNotificationsThreadsByIDSubscription serves GET /notifications/threads/:id/subscription (routes.txt:23).
+	GetNotificationsThreadsByIDSubscription wsgiref.App
+	// PutNotificationsThreadsByIDSubscription serves PUT /notifications/threads/:id/subscription (routes.txt:24).
+	PutNotificationsThreadsByIDSubscription wsgiref.App
+	// DeleteNotificationsThreadsByIDSubscription serves DELETE /notifications/threads/:id/subscription (routes.txt:25).
+	DeleteNotificationsThreadsByIDSubscription wsgiref.App
 	// GetReposByOwnerByRepoStargazers serves GET /repos/:owner/:repo/stargazers (routes.txt:26).
 	GetReposByOwnerByRepoStargazers wsgiref.App
 	// GetUsersByUserStarred serves GET /users/:user/starred (routes.txt:27).
@@ -94,38 +94,38 @@ type Handlers struct {
 	GetUsersByUserGists wsgiref.App
 	// GetGists serves GET /gists (routes.txt:42).
 	GetGists wsgiref.App
-	// GetGistsById serves GET /gists/:id (routes.txt:43).
-	GetGistsById wsgiref.App
+	// GetGistsByID serves GET /gists/:id (routes.txt:43).
+	GetGistsByID wsgiref.App
 	// PostGists serves POST /gists (routes.txt:44).
 	PostGists wsgiref.App
-	// PutGistsByIdStar serves PUT /gists/:id/star (routes.txt:45).
-	PutGistsByIdStar wsgiref.App
-	// DeleteGistsByIdStar serves DELETE /gists/:id/star (routes.txt:46).
-	DeleteGistsByIdStar wsgiref.App
-	// GetGistsByIdStar serves GET /gists/:id/star (routes.txt:47).
-	GetGistsByIdStar wsgiref.App
-	// PostGistsByIdForks serves POST /gists/:id/forks (routes.txt:48).
-	PostGistsByIdForks wsgiref.App
-	// DeleteGistsById serves DELETE /gists/:id (routes.txt:49).
-	DeleteGistsById wsgiref.App
-	// GetReposByOwnerByRepoGitBlobsBySha serves GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50).
-	GetReposByOwnerByRepoGitBlobsBySha wsgiref.App
+	// PutGistsByIDStar serves PUT /gists/:id/star (routes.txt:45).
+	PutGistsByIDStar wsgiref.App
+	// DeleteGistsByIDStar serves DELETE /gists/:id/star (routes.txt:46).
+	DeleteGistsByIDStar wsgiref.App
+	// GetGistsByIDStar serves GET /gists/:id/star (routes.txt:47).
+	GetGistsByIDStar wsgiref.App
+	// PostGistsByIDForks serves POST /gists/:id/forks (routes.txt:48).
+	PostGistsByIDForks wsgiref.App
+	// DeleteGistsByID serves DELETE /gists/:id (routes.txt:49).
+	DeleteGistsByID wsgiref.App
+	// GetReposByOwnerByRepoGitBlobsBySHA serves GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50).
+	GetReposByOwnerByRepoGitBlobsBySHA wsgiref.App
 	// PostReposByOwnerByRepoGitBlobs serves POST /repos/:owner/:repo/git/blobs (routes.txt:51).
 	PostReposByOwnerByRepoGitBlobs wsgiref.App
-	// GetReposByOwnerByRepoGitCommitsBySha serves GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52).
-	GetReposByOwnerByRepoGitCommitsBySha wsgiref.App
+	// GetReposByOwnerByRepoGitCommitsBySHA serves GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52).
+	GetReposByOwnerByRepoGitCommitsBySHA wsgiref.App
 	// PostReposByOwnerByRepoGitCommits serves POST /repos/:owner/:repo/git/commits (routes.txt:53).
 	PostReposByOwnerByRepoGitCommits wsgiref.App
 	// GetReposByOwnerByRepoGitRefs serves GET /repos/:owner/:repo/git/refs (routes.txt:54).
 	GetReposByOwnerByRepoGitRefs wsgiref.App
 	// PostReposByOwnerByRepoGitRefs serves POST /repos/:owner/:repo/git/refs (routes.txt:55).
 	PostReposByOwnerByRepoGitRefs wsgiref.App
-	// GetReposByOwnerByRepoGitTagsBySha serves GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56).
-	GetReposByOwnerByRepoGitTagsBySha wsgiref.App
+	// GetReposByOwnerByRepoGitTagsBySHA serves GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56).
+	GetReposByOwnerByRepoGitTagsBySHA wsgiref.App
 	// PostReposByOwnerByRepoGitTags serves POST /repos/:owner/:repo/git/tags (routes.txt:57).
 	PostReposByOwnerByRepoGitTags wsgiref.App
-	// GetReposByOwnerByRepoGitTreesBySha serves GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58).
-	GetReposByOwnerByRepoGitTreesBySha wsgiref.App
+	// GetReposByOwnerByRepoGitTreesBySHA serves GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58).
+	GetReposByOwnerByRepoGitTreesBySHA wsgiref.App
 	// PostReposByOwnerByRepoGitTrees serves POST /repos/:owner/:repo/git/trees (routes.txt:59).
 	PostReposByOwnerByRepoGitTrees wsgiref.App
 	// GetIssues serves GET /issues (routes.txt:60).
@@ -214,28 +214,28 @@ type Handlers struct {
 	DeleteOrgsByOrgPublicMembersByUser wsgiref.App
 	// GetOrgsByOrgTeams serves GET /orgs/:org/teams (routes.txt:102).
 	GetOrgsByOrgTeams wsgiref.App
-	// GetTeamsById serves GET /teams/:id (routes.txt:103).
-	GetTeamsById wsgiref.App
+	// GetTeamsByID serves GET /teams/:id (routes.txt:103).
+	GetTeamsByID wsgiref.App
 	// PostOrgsByOrgTeams serves POST /orgs/:org/teams (routes.txt:104).
 	PostOrgsByOrgTeams wsgiref.App
-	// DeleteTeamsById serves DELETE /teams/:id (routes.txt:105).
-	DeleteTeamsById wsgiref.App
-	// GetTeamsByIdMembers serves GET /teams/:id/members (routes.txt:106).
-	GetTeamsByIdMembers wsgiref.App
-	// GetTeamsByIdMembersByUser serves GET /teams/:id/members/:user (routes.txt:107).
-	GetTeamsByIdMembersByUser wsgiref.App
-	// PutTeamsByIdMembersByUser serves PUT /teams/:id/members/:user (routes.txt:108).
-	PutTeamsByIdMembersByUser wsgiref.App
-	// DeleteTeamsByIdMembersByUser serves DELETE /teams/:id/members/:user (routes.txt:109).
-	DeleteTeamsByIdMembersByUser wsgiref.App
-	// GetTeamsByIdRepos serves GET /teams/:id/repos (routes.txt:110).
-	GetTeamsByIdRepos wsgiref.App
-	// GetTeamsByIdReposByOwnerByRepo serves GET /teams/:id/repos/:owner/:repo (routes.txt:111).
-	GetTeamsByIdReposByOwnerByRepo wsgiref.App
-	// PutTeamsByIdReposByOwnerByRepo serves PUT /teams/:id/repos/:owner/:repo (routes.txt:112).
-	PutTeamsByIdReposByOwnerByRepo wsgiref.App
-	// DeleteTeamsByIdReposByOwnerByRepo serves DELETE /teams/:id/repos/:owner/:repo (routes.txt:113).
-	DeleteTeamsByIdReposByOwnerByRepo wsgiref.App
+	// DeleteTeamsByID serves DELETE /teams/:id (routes.txt:105).
+	DeleteTeamsByID wsgiref.App
+	// GetTeamsByIDMembers serves GET /teams/:id/members (routes.txt:106).
+	GetTeamsByIDMembers wsgiref.App
+	// GetTeamsByIDMembersByUser serves GET /teams/:id/members/:user (routes.txt:107).
+	GetTeamsByIDMembersByUser wsgiref.App
+	// PutTeamsByIDMembersByUser serves PUT /teams/:id/members/:user (routes.txt:108).
+	PutTeamsByIDMembersByUser wsgiref.App
+	// DeleteTeamsByIDMembersByUser serves DELETE /teams/:id/members/:user (routes.txt:109).
+	DeleteTeamsByIDMembersByUser wsgiref.App
+	// GetTeamsByIDRepos serves GET /teams/:id/repos (routes.txt:110).
+	GetTeamsByIDRepos wsgiref.App
+	// GetTeamsByIDReposByOwnerByRepo serves GET /teams/:id/repos/:owner/:repo (routes.txt:111).
+	GetTeamsByIDReposByOwnerByRepo wsgiref.App
+	// PutTeamsByIDReposByOwnerByRepo serves PUT /teams/:id/repos/:owner/:repo (routes.txt:112).
+	PutTeamsByIDReposByOwnerByRepo wsgiref.App
+	// DeleteTeamsByIDReposByOwnerByRepo serves DELETE /teams/:id/repos/:owner/:repo (routes.txt:113).
+	DeleteTeamsByIDReposByOwnerByRepo wsgiref.App
 	// GetUserTeams serves GET /user/teams (routes.txt:114).
 	GetUserTeams wsgiref.App
 	// GetReposByOwnerByRepoPulls serves GET /repos/:owner/:repo/pulls (routes.txt:115).
@@ -294,60 +294,60 @@ type Handlers struct {
 	DeleteReposByOwnerByRepoCollaboratorsByUser wsgiref.App
 	// GetReposByOwnerByRepoComments serves GET /repos/:owner/:repo/comments (routes.txt:142).
 	GetReposByOwnerByRepoComments wsgiref.App
-	// GetReposByOwnerByRepoCommitsByShaComments serves GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143).
-	GetReposByOwnerByRepoCommitsByShaComments wsgiref.App
-	// PostReposByOwnerByRepoCommitsByShaComments serves POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144).
-	PostReposByOwnerByRepoCommitsByShaComments wsgiref.App
-	// GetReposByOwnerByRepoCommentsById serves GET /repos/:owner/:repo/comments/:id (routes.txt:145).
-	GetReposByOwnerByRepoCommentsById wsgiref.App
-	// DeleteReposByOwnerByRepoCommentsById serves DELETE /repos/:owner/:repo/comments/:id (routes.txt:146).
-	DeleteReposByOwnerByRepoCommentsById wsgiref.App
+	// GetReposByOwnerByRepoCommitsBySHAComments serves GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143).
+	GetReposByOwnerByRepoCommitsBySHAComments wsgiref.App
+	// PostReposByOwnerByRepoCommitsBySHAComments serves POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144).
+	PostReposByOwnerByRepoCommitsBySHAComments wsgiref.App
+	// GetReposByOwnerByRepoCommentsByID serves GET /repos/:owner/:repo/comments/:id (routes.txt:145).
+	GetReposByOwnerByRepoCommentsByID wsgiref.App
+	// DeleteReposByOwnerByRepoCommentsByID serves DELETE /repos/:owner/:repo/comments/:id (routes.txt:146).
+	DeleteReposByOwnerByRepoCommentsByID wsgiref.App
 	// GetReposByOwnerByRepoCommits serves GET /repos/:owner/:repo/commits (routes.txt:147).
 	GetReposByOwnerByRepoCommits wsgiref.App
-	// GetReposByOwnerByRepoCommitsBySha serves GET /repos/:owner/:repo/commits/:sha (routes.txt:148).
-	GetReposByOwnerByRepoCommitsBySha wsgiref.App
+	// GetReposByOwnerByRepoCommitsBySHA serves GET /repos/:owner/:repo/commits/:sha (routes.txt:148).
+	GetReposByOwnerByRepoCommitsBySHA wsgiref.App
 	// GetReposByOwnerByRepoReadme serves GET /repos/:owner/:repo/readme (routes.txt:149).
 	GetReposByOwnerByRepoReadme wsgiref.App
 	// GetReposByOwnerByRepoKeys serves GET /repos/:owner/:repo/keys (routes.txt:150).
 	GetReposByOwnerByRepoKeys wsgiref.App
-	// GetReposByOwnerByRepoKeysById serves GET /repos/:owner/:repo/keys/:id (routes.txt:151).
-	GetReposByOwnerByRepoKeysById wsgiref.App
+	// GetReposByOwnerByRepoKeysByID serves GET /repos/:owner/:repo/keys/:id (routes.txt:151).
+	GetReposByOwnerByRepoKeysByID wsgiref.App
 	// PostReposByOwnerByRepoKeys serves POST /repos/:owner/:repo/keys (routes.txt:152).
 	PostReposByOwnerByRepoKeys wsgiref.App
-	// DeleteReposByOwnerByRepoKeysById serves DELETE /repos/:owner/:repo/keys/:id (routes.txt:153).
-	DeleteReposByOwnerByRepoKeysById wsgiref.App
+	// DeleteReposByOwnerByRepoKeysByID serves DELETE /repos/:owner/:repo/keys/:id (routes.txt:153).
+	DeleteReposByOwnerByRepoKeysByID wsgiref.App
 	// GetReposByOwnerByRepoDownloads serves GET /repos/:owner/:repo/downloads (routes.txt:154).
 	GetReposByOwnerByRepoDownloads wsgiref.App
-	// GetReposByOwnerByRepoDownloadsById serves GET /repos/:owner/:repo/downloads/:id (routes.txt:155).
-	GetReposByOwnerByRepoDownloadsById wsgiref.App
-	// DeleteReposByOwnerByRepoDownloadsById serves DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156).
-	DeleteReposByOwnerByRepoDownloadsById wsgiref.App
+	// GetReposByOwnerByRepoDownloadsByID serves GET /repos/:owner/:repo/downloads/:id (routes.txt:155).
+	GetReposByOwnerByRepoDownloadsByID wsgiref.App
+	// DeleteReposByOwnerByRepoDownloadsByID serves DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156).
+	DeleteReposByOwnerByRepoDownloadsByID wsgiref.App
 	// GetReposByOwnerByRepoForks serves GET /repos/:owner/:repo/forks (routes.txt:157).
 	GetReposByOwnerByRepoForks wsgiref.App
 	// PostReposByOwnerByRepoForks serves POST /repos/:owner/:repo/forks (routes.txt:158).
 	PostReposByOwnerByRepoForks wsgiref.App
 	// GetReposByOwnerByRepoHooks serves GET /repos/:owner/:repo/hooks (routes.txt:159).
 	GetReposByOwnerByRepoHooks wsgiref.App
-	// GetReposByOwnerByRepoHooksById serves GET /repos/:owner/:repo/hooks/:id (routes.txt:160).
-	GetReposByOwnerByRepoHooksById wsgiref.App
+	// GetReposByOwnerByRepoHooksByID serves GET /repos/:owner/:repo/hooks/:id (routes.txt:160).
+	GetReposByOwnerByRepoHooksByID wsgiref.App
 	// PostReposByOwnerByRepoHooks serves POST /repos/:owner/:repo/hooks (routes.txt:161).
 	PostReposByOwnerByRepoHooks wsgiref.App
-	// PostReposByOwnerByRepoHooksByIdTests serves POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162).
-	PostReposByOwnerByRepoHooksByIdTests wsgiref.App
-	// DeleteReposByOwnerByRepoHooksById serves DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163).
-	DeleteReposByOwnerByRepoHooksById wsgiref.App
+	// PostReposByOwnerByRepoHooksByIDTests serves POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162).
+	PostReposByOwnerByRepoHooksByIDTests wsgiref.App
+	// DeleteReposByOwnerByRepoHooksByID serves DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163).
+	DeleteReposByOwnerByRepoHooksByID wsgiref.App
 	// PostReposByOwnerByRepoMerges serves POST /repos/:owner/:repo/merges (routes.txt:164).
 	PostReposByOwnerByRepoMerges wsgiref.App
 	// GetReposByOwnerByRepoReleases serves GET /repos/:owner/:repo/releases (routes.txt:165).
 	GetReposByOwnerByRepoReleases wsgiref.App
-	// GetReposByOwnerByRepoReleasesById serves GET /repos/:owner/:repo/releases/:id (routes.txt:166).
-	GetReposByOwnerByRepoReleasesById wsgiref.App
+	// GetReposByOwnerByRepoReleasesByID serves GET /repos/:owner/:repo/releases/:id (routes.txt:166).
+	GetReposByOwnerByRepoReleasesByID wsgiref.App
 	// PostReposByOwnerByRepoReleases serves POST /repos/:owner/:repo/releases (routes.txt:167).
 	PostReposByOwnerByRepoReleases wsgiref.App
-	// DeleteReposByOwnerByRepoReleasesById serves DELETE /repos/:owner/:repo/releases/:id (routes.txt:168).
-	DeleteReposByOwnerByRepoReleasesById wsgiref.App
-	// GetReposByOwnerByRepoReleasesByIdAssets serves GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169).
-	GetReposByOwnerByRepoReleasesByIdAssets wsgiref.App
+	// DeleteReposByOwnerByRepoReleasesByID serves DELETE /repos/:owner/:repo/releases/:id (routes.txt:168).
+	DeleteReposByOwnerByRepoReleasesByID wsgiref.App
+	// GetReposByOwnerByRepoReleasesByIDAssets serves GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169).
+	GetReposByOwnerByRepoReleasesByIDAssets wsgiref.App
 	// GetReposByOwnerByRepoStatsContributors serves GET /repos/:owner/:repo/stats/contributors (routes.txt:170).
 	GetReposByOwnerByRepoStatsContributors wsgiref.App
 	// GetReposByOwnerByRepoStatsCommitActivity serves GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171).
@@ -410,12 +410,12 @@ type Handlers struct {
 	GetUsersByUserKeys wsgiref.App
 	// GetUserKeys serves GET /user/keys (routes.txt:200).
 	GetUserKeys wsgiref.App
-	// GetUserKeysById serves GET /user/keys/:id (routes.txt:201).
-	GetUserKeysById wsgiref.App
+	// GetUserKeysByID serves GET /user/keys/:id (routes.txt:201).
+	GetUserKeysByID wsgiref.App
 	// PostUserKeys serves POST /user/keys (routes.txt:202).
 	PostUserKeys wsgiref.App
-	// DeleteUserKeysById serves DELETE /user/keys/:id (routes.txt:203).
-	DeleteUserKeysById wsgiref.App
+	// DeleteUserKeysByID serves DELETE /user/keys/:id (routes.txt:203).
+	DeleteUserKeysByID wsgiref.App
 }
 
 // Router dispatches a request to the application of the route that its
@@ -443,12 +443,12 @@ func NewRouter(h Handlers) *Router {
 // Routes lists the routes of routes.txt in file order.
 var Routes = []routing.Route{
 	{Method: "GET", Path: "/authorizations", Handler: "GetAuthorizations", Line: 1},
-	{Method: "GET", Path: "/authorizations/:id", Handler: "GetAuthorizationsById", Line: 2},
+	{Method: "GET", Path: "/authorizations/:id", Handler: "GetAuthorizationsByID", Line: 2},
 	{Method: "POST", Path: "/authorizations", Handler: "PostAuthorizations", Line: 3},
-	{Method: "DELETE", Path: "/authorizations/:id", Handler: "DeleteAuthorizationsById", Line: 4},
-	{Method: "GET", Path: "/applications/:client_id/tokens/:access_token", Handler: "GetApplicationsByClientIdTokensByAccessToken", Line: 5},
-	{Method: "DELETE", Path: "/applications/:client_id/tokens", Handler: "DeleteApplicationsByClientIdTokens", Line: 6},
-	{Method: "DELETE", Path: "/applications/:client_id/tokens/:access_token", Handler: "DeleteApplicationsByClientIdTokensByAccessToken", Line: 7},
+	{Method: "DELETE", Path: "/authorizations/:id", Handler: "DeleteAuthorizationsByID", Line: 4},
+	{Method: "GET", Path: "/applications/:client_id/tokens/:access_token", Handler: "GetApplicationsByClientIDTokensByAccessToken", Line: 5},
+	{Method: "DELETE", Path: "/applications/:client_id/tokens", Handler: "DeleteApplicationsByClientIDTokens", Line: 6},
+	{Method: "DELETE", Path: "/applications/:client_id/tokens/:access_token", Handler: "DeleteApplicationsByClientIDTokensByAccessToken", Line: 7},
 	{Method: "GET", Path: "/events", Handler: "GetEvents", Line: 8},
 	{Method: "GET", Path: "/repos/:owner/:repo/events", Handler: "GetReposByOwnerByRepoEvents", Line: 9},
 	{Method: "GET", Path: "/networks/:owner/:repo/events", Handler: "GetNetworksByOwnerByRepoEvents", Line: 10},
@@ -463,10 +463,10 @@ var Routes = []routing.Route{
 	{Method: "GET", Path: "/repos/:owner/:repo/notifications", Handler: "GetReposByOwnerByRepoNotifications", Line: 19},
 	{Method: "PUT", Path: "/notifications", Handler: "PutNotifications", Line: 20},
 	{Method: "PUT", Path: "/repos/:owner/:repo/notifications", Handler: "PutReposByOwnerByRepoNotifications", Line: 21},
-	{Method: "GET", Path: "/notifications/threads/:id", Handler: "GetNotificationsThreadsById", Line: 22},
-	{Method: "GET", Path: "/notifications/threads/:id/subscription", Handler: "GetNotificationsThreadsByIdSubscription", Line: 23},
-	{Method: "PUT", Path: "/notifications/threads/:id/subscription", Handler: "PutNotificationsThreadsByIdSubscription", Line: 24},
-	{Method: "DELETE", Path: "/notifications/threads/:id/subscription", Handler: "DeleteNotificationsThreadsByIdSubscription", Line: 25},
+	{Method: "GET", Path: "/notifications/threads/:id", Handler: "GetNotificationsThreadsByID", Line: 22},
+	{Method: "GET", Path: "/notifications/threads/:id/subscription", Handler: "GetNotificationsThreadsByIDSubscription", Line: 23},
+	{Method: "PUT", Path: "/notifications/threads/:id/subscription", Handler: "PutNotificationsThreadsByIDSubscription", Line: 24},
+	{Method: "DELETE", Path: "/notifications/threads/:id/subscription", Handler: "DeleteNotificationsThreadsByIDSubscription", Line: 25},
 	{Method: "GET", Path: "/repos/:owner/:repo/stargazers", Handler: "GetReposByOwnerByRepoStargazers", Line: 26},
 	{Method: "GET", Path: "/users/:user/starred", Handler: "GetUsersByUserStarred", Line: 27},
 	{Method: "GET", Path: "/user/starred", Handler: "GetUserStarred", Line: 28},
@@ -484,22 +484,22 @@ var Routes = []routing.Route{
 	{Method: "DELETE", Path: "/user/subscriptions/:owner/:repo", Handler: "DeleteUserSubscriptionsByOwnerByRepo", Line: 40},
 	{Method: "GET", Path: "/users/:user/gists", Handler: "GetUsersByUserGists", Line: 41},
 	{Method: "GET", Path: "/gists", Handler: "GetGists", Line: 42},
-	{Method: "GET", Path: "/gists/:id", Handler: "GetGistsById", Line: 43},
+	{Method: "GET", Path: "/gists/:id", Handler: "GetGistsByID", Line: 43},
 	{Method: "POST", Path: "/gists", Handler: "PostGists", Line: 44},
-	{Method: "PUT", Path: "/gists/:id/star", Handler: "PutGistsByIdStar", Line: 45},
-	{Method: "DELETE", Path: "/gists/:id/star", Handler: "DeleteGistsByIdStar", Line: 46},
-	{Method: "GET", Path: "/gists/:id/star", Handler: "GetGistsByIdStar", Line: 47},
-	{Method: "POST", Path: "/gists/:id/forks", Handler: "PostGistsByIdForks", Line: 48},
-	{Method: "DELETE", Path: "/gists/:id", Handler: "DeleteGistsById", Line: 49},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/blobs/:sha", Handler: "GetReposByOwnerByRepoGitBlobsBySha", Line: 50},
+	{Method: "PUT", Path: "/gists/:id/star", Handler: "PutGistsByIDStar", Line: 45},
+	{Method: "DELETE", Path: "/gists/:id/star", Handler: "DeleteGistsByIDStar", Line: 46},
+	{Method: "GET", Path: "/gists/:id/star", Handler: "GetGistsByIDStar", Line: 47},
+	{Method: "POST", Path: "/gists/:id/forks", Handler: "PostGistsByIDForks", Line: 48},
+	{Method: "DELETE", Path: "/gists/:id", Handler: "DeleteGistsByID", Line: 49},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/blobs/:sha", Handler: "GetReposByOwnerByRepoGitBlobsBySHA", Line: 50},
 	{Method: "POST", Path: "/repos/:owner/:repo/git/blobs", Handler: "PostReposByOwnerByRepoGitBlobs", Line: 51},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/commits/:sha", Handler: "GetReposByOwnerByRepoGitCommitsBySha", Line: 52},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/commits/:sha", Handler: "GetReposByOwnerByRepoGitCommitsBySHA", Line: 52},
 	{Method: "POST", Path: "/repos/:owner/:repo/git/commits", Handler: "PostReposByOwnerByRepoGitCommits", Line: 53},
 	{Method: "GET", Path: "/repos/:owner/:repo/git/refs", Handler: "GetReposByOwnerByRepoGitRefs", Line: 54},
 	{Method: "POST", Path: "/repos/:owner/:repo/git/refs", Handler: "PostReposByOwnerByRepoGitRefs", Line: 55},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/tags/:sha", Handler: "GetReposByOwnerByRepoGitTagsBySha", Line: 56},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/tags/:sha", Handler: "GetReposByOwnerByRepoGitTagsBySHA", Line: 56},
 	{Method: "POST", Path: "/repos/:owner/:repo/git/tags", Handler: "PostReposByOwnerByRepoGitTags", Line: 57},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/trees/:sha", Handler: "GetReposByOwnerByRepoGitTreesBySha", Line: 58},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/trees/:sha", Handler: "GetReposByOwnerByRepoGitTreesBySHA", Line: 58},
 	{Method: "POST", Path: "/repos/:owner/:repo/git/trees", Handler: "PostReposByOwnerByRepoGitTrees", Line: 59},
 	{Method: "GET", Path: "/issues", Handler: "GetIssues", Line: 60},
 	{Method: "GET", Path: "/user/issues", Handler: "GetUserIssues", Line: 61},
@@ -544,17 +544,17 @@ var Routes = []routing.Route{
 	{Method: "PUT", Path: "/orgs/:org/public_members/:user", Handler: "PutOrgsByOrgPublicMembersByUser", Line: 100},
 	{Method: "DELETE", Path: "/orgs/:org/public_members/:user", Handler: "DeleteOrgsByOrgPublicMembersByUser", Line: 101},
 	{Method: "GET", Path: "/orgs/:org/teams", Handler: "GetOrgsByOrgTeams", Line: 102},
-	{Method: "GET", Path: "/teams/:id", Handler: "GetTeamsById", Line: 103},
+	{Method: "GET", Path: "/teams/:id", Handler: "GetTeamsByID", Line: 103},
 	{Method: "POST", Path: "/orgs/:org/teams", Handler: "PostOrgsByOrgTeams", Line: 104},
-	{Method: "DELETE", Path: "/teams/:id", Handler: "DeleteTeamsById", Line: 105},
-	{Method: "GET", Path: "/teams/:id/members", Handler: "GetTeamsByIdMembers", Line: 106},
-	{Method: "GET", Path: "/teams/:id/members/:user", Handler: "GetTeamsByIdMembersByUser", Line: 107},
-	{Method: "PUT", Path: "/teams/:id/members/:user", Handler: "PutTeamsByIdMembersByUser", Line: 108},
-	{Method: "DELETE", Path: "/teams/:id/members/:user", Handler: "DeleteTeamsByIdMembersByUser", Line: 109},
-	{Method: "GET", Path: "/teams/:id/repos", Handler: "GetTeamsByIdRepos", Line: 110},
-	{Method: "GET", Path: "/teams/:id/repos/:owner/:repo", Handler: "GetTeamsByIdReposByOwnerByRepo", Line: 111},
-	{Method: "PUT", Path: "/teams/:id/repos/:owner/:repo", Handler: "PutTeamsByIdReposByOwnerByRepo", Line: 112},
-	{Method: "DELETE", Path: "/teams/:id/repos/:owner/:repo", Handler: "DeleteTeamsByIdReposByOwnerByRepo", Line: 113},
+	{Method: "DELETE", Path: "/teams/:id", Handler: "DeleteTeamsByID", Line: 105},
+	{Method: "GET", Path: "/teams/:id/members", Handler: "GetTeamsByIDMembers", Line: 106},
+	{Method: "GET", Path: "/teams/:id/members/:user", Handler: "GetTeamsByIDMembersByUser", Line: 107},
+	{Method: "PUT", Path: "/teams/:id/members/:user", Handler: "PutTeamsByIDMembersByUser", Line: 108},
+	{Method: "DELETE", Path: "/teams/:id/members/:user", Handler: "DeleteTeamsByIDMembersByUser", Line: 109},
+	{Method: "GET", Path: "/teams/:id/repos", Handler: "GetTeamsByIDRepos", Line: 110},
+	{Method: "GET", Path: "/teams/:id/repos/:owner/:repo", Handler: "GetTeamsByIDReposByOwnerByRepo", Line: 111},
+	{Method: "PUT", Path: "/teams/:id/repos/:owner/:repo", Handler: "PutTeamsByIDReposByOwnerByRepo", Line: 112},
+	{Method: "DELETE", Path: "/teams/:id/repos/:owner/:repo", Handler: "DeleteTeamsByIDReposByOwnerByRepo", Line: 113},
 	{Method: "GET", Path: "/user/teams", Handler: "GetUserTeams", Line: 114},
 	{Method: "GET", Path: "/repos/:owner/:repo/pulls", Handler: "GetReposByOwnerByRepoPulls", Line: 115},
 	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number", Handler: "GetReposByOwnerByRepoPullsByNumber", Line: 116},
@@ -584,33 +584,33 @@ var Routes = []routing.Route{
 	{Method: "PUT", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "PutReposByOwnerByRepoCollaboratorsByUser", Line: 140},
 	{Method: "DELETE", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "DeleteReposByOwnerByRepoCollaboratorsByUser", Line: 141},
 	{Method: "GET", Path: "/repos/:owner/:repo/comments", Handler: "GetReposByOwnerByRepoComments", Line: 142},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "GetReposByOwnerByRepoCommitsByShaComments", Line: 143},
-	{Method: "POST", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "PostReposByOwnerByRepoCommitsByShaComments", Line: 144},
-	{Method: "GET", Path: "/repos/:owner/:repo/comments/:id", Handler: "GetReposByOwnerByRepoCommentsById", Line: 145},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/comments/:id", Handler: "DeleteReposByOwnerByRepoCommentsById", Line: 146},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "GetReposByOwnerByRepoCommitsBySHAComments", Line: 143},
+	{Method: "POST", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "PostReposByOwnerByRepoCommitsBySHAComments", Line: 144},
+	{Method: "GET", Path: "/repos/:owner/:repo/comments/:id", Handler: "GetReposByOwnerByRepoCommentsByID", Line: 145},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/comments/:id", Handler: "DeleteReposByOwnerByRepoCommentsByID", Line: 146},
 	{Method: "GET", Path: "/repos/:owner/:repo/commits", Handler: "GetReposByOwnerByRepoCommits", Line: 147},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha", Handler: "GetReposByOwnerByRepoCommitsBySha", Line: 148},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha", Handler: "GetReposByOwnerByRepoCommitsBySHA", Line: 148},
 	{Method: "GET", Path: "/repos/:owner/:repo/readme", Handler: "GetReposByOwnerByRepoReadme", Line: 149},
 	{Method: "GET", Path: "/repos/:owner/:repo/keys", Handler: "GetReposByOwnerByRepoKeys", Line: 150},
-	{Method: "GET", Path: "/repos/:owner/:repo/keys/:id", Handler: "GetReposByOwnerByRepoKeysById", Line: 151},
+	{Method: "GET", Path: "/repos/:owner/:repo/keys/:id", Handler: "GetReposByOwnerByRepoKeysByID", Line: 151},
 	{Method: "POST", Path: "/repos/:owner/:repo/keys", Handler: "PostReposByOwnerByRepoKeys", Line: 152},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/keys/:id", Handler: "DeleteReposByOwnerByRepoKeysById", Line: 153},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/keys/:id", Handler: "DeleteReposByOwnerByRepoKeysByID", Line: 153},
 	{Method: "GET", Path: "/repos/:owner/:repo/downloads", Handler: "GetReposByOwnerByRepoDownloads", Line: 154},
-	{Method: "GET", Path: "/repos/:owner/:repo/downloads/:id", Handler: "GetReposByOwnerByRepoDownloadsById", Line: 155},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/downloads/:id", Handler: "DeleteReposByOwnerByRepoDownloadsById", Line: 156},
+	{Method: "GET", Path: "/repos/:owner/:repo/downloads/:id", Handler: "GetReposByOwnerByRepoDownloadsByID", Line: 155},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/downloads/:id", Handler: "DeleteReposByOwnerByRepoDownloadsByID", Line: 156},
 	{Method: "GET", Path: "/repos/:owner/:repo/forks", Handler: "GetReposByOwnerByRepoForks", Line: 157},
 	{Method: "POST", Path: "/repos/:owner/:repo/forks", Handler: "PostReposByOwnerByRepoForks", Line: 158},
 	{Method: "GET", Path: "/repos/:owner/:repo/hooks", Handler: "GetReposByOwnerByRepoHooks", Line: 159},
-	{Method: "GET", Path: "/repos/:owner/:repo/hooks/:id", Handler: "GetReposByOwnerByRepoHooksById", Line: 160},
+	{Method: "GET", Path: "/repos/:owner/:repo/hooks/:id", Handler: "GetReposByOwnerByRepoHooksByID", Line: 160},
 	{Method: "POST", Path: "/repos/:owner/:repo/hooks", Handler: "PostReposByOwnerByRepoHooks", Line: 161},
-	{Method: "POST", Path: "/repos/:owner/:repo/hooks/:id/tests", Handler: "PostReposByOwnerByRepoHooksByIdTests", Line: 162},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/hooks/:id", Handler: "DeleteReposByOwnerByRepoHooksById", Line: 163},
+	{Method: "POST", Path: "/repos/:owner/:repo/hooks/:id/tests", Handler: "PostReposByOwnerByRepoHooksByIDTests", Line: 162},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/hooks/:id", Handler: "DeleteReposByOwnerByRepoHooksByID", Line: 163},
 	{Method: "POST", Path: "/repos/:owner/:repo/merges", Handler: "PostReposByOwnerByRepoMerges", Line: 164},
 	{Method: "GET", Path: "/repos/:owner/:repo/releases", Handler: "GetReposByOwnerByRepoReleases", Line: 165},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id", Handler: "GetReposByOwnerByRepoReleasesById", Line: 166},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id", Handler: "GetReposByOwnerByRepoReleasesByID", Line: 166},
 	{Method: "POST", Path: "/repos/:owner/:repo/releases", Handler: "PostReposByOwnerByRepoReleases", Line: 167},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/releases/:id", Handler: "DeleteReposByOwnerByRepoReleasesById", Line: 168},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id/assets", Handler: "GetReposByOwnerByRepoReleasesByIdAssets", Line: 169},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/releases/:id", Handler: "DeleteReposByOwnerByRepoReleasesByID", Line: 168},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id/assets", Handler: "GetReposByOwnerByRepoReleasesByIDAssets", Line: 169},
 	{Method: "GET", Path: "/repos/:owner/:repo/stats/contributors", Handler: "GetReposByOwnerByRepoStatsContributors", Line: 170},
 	{Method: "GET", Path: "/repos/:owner/:repo/stats/commit_activity", Handler: "GetReposByOwnerByRepoStatsCommitActivity", Line: 171},
 	{Method: "GET", Path: "/repos/:owner/:repo/stats/code_frequency", Handler: "GetReposByOwnerByRepoStatsCodeFrequency", Line: 172},
@@ -642,9 +642,9 @@ var Routes = []routing.Route{
 	{Method: "DELETE", Path: "/user/following/:user", Handler: "DeleteUserFollowingByUser", Line: 198},
 	{Method: "GET", Path: "/users/:user/keys", Handler: "GetUsersByUserKeys", Line: 199},
 	{Method: "GET", Path: "/user/keys", Handler: "GetUserKeys", Line: 200},
-	{Method: "GET", Path: "/user/keys/:id", Handler: "GetUserKeysById", Line: 201},
+	{Method: "GET", Path: "/user/keys/:id", Handler: "GetUserKeysByID", Line: 201},
 	{Method: "POST", Path: "/user/keys", Handler: "PostUserKeys", Line: 202},
-	{Method: "DELETE", Path: "/user/keys/:id", Handler: "DeleteUserKeysById", Line: 203},
+	{Method: "DELETE", Path: "/user/keys/:id", Handler: "DeleteUserKeysByID", Line: 203},
 }
 
 // routerMethods is the Allow order: bit i of a routing.MethodSet is element i.
@@ -697,7 +697,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 									// DELETE /applications/:client_id/tokens (routes.txt:6)
 									p.Commit(env, i4)
 									r.args.Capture(env, routerArgs1, s2)
-									return routing.Serve(r.h.DeleteApplicationsByClientIdTokens, "DeleteApplicationsByClientIdTokens", env, start)
+									return routing.Serve(r.h.DeleteApplicationsByClientIDTokens, "DeleteApplicationsByClientIDTokens", env, start)
 								}
 								allow |= 1
 							} else {
@@ -708,12 +708,12 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 											// DELETE /applications/:client_id/tokens/:access_token (routes.txt:7)
 											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs0, s2, s4)
-											return routing.Serve(r.h.DeleteApplicationsByClientIdTokensByAccessToken, "DeleteApplicationsByClientIdTokensByAccessToken", env, start)
+											return routing.Serve(r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", env, start)
 										case "GET", "HEAD":
 											// GET /applications/:client_id/tokens/:access_token (routes.txt:5)
 											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs0, s2, s4)
-											return routing.Serve(r.h.GetApplicationsByClientIdTokensByAccessToken, "GetApplicationsByClientIdTokensByAccessToken", env, start)
+											return routing.Serve(r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", env, start)
 										}
 										allow |= 7
 									}
@@ -744,12 +744,12 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 							// DELETE /authorizations/:id (routes.txt:4)
 							p.Commit(env, i3)
 							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.DeleteAuthorizationsById, "DeleteAuthorizationsById", env, start)
+							return routing.Serve(r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", env, start)
 						case "GET", "HEAD":
 							// GET /authorizations/:id (routes.txt:2)
 							p.Commit(env, i3)
 							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.GetAuthorizationsById, "GetAuthorizationsById", env, start)
+							return routing.Serve(r.h.GetAuthorizationsByID, "GetAuthorizationsByID", env, start)
 						}
 						allow |= 7
 					}
@@ -1000,7 +1000,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 									// GET /notifications/threads/:id (routes.txt:22)
 									p.Commit(env, i4)
 									r.args.Capture(env, routerArgs2, s3)
-									return routing.Serve(r.h.GetNotificationsThreadsById, "GetNotificationsThreadsById", env, start)
+									return routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
 								}
 								allow |= 6
 							} else {
@@ -1012,17 +1012,17 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 											// DELETE /notifications/threads/:id/subscription (routes.txt:25)
 											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs2, s3)
-											return routing.Serve(r.h.DeleteNotificationsThreadsByIdSubscription, "DeleteNotificationsThreadsByIdSubscription", env, start)
+											return routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
 										case "GET", "HEAD":
 											// GET /notifications/threads/:id/subscription (routes.txt:23)
 											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs2, s3)
-											return routing.Serve(r.h.GetNotificationsThreadsByIdSubscription, "GetNotificationsThreadsByIdSubscription", env, start)
+											return routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
 										case "PUT":
 											// PUT /notifications/threads/:id/subscription (routes.txt:24)
 											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs2, s3)
-											return routing.Serve(r.h.PutNotificationsThreadsByIdSubscription, "PutNotificationsThreadsByIdSubscription", env, start)
+											return routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
 										}
 										allow |= 23
 									}
@@ -1153,13 +1153,13 @@ func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, 
 					// DELETE /gists/:id (routes.txt:49)
 					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.DeleteGistsById, "DeleteGistsById", env, start)
+					body, err = routing.Serve(r.h.DeleteGistsByID, "DeleteGistsByID", env, start)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /gists/:id (routes.txt:43)
 					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.GetGistsById, "GetGistsById", env, start)
+					body, err = routing.Serve(r.h.GetGistsByID, "GetGistsByID", env, start)
 					return true, body, err
 				}
 				*allow |= 7
@@ -1172,7 +1172,7 @@ func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, 
 							// POST /gists/:id/forks (routes.txt:48)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.PostGistsByIdForks, "PostGistsByIdForks", env, start)
+							body, err = routing.Serve(r.h.PostGistsByIDForks, "PostGistsByIDForks", env, start)
 							return true, body, err
 						}
 						*allow |= 8
@@ -1184,19 +1184,19 @@ func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, 
 							// DELETE /gists/:id/star (routes.txt:46)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.DeleteGistsByIdStar, "DeleteGistsByIdStar", env, start)
+							body, err = routing.Serve(r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", env, start)
 							return true, body, err
 						case "GET", "HEAD":
 							// GET /gists/:id/star (routes.txt:47)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.GetGistsByIdStar, "GetGistsByIdStar", env, start)
+							body, err = routing.Serve(r.h.GetGistsByIDStar, "GetGistsByIDStar", env, start)
 							return true, body, err
 						case "PUT":
 							// PUT /gists/:id/star (routes.txt:45)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.PutGistsByIdStar, "PutGistsByIdStar", env, start)
+							body, err = routing.Serve(r.h.PutGistsByIDStar, "PutGistsByIDStar", env, start)
 							return true, body, err
 						}
 						*allow |= 23
@@ -1386,7 +1386,7 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
 							p.Commit(env, i7)
 							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySha, "GetReposByOwnerByRepoGitBlobsBySha", env, start)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", env, start)
 							return true, body, err
 						}
 						*allow |= 6
@@ -1412,7 +1412,7 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
 							p.Commit(env, i7)
 							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySha, "GetReposByOwnerByRepoGitCommitsBySha", env, start)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", env, start)
 							return true, body, err
 						}
 						*allow |= 6
@@ -1456,7 +1456,7 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
 							p.Commit(env, i7)
 							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySha, "GetReposByOwnerByRepoGitTagsBySha", env, start)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", env, start)
 							return true, body, err
 						}
 						*allow |= 6
@@ -1482,7 +1482,7 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
 							p.Commit(env, i7)
 							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySha, "GetReposByOwnerByRepoGitTreesBySha", env, start)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", env, start)
 							return true, body, err
 						}
 						*allow |= 6
@@ -1842,13 +1842,13 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsById, "DeleteReposByOwnerByRepoCommentsById", env, start)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", env, start)
 											return true, body, err
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsById, "GetReposByOwnerByRepoCommentsById", env, start)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", env, start)
 											return true, body, err
 										}
 										*allow |= 7
@@ -1874,7 +1874,7 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs14, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySha, "GetReposByOwnerByRepoCommitsBySha", env, start)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", env, start)
 											return true, body, err
 										}
 										*allow |= 6
@@ -1887,13 +1887,13 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 													// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
 													p.Commit(env, i7)
 													r.args.Capture(env, routerArgs14, s2, s3, s5)
-													body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsByShaComments, "GetReposByOwnerByRepoCommitsByShaComments", env, start)
+													body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", env, start)
 													return true, body, err
 												case "POST":
 													// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
 													p.Commit(env, i7)
 													r.args.Capture(env, routerArgs14, s2, s3, s5)
-													body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsByShaComments, "PostReposByOwnerByRepoCommitsByShaComments", env, start)
+													body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", env, start)
 													return true, body, err
 												}
 												*allow |= 14
@@ -1933,13 +1933,13 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsById, "DeleteReposByOwnerByRepoDownloadsById", env, start)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", env, start)
 											return true, body, err
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsById, "GetReposByOwnerByRepoDownloadsById", env, start)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", env, start)
 											return true, body, err
 										}
 										*allow |= 7
@@ -2005,13 +2005,13 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksById, "DeleteReposByOwnerByRepoHooksById", env, start)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", env, start)
 											return true, body, err
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksById, "GetReposByOwnerByRepoHooksById", env, start)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", env, start)
 											return true, body, err
 										}
 										*allow |= 7
@@ -2024,7 +2024,7 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 													// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
 													p.Commit(env, i7)
 													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIdTests, "PostReposByOwnerByRepoHooksByIdTests", env, start)
+													body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", env, start)
 													return true, body, err
 												}
 												*allow |= 8
@@ -2062,13 +2062,13 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysById, "DeleteReposByOwnerByRepoKeysById", env, start)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
 											return true, body, err
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysById, "GetReposByOwnerByRepoKeysById", env, start)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
 											return true, body, err
 										}
 										*allow |= 7
@@ -2249,13 +2249,13 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesById, "DeleteReposByOwnerByRepoReleasesById", env, start)
+											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
 											return true, body, err
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesById, "GetReposByOwnerByRepoReleasesById", env, start)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
 											return true, body, err
 										}
 										*allow |= 7
@@ -2268,7 +2268,7 @@ func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, 
 													// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
 													p.Commit(env, i7)
 													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIdAssets, "GetReposByOwnerByRepoReleasesByIdAssets", env, start)
+													body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
 													return true, body, err
 												}
 												*allow |= 6
@@ -2456,13 +2456,13 @@ func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, 
 					// DELETE /teams/:id (routes.txt:105)
 					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.DeleteTeamsById, "DeleteTeamsById", env, start)
+					body, err = routing.Serve(r.h.DeleteTeamsByID, "DeleteTeamsByID", env, start)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /teams/:id (routes.txt:103)
 					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.GetTeamsById, "GetTeamsById", env, start)
+					body, err = routing.Serve(r.h.GetTeamsByID, "GetTeamsByID", env, start)
 					return true, body, err
 				}
 				*allow |= 7
@@ -2475,7 +2475,7 @@ func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, 
 							// GET /teams/:id/members (routes.txt:106)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.GetTeamsByIdMembers, "GetTeamsByIdMembers", env, start)
+							body, err = routing.Serve(r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", env, start)
 							return true, body, err
 						}
 						*allow |= 6
@@ -2487,19 +2487,19 @@ func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, 
 									// DELETE /teams/:id/members/:user (routes.txt:109)
 									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs19, s2, s4)
-									body, err = routing.Serve(r.h.DeleteTeamsByIdMembersByUser, "DeleteTeamsByIdMembersByUser", env, start)
+									body, err = routing.Serve(r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", env, start)
 									return true, body, err
 								case "GET", "HEAD":
 									// GET /teams/:id/members/:user (routes.txt:107)
 									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs19, s2, s4)
-									body, err = routing.Serve(r.h.GetTeamsByIdMembersByUser, "GetTeamsByIdMembersByUser", env, start)
+									body, err = routing.Serve(r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", env, start)
 									return true, body, err
 								case "PUT":
 									// PUT /teams/:id/members/:user (routes.txt:108)
 									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs19, s2, s4)
-									body, err = routing.Serve(r.h.PutTeamsByIdMembersByUser, "PutTeamsByIdMembersByUser", env, start)
+									body, err = routing.Serve(r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", env, start)
 									return true, body, err
 								}
 								*allow |= 23
@@ -2513,7 +2513,7 @@ func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, 
 							// GET /teams/:id/repos (routes.txt:110)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.GetTeamsByIdRepos, "GetTeamsByIdRepos", env, start)
+							body, err = routing.Serve(r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", env, start)
 							return true, body, err
 						}
 						*allow |= 6
@@ -2527,19 +2527,19 @@ func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, 
 											// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs20, s2, s4, s5)
-											body, err = routing.Serve(r.h.DeleteTeamsByIdReposByOwnerByRepo, "DeleteTeamsByIdReposByOwnerByRepo", env, start)
+											body, err = routing.Serve(r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", env, start)
 											return true, body, err
 										case "GET", "HEAD":
 											// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs20, s2, s4, s5)
-											body, err = routing.Serve(r.h.GetTeamsByIdReposByOwnerByRepo, "GetTeamsByIdReposByOwnerByRepo", env, start)
+											body, err = routing.Serve(r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", env, start)
 											return true, body, err
 										case "PUT":
 											// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
 											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs20, s2, s4, s5)
-											body, err = routing.Serve(r.h.PutTeamsByIdReposByOwnerByRepo, "PutTeamsByIdReposByOwnerByRepo", env, start)
+											body, err = routing.Serve(r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", env, start)
 											return true, body, err
 										}
 										*allow |= 23
@@ -2672,13 +2672,13 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 							// DELETE /user/keys/:id (routes.txt:203)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s3)
-							body, err = routing.Serve(r.h.DeleteUserKeysById, "DeleteUserKeysById", env, start)
+							body, err = routing.Serve(r.h.DeleteUserKeysByID, "DeleteUserKeysByID", env, start)
 							return true, body, err
 						case "GET", "HEAD":
 							// GET /user/keys/:id (routes.txt:201)
 							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, s3)
-							body, err = routing.Serve(r.h.GetUserKeysById, "GetUserKeysById", env, start)
+							body, err = routing.Serve(r.h.GetUserKeysByID, "GetUserKeysByID", env, start)
 							return true, body, err
 						}
 						*allow |= 7

@@ -274,26 +274,30 @@ func deriveName(r *route) string {
 	return b.String()
 }
 
-// camel turns "received_events" into "ReceivedEvents": ASCII letters and
-// digits are kept, anything else separates words.
+// camel turns "received_events" into "ReceivedEvents" and "client_id"
+// into "ClientID": ASCII letters and digits are kept, anything else
+// separates words, and the initialisms Go spells in capitals are.
 func camel(s string) string {
 	var b strings.Builder
-	up := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			if up {
-				c -= 'a' - 'A'
-			}
-			b.WriteByte(c)
-			up = false
-		case 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
-			b.WriteByte(c)
-			up = false
-		default:
-			up = true
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) {
+		if up, ok := initialisms[strings.ToLower(w)]; ok {
+			b.WriteString(up)
+			continue
 		}
+		if c := w[0]; 'a' <= c && c <= 'z' {
+			w = string(c-'a'+'A') + w[1:]
+		}
+		b.WriteString(w)
 	}
 	return b.String()
+}
+
+// initialisms are the words of a path that a Go name writes in capitals.
+var initialisms = map[string]string{
+	"api": "API", "css": "CSS", "dns": "DNS", "html": "HTML", "http": "HTTP",
+	"https": "HTTPS", "id": "ID", "ip": "IP", "js": "JS", "json": "JSON",
+	"sha": "SHA", "sql": "SQL", "ssh": "SSH", "tls": "TLS", "ttl": "TTL",
+	"ui": "UI", "uri": "URI", "url": "URL", "uuid": "UUID", "xml": "XML",
 }
