@@ -86,6 +86,7 @@ var walkPaths = []string{
 	"/a/b/c/", "/a//b/./c/../d/", "/a/.b/..c/...", "/.x", "/..x", "x", "x/y",
 	"x/", "/a/b/.", "/a/b/..", "/hello/world/", "/x%2Fy", "/a b/c",
 	"/\xe4/\xff", "/a/b//", "/a/./", "/a/../",
+	strings.Repeat("/s", 32), strings.Repeat("/s", 33), strings.Repeat("/s", 33) + "/",
 }
 
 var walkScripts = []struct {
@@ -135,6 +136,8 @@ func TestWalkFastPath(t *testing.T) {
 		{"", "//", false}, {"", "/./", false}, {"", "/../", false}, {"", "/x/.", false},
 		{"", "/x/..", false}, {"", "x", false}, {"/", "/x", false}, {"/app/", "/x", false},
 		{"app", "/x", false}, {"/a//b", "/x", false},
+		{"", strings.Repeat("/s", 32), true}, {"", strings.Repeat("/s", 32) + "/", false},
+		{"", strings.Repeat("/s", 33), false},
 	}
 	for _, c := range cases {
 		env := pathEnv(c.sn, c.pi, true)

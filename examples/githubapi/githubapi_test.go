@@ -236,3 +236,44 @@ for method, path in [("GET", "/repos/a/b/issues/7"), ("HEAD", "/user/repos"), ("
 		t.Log("no python3: skipped its requests")
 	}
 }
+
+// TestConcurrent routes from many goroutines at once, each with its own
+// pooled environ, as a server does: every request must see its own
+// parameters (run it with -race to check the args cache).
+func TestConcurrent(t *testing.T) {
+	type result struct{ owner, repo, number string }
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		a := routing.ArgsOf(env)
+		if got, want := env.Get("SCRIPT_NAME"), "/repos/"+a.Get("owner")+"/"+a.Get("repo")+"/issues/"+a.Get("number"); got != want {
+			return nil, fmt.Errorf("SCRIPT_NAME %q, args say %q", got, want)
+		}
+		return nil, nil
+	})
+	router := NewRouter(Handlers{GetReposByOwnerByRepoIssuesByNumber: app})
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			env := new(wsgiref.Environ)
+			for i := range 300 {
+				env.Reset()
+				wsgiutil.SetupTestingDefaults(env)
+				env.Set("PATH_INFO", fmt.Sprintf("/repos/o%d/r%d/issues/%d", g, i, i*g))
+				if _, err := router.ServeWSGI(env, discardStart); err != nil {
+					errs <- err
+					return
+				}
+				a := routing.ArgsOf(env)
+				if got, want := (result{a.Get("owner"), a.Get("repo"), a.Get("number")}), (result{fmt.Sprint("o", g), fmt.Sprint("r", i), fmt.Sprint(i * g)}); got != want {
+					errs <- fmt.Errorf("goroutine %d request %d: args %v, want %v", g, i, got, want)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
