@@ -38,7 +38,8 @@
 // [Args.Positional], [Args.Int]). A router mounted under another one (a
 // "*rest" route) appends to the args the outer router set, so the inner
 // application sees both, and the inner value of a repeated name wins. The
-// values are substrings of the request path.
+// values are substrings of the request path. A route without parameters
+// leaves wsgiorg.routing_args as it found it.
 //
 // An [*Args] belongs to its environ and is reused for the next request on
 // the same environ (servers pool their environs), which keeps routing free
