@@ -91,3 +91,29 @@ func RSS(pid int) (int64, error) {
 	}
 	return 0, fmt.Errorf("load: no VmRSS for process %d", pid)
 }
+
+// CPUTime returns the user plus system CPU time a process has used, from
+// /proc/<pid>/stat (Linux only), in the kernel's clock ticks of 1/100 s:
+// the cost of the requests a server answered, whatever its threads.
+func CPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("load: reading the CPU time of %d: %w", pid, err)
+	}
+	// The command name, field 2, is in parentheses and may hold spaces;
+	// the fields after its closing parenthesis start at field 3.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("load: malformed /proc/%d/stat", pid)
+	}
+	f := bytes.Fields(b[i+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("load: malformed /proc/%d/stat", pid)
+	}
+	utime, ok1 := atoi(f[11]) // field 14
+	stime, ok2 := atoi(f[12]) // field 15
+	if !ok1 || !ok2 {
+		return 0, fmt.Errorf("load: malformed /proc/%d/stat", pid)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}

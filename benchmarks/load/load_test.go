@@ -242,6 +242,19 @@ func TestOpenIdleAndRSS(t *testing.T) {
 	if _, err := RSS(-1); err == nil {
 		t.Error("RSS(-1): no error")
 	}
+	before, err := CPUTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(60 * time.Millisecond); time.Now().Before(end); { // burn some CPU
+	}
+	after, err := CPUTime(os.Getpid())
+	if err != nil || after < before+20*time.Millisecond {
+		t.Errorf("CPUTime went from %v to %v after 60ms of spinning (%v)", before, after, err)
+	}
+	if _, err := CPUTime(-1); err == nil {
+		t.Error("CPUTime(-1): no error")
+	}
 }
 
 func ExampleRun() {

@@ -37,7 +37,7 @@ func runLoad(ctx context.Context, cfg *config, res *Results) {
 				if !ok {
 					continue
 				}
-				row := loadCell(ctx, cfg, c.Name, p.addr, n)
+				row := loadCell(ctx, cfg, c.Name, p, n)
 				if b, seen := best[key(c.Name, n)]; !seen || (row.Err == "" && row.RPS > b.RPS) {
 					best[key(c.Name, n)] = row
 				}
@@ -55,16 +55,23 @@ func runLoad(ctx context.Context, cfg *config, res *Results) {
 	}
 }
 
-// loadCell warms the server up at n connections, then measures.
-func loadCell(ctx context.Context, cfg *config, name, addr string, n int) LoadRow {
+// loadCell warms the server up at n connections, then measures its
+// throughput, latencies and the CPU time it used.
+func loadCell(ctx context.Context, cfg *config, name string, p *process, n int) LoadRow {
+	addr := p.addr
 	run := func(d time.Duration, max int) (load.Result, error) {
 		return load.Run(ctx, load.Config{Addr: addr, Conns: n, Requests: max, Duration: d, Timeout: 10 * time.Second})
 	}
 	if _, err := run(cfg.warmup, cfg.maxRequests); err != nil {
 		return LoadRow{Server: name, Conns: n, Err: err.Error()}
 	}
+	cpu0, cpuErr := load.CPUTime(p.cmd.Process.Pid)
 	r, err := run(cfg.cell, cfg.maxRequests)
+	cpu1, cpuErr1 := load.CPUTime(p.cmd.Process.Pid)
 	row := LoadRow{Server: name, Conns: n}
+	if cpuErr == nil && cpuErr1 == nil && r.Elapsed > 0 {
+		row.ServerCores = float64(cpu1-cpu0) / float64(r.Elapsed)
+	}
 	if err != nil {
 		row.Err = err.Error()
 		return row
@@ -77,7 +84,7 @@ func loadCell(ctx context.Context, cfg *config, name, addr string, n int) LoadRo
 	if r.Requests == 0 {
 		row.Err = "no response: " + r.FirstError
 	}
-	logf("  %-36s %4d conns %9.0f req/s  p50 %7.3f ms  p99 %8.3f ms  errors %d  unfinished %d", name, n, row.RPS, row.P50ms, row.P99ms, row.Errors, row.Cut)
+	logf("  %-36s %4d conns %9.0f req/s  p50 %7.3f ms  p99 %8.3f ms  errors %d  unfinished %d  server CPU %.2f cores", name, n, row.RPS, row.P50ms, row.P99ms, row.Errors, row.Cut, row.ServerCores)
 	return row
 }
 

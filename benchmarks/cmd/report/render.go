@@ -176,11 +176,11 @@ func loadTable(res *Results) string {
 		}
 	}
 	var sb strings.Builder
-	sb.WriteString("| server | conns | req/s | p50 ms | p99 ms | errors | unfinished | conns reused | " + orDash(oursName) + " ÷ this |\n")
-	sb.WriteString("|---|---:|---:|---:|---:|---:|---:|:---:|---:|\n")
+	sb.WriteString("| server | conns | req/s | p50 ms | p99 ms | errors | unfinished | conns reused | server CPU (cores) | req per server CPU-s | " + orDash(oursName) + " ÷ this |\n")
+	sb.WriteString("|---|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|\n")
 	for _, l := range res.Load {
 		if l.Err != "" && l.Requests == 0 {
-			fmt.Fprintf(&sb, "| %s | %d | – | – | – | – | – | – | %s |\n", l.Server, l.Conns, l.Err)
+			fmt.Fprintf(&sb, "| %s | %d | – | – | – | – | – | – | – | – | %s |\n", l.Server, l.Conns, l.Err)
 			continue
 		}
 		keep := "no"
@@ -191,7 +191,11 @@ func loadTable(res *Results) string {
 		if o, ok := res.loadRow(oursName, l.Conns); ok && l.Server != oursName {
 			rel = ratio(o.RPS, l.RPS)
 		}
-		fmt.Fprintf(&sb, "| %s | %d | %s | %s | %s | %d | %d | %s | %s |\n", l.Server, l.Conns, num(l.RPS), num(l.P50ms), num(l.P99ms), l.Errors+l.Non2xx, l.Cut, keep, rel)
+		cores, perCPU := "–", "–"
+		if l.ServerCores > 0 {
+			cores, perCPU = fmt.Sprintf("%.2f", l.ServerCores), num(l.RPS/l.ServerCores)
+		}
+		fmt.Fprintf(&sb, "| %s | %d | %s | %s | %s | %d | %d | %s | %s | %s | %s |\n", l.Server, l.Conns, num(l.RPS), num(l.P50ms), num(l.P99ms), l.Errors+l.Non2xx, l.Cut, keep, cores, perCPU, rel)
 	}
 	return sb.String()
 }
@@ -287,7 +291,9 @@ func readme(res *Results) string {
 	w("server, the same for every row. The last column is our first row's req/s ÷ that row's at\n")
 	w("the same connection count. *Unfinished* are the requests still waiting when the cell's time\n")
 	w("ran out (for a single-threaded server, connections starved in its listen queue); their wait\n")
-	w("so far is part of the latency percentiles, so the percentiles are lower bounds.\n\n%s\n", loadTable(res))
+	w("so far is part of the latency percentiles, so the percentiles are lower bounds. *Server CPU* is\n")
+	w("the server process's CPU time (user + system, `/proc/<pid>/stat`) over the cell's wall time;\n")
+	w("the rest of the machine went to the load driver and the kernel's loopback work on its side.\n\n%s\n", loadTable(res))
 	for _, c := range contenders {
 		w("- **%s**: %s\n", c.Name, c.Note)
 	}

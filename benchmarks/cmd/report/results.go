@@ -58,7 +58,10 @@ type LoadRow struct {
 	Non2xx    int     `json:"non2xx"`
 	Dials     int     `json:"dials"`
 	KeepAlive bool    `json:"keep_alive"`
-	Err       string  `json:"error,omitempty"`
+	// ServerCores is the server's CPU time over the run's wall time: how
+	// many of the machine's cores it kept busy.
+	ServerCores float64 `json:"server_cores"`
+	Err         string  `json:"error,omitempty"`
 }
 
 // MemRow is the memory a server holds per idle keep-alive connection.

@@ -63,6 +63,10 @@ func evalTargets(res *Results) {
 		default:
 			r := ours.RPS / p.RPS
 			t.Got = fmt.Sprintf("%.2fx (%s vs %s req/s)", r, num(ours.RPS), num(p.RPS))
+			if ours.ServerCores > 0 && p.ServerCores > 0 {
+				t.Got += fmt.Sprintf("; per server CPU-second %.2fx (%.2f vs %.2f cores busy)",
+					(ours.RPS/ours.ServerCores)/(p.RPS/p.ServerCores), ours.ServerCores, p.ServerCores)
+			}
 			t.Met, t.Measured = r >= peer.want, true
 		}
 		res.Targets = append(res.Targets, t)
@@ -114,7 +118,7 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 				note(res, err)
 				continue
 			}
-			loadCell(ctx, &pcfg, server, p.addr, targetConns)
+			loadCell(ctx, &pcfg, server, p, targetConns)
 			p.stop()
 			addProfile(ctx, res, server+" under "+fmt.Sprint(targetConns)+" connections", cfg.helloBin, prof, true)
 		}
