@@ -27,6 +27,10 @@ type Environ struct {
 	// path is the string that SCRIPT_NAME and PATH_INFO were last cut
 	// from by SetScriptPath; see scriptpath.go.
 	path string
+	// hot holds, plus one, where the hot keys (see hotSlot) were last
+	// written. Readers check the hint before scanning and never update it,
+	// so concurrent reads of an environ stay free of data races.
+	hot [hotKeys]int32
 
 	// Input is wsgi.input, the request body.
 	Input io.Reader
@@ -58,13 +62,66 @@ type extension struct {
 	value any
 }
 
+// The hot keys are the variables a router reads and writes on every
+// request; a hint per key turns their scans into one comparison.
+const hotKeys = 3
+
+// hotSlot returns the hint slot of a hot key, or -1. Their lengths differ,
+// so one length switch and one comparison decide.
+func hotSlot(key string) int {
+	switch len(key) {
+	case len("PATH_INFO"):
+		if key == "PATH_INFO" {
+			return hotPathInfo
+		}
+	case len("SCRIPT_NAME"):
+		if key == "SCRIPT_NAME" {
+			return hotScriptName
+		}
+	case len("REQUEST_METHOD"):
+		if key == "REQUEST_METHOD" {
+			return hotRequestMethod
+		}
+	}
+	return -1
+}
+
+// Hint slots of the hot keys.
+const (
+	hotPathInfo = iota
+	hotScriptName
+	hotRequestMethod
+)
+
 func (e *Environ) index(key string) int {
+	if h := hotSlot(key); h >= 0 {
+		return e.hotIndex(h, key)
+	}
+	return e.scan(key)
+}
+
+// hotIndex is index for a hot key whose slot the caller knows.
+func (e *Environ) hotIndex(h int, key string) int {
+	if i := int(e.hot[h]) - 1; uint(i) < uint(len(e.vars)) && e.vars[i].name == key {
+		return i
+	}
+	return e.scan(key)
+}
+
+func (e *Environ) scan(key string) int {
 	for i := range e.vars {
 		if e.vars[i].name == key {
 			return i
 		}
 	}
 	return -1
+}
+
+// note records where a written key lives, for the next index.
+func (e *Environ) note(key string, i int) {
+	if h := hotSlot(key); h >= 0 {
+		e.hot[h] = int32(i + 1)
+	}
 }
 
 // Get returns the value of a string variable, or "" when it is absent.
@@ -89,11 +146,27 @@ func (e *Environ) Has(key string) bool { return e.index(key) >= 0 }
 // Set sets a string variable. A new key goes after the existing ones; an
 // existing key keeps its place.
 func (e *Environ) Set(key, value string) {
-	if i := e.index(key); i >= 0 {
+	if h := hotSlot(key); h >= 0 {
+		e.setHot(h, key, value)
+		return
+	}
+	if i := e.scan(key); i >= 0 {
 		e.vars[i].value = value
 		return
 	}
 	e.vars = append(e.vars, variable{key, value})
+}
+
+// setHot is Set for a hot key whose slot the caller knows.
+func (e *Environ) setHot(h int, key, value string) {
+	i := e.hotIndex(h, key)
+	if i < 0 {
+		i = len(e.vars)
+		e.vars = append(e.vars, variable{key, value})
+	} else {
+		e.vars[i].value = value
+	}
+	e.hot[h] = int32(i + 1)
 }
 
 // SetDefault sets key to value unless it is present, and returns the value
@@ -102,6 +175,7 @@ func (e *Environ) SetDefault(key, value string) string {
 	if i := e.index(key); i >= 0 {
 		return e.vars[i].value
 	}
+	e.note(key, len(e.vars))
 	e.vars = append(e.vars, variable{key, value})
 	return value
 }
@@ -196,5 +270,5 @@ func (e *Environ) Clone() *Environ {
 func (e *Environ) Reset() {
 	clear(e.vars)
 	clear(e.ext)
-	*e = Environ{vars: e.vars[:0], ext: e.ext[:0]}
+	*e = Environ{vars: e.vars[:0], ext: e.ext[:0], hot: e.hot}
 }

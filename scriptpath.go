@@ -15,39 +15,16 @@ const (
 // An i outside [0, len(path)] is clamped to it.
 func (e *Environ) SetScriptPath(path string, i int) {
 	i = max(0, min(i, len(path)))
-	si, pj := e.pathIndexes()
-	if si >= 0 {
-		e.vars[si].value = path[:i]
-	} else {
-		e.vars = append(e.vars, variable{scriptNameKey, path[:i]})
-	}
-	if pj >= 0 {
-		e.vars[pj].value = path[i:]
-	} else {
-		e.vars = append(e.vars, variable{pathInfoKey, path[i:]})
-	}
+	e.setHot(hotScriptName, scriptNameKey, path[:i])
+	e.setHot(hotPathInfo, pathInfoKey, path[i:])
 	e.path = path
 }
 
-// pathIndexes finds SCRIPT_NAME and PATH_INFO in one scan; -1 when absent.
+// pathIndexes finds SCRIPT_NAME and PATH_INFO; -1 when absent. The hints
+// that SetScriptPath and Set leave make this two comparisons on a router's
+// hot path.
 func (e *Environ) pathIndexes() (script, pathInfo int) {
-	script, pathInfo = -1, -1
-	for i := range e.vars {
-		switch name := e.vars[i].name; len(name) {
-		case len(scriptNameKey):
-			if name == scriptNameKey {
-				script = i
-			}
-		case len(pathInfoKey):
-			if name == pathInfoKey {
-				pathInfo = i
-			}
-		}
-		if script >= 0 && pathInfo >= 0 {
-			break
-		}
-	}
-	return script, pathInfo
+	return e.hotIndex(hotScriptName, scriptNameKey), e.hotIndex(hotPathInfo, pathInfoKey)
 }
 
 // ScriptPath returns SCRIPT_NAME+PATH_INFO, the application's whole path,
