@@ -122,6 +122,7 @@ type ArgError struct {
 	Err   error  // the conversion error; nil when the name is missing
 }
 
+// Error names the parameter and what was wrong with it.
 func (e *ArgError) Error() string {
 	if e.Err == nil {
 		return "routing: no routing arg " + strconv.Quote(e.Name)
