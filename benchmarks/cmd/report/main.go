@@ -87,8 +87,10 @@ func run(cfg *config) error {
 	defer os.RemoveAll(cfg.tmp)
 	switch {
 	case cfg.out != "":
-	case cfg.quick:
-		cfg.out = filepath.Join(cfg.tmp, "out")
+	case cfg.quick: // kept after the run, unlike cfg.tmp
+		if cfg.out, err = os.MkdirTemp("", "wsgiref-report-quick-"); err != nil {
+			return err
+		}
 	default:
 		cfg.out = dir
 	}
