@@ -2,6 +2,7 @@ package simpleserver
 
 import (
 	"fmt"
+	"github.com/gowsgi/wsgiref/internal/pyrepr"
 	"slices"
 	"strconv"
 
@@ -90,41 +91,4 @@ func objectRepr(v any) string {
 // the string holds a single quote and no double quote; backslash, the
 // quote, \t, \n and \r escaped; other control and non-printable characters
 // (C0, DEL, C1, no-break space, soft hyphen) as \xNN.
-func PyRepr(s string) string {
-	quote := byte('\'')
-	hasSingle, hasDouble := false, false
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\'':
-			hasSingle = true
-		case '"':
-			hasDouble = true
-		}
-	}
-	if hasSingle && !hasDouble {
-		quote = '"'
-	}
-	const hex = "0123456789abcdef"
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, quote)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == quote || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c < 0x20 || 0x7f <= c && c <= 0xa0 || c == 0xad:
-			b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
-		case c < 0x80:
-			b = append(b, c)
-		default:
-			b = append(b, 0xc0|c>>6, 0x80|c&0x3f)
-		}
-	}
-	return string(append(b, quote))
-}
+func PyRepr(s string) string { return pyrepr.String(s) }

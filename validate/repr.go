@@ -1,45 +1,15 @@
 package validate
 
 import (
+	"github.com/gowsgi/wsgiref/internal/pyrepr"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gowsgi/wsgiref/headers"
 )
 
-// repr returns Python's repr() of a PEP 3333 string (each byte the
-// ISO-8859-1 character of its value), so that messages quote values
-// exactly as CPython's validator does.
-func repr(s string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, quote)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == quote || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c < 0x20 || (0x7f <= c && c <= 0xa0) || c == 0xad:
-			b = append(b, '\\', 'x', hexDigit[c>>4], hexDigit[c&15])
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-		default:
-			b = utf8.AppendRune(b, rune(c))
-		}
-	}
-	return string(append(b, quote))
-}
-
-const hexDigit = "0123456789abcdef"
+// repr returns Python's repr() of a PEP 3333 string, so that messages
+// quote values exactly as CPython's validator does.
+func repr(s string) string { return pyrepr.String(s) }
 
 // reprHeaders returns Python's repr() of a list of (name, value) tuples.
 func reprHeaders(h headers.Headers) string {
