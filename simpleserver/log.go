@@ -18,16 +18,34 @@ import (
 // is CPython's log line, so standard error reads as under
 // wsgiref.simple_server. Attributes and groups are dropped; use another
 // handler (slog.NewJSONHandler, ...) to keep them.
+//
+// Writes are group-committed: a line logged while another goroutine's
+// write is in flight joins a batch that goroutine writes right after, in
+// one call. Under load the log then costs one write(2) per batch instead
+// of one per request, and no line waits longer than the write before it:
+// there is no timer and nothing to flush at exit.
 type LogHandler struct {
 	mu    *sync.Mutex
 	w     io.Writer
-	buf   *[]byte
+	st    *logState
 	Level slog.Leveler // records below it are dropped; nil means Info
 }
 
+// logState is the batch of lines waiting for the writer at work.
+type logState struct {
+	pending, spare []byte
+	writing        bool       // a goroutine is writing and will take pending next
+	taken          *sync.Cond // signalled when the writer takes a batch
+}
+
+// maxLogBatch bounds the lines waiting behind a slow writer (a blocked
+// stderr pipe): past it, loggers wait as they would for a plain write.
+const maxLogBatch = 256 << 10
+
 // NewLogHandler returns a LogHandler writing to w.
 func NewLogHandler(w io.Writer) *LogHandler {
-	return &LogHandler{mu: new(sync.Mutex), w: w, buf: new([]byte)}
+	mu := new(sync.Mutex)
+	return &LogHandler{mu: mu, w: w, st: &logState{taken: sync.NewCond(mu)}}
 }
 
 // Enabled reports whether records of the level are written.
@@ -39,14 +57,37 @@ func (h *LogHandler) Enabled(_ context.Context, level slog.Level) bool {
 	return level >= min
 }
 
-// Handle writes the record's message and a newline.
+// Handle writes the record's message and a newline, or hands them to the
+// goroutine already writing. The error is that of the writes this call
+// made, which may carry other goroutines' lines too.
 func (h *LogHandler) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	b := append((*h.buf)[:0], r.Message...)
-	b = append(b, '\n')
-	*h.buf = b
-	_, err := h.w.Write(b)
+	st := h.st
+	for st.writing && len(st.pending) >= maxLogBatch {
+		st.taken.Wait()
+	}
+	st.pending = append(st.pending, r.Message...)
+	st.pending = append(st.pending, '\n')
+	if st.writing {
+		h.mu.Unlock()
+		return nil
+	}
+	st.writing = true
+	var err error
+	for len(st.pending) > 0 {
+		batch := st.pending
+		st.pending = st.spare[:0]
+		st.taken.Broadcast()
+		h.mu.Unlock()
+		_, werr := h.w.Write(batch)
+		h.mu.Lock()
+		st.spare = batch[:0]
+		if err == nil {
+			err = werr
+		}
+	}
+	st.writing = false
+	h.mu.Unlock()
 	return err
 }
 
