@@ -27,9 +27,9 @@ type Environ struct {
 	// path is the string that SCRIPT_NAME and PATH_INFO were last cut
 	// from by SetScriptPath; see scriptpath.go.
 	path string
-	// hot holds, plus one, where the hot keys (see hotSlot) were last
-	// written. Readers check the hint before scanning and never update it,
-	// so concurrent reads of an environ stay free of data races.
+	// hot holds, plus one, the position in vars of each hot key (see
+	// hotSlot), 0 when absent. Every write to vars keeps it exact, so a
+	// hot key costs no scan and no comparison; readers never write it.
 	hot [hotKeys]int32
 
 	// Input is wsgi.input, the request body.
@@ -63,7 +63,7 @@ type extension struct {
 }
 
 // The hot keys are the variables a router reads and writes on every
-// request; a hint per key turns their scans into one comparison.
+// request; their positions are kept, so finding one costs nothing.
 const hotKeys = 3
 
 // hotSlot returns the hint slot of a hot key, or -1. Their lengths differ,
@@ -95,18 +95,13 @@ const (
 
 func (e *Environ) index(key string) int {
 	if h := hotSlot(key); h >= 0 {
-		return e.hotIndex(h, key)
+		return e.hotIndex(h)
 	}
 	return e.scan(key)
 }
 
 // hotIndex is index for a hot key whose slot the caller knows.
-func (e *Environ) hotIndex(h int, key string) int {
-	if i := int(e.hot[h]) - 1; uint(i) < uint(len(e.vars)) && e.vars[i].name == key {
-		return i
-	}
-	return e.scan(key)
-}
+func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
 
 func (e *Environ) scan(key string) int {
 	for i := range e.vars {
@@ -117,11 +112,12 @@ func (e *Environ) scan(key string) int {
 	return -1
 }
 
-// note records where a written key lives, for the next index.
-func (e *Environ) note(key string, i int) {
+// appendVar adds a key known to be absent, keeping the hot positions.
+func (e *Environ) appendVar(key, value string) {
 	if h := hotSlot(key); h >= 0 {
-		e.hot[h] = int32(i + 1)
+		e.hot[h] = int32(len(e.vars) + 1)
 	}
+	e.vars = append(e.vars, variable{key, value})
 }
 
 // Get returns the value of a string variable, or "" when it is absent.
@@ -159,14 +155,12 @@ func (e *Environ) Set(key, value string) {
 
 // setHot is Set for a hot key whose slot the caller knows.
 func (e *Environ) setHot(h int, key, value string) {
-	i := e.hotIndex(h, key)
-	if i < 0 {
-		i = len(e.vars)
-		e.vars = append(e.vars, variable{key, value})
-	} else {
+	if i := e.hotIndex(h); i >= 0 {
 		e.vars[i].value = value
+		return
 	}
-	e.hot[h] = int32(i + 1)
+	e.hot[h] = int32(len(e.vars) + 1)
+	e.vars = append(e.vars, variable{key, value})
 }
 
 // SetDefault sets key to value unless it is present, and returns the value
@@ -175,8 +169,7 @@ func (e *Environ) SetDefault(key, value string) string {
 	if i := e.index(key); i >= 0 {
 		return e.vars[i].value
 	}
-	e.note(key, len(e.vars))
-	e.vars = append(e.vars, variable{key, value})
+	e.appendVar(key, value)
 	return value
 }
 
@@ -185,6 +178,14 @@ func (e *Environ) SetDefault(key, value string) string {
 func (e *Environ) Del(key string) {
 	if i := e.index(key); i >= 0 {
 		e.vars = slices.Delete(e.vars, i, i+1)
+		for h, p := range e.hot {
+			switch {
+			case int(p) == i+1:
+				e.hot[h] = 0
+			case int(p) > i+1:
+				e.hot[h]--
+			}
+		}
 	}
 }
 
@@ -270,5 +271,5 @@ func (e *Environ) Clone() *Environ {
 func (e *Environ) Reset() {
 	clear(e.vars)
 	clear(e.ext)
-	*e = Environ{vars: e.vars[:0], ext: e.ext[:0], hot: e.hot}
+	*e = Environ{vars: e.vars[:0], ext: e.ext[:0]}
 }

@@ -20,11 +20,10 @@ func (e *Environ) SetScriptPath(path string, i int) {
 	e.path = path
 }
 
-// pathIndexes finds SCRIPT_NAME and PATH_INFO; -1 when absent. The hints
-// that SetScriptPath and Set leave make this two comparisons on a router's
-// hot path.
+// pathIndexes finds SCRIPT_NAME and PATH_INFO; -1 when absent. Both are
+// hot keys, so this reads two kept positions.
 func (e *Environ) pathIndexes() (script, pathInfo int) {
-	return e.hotIndex(hotScriptName, scriptNameKey), e.hotIndex(hotPathInfo, pathInfoKey)
+	return e.hotIndex(hotScriptName), e.hotIndex(hotPathInfo)
 }
 
 // ScriptPath returns SCRIPT_NAME+PATH_INFO, the application's whole path,

@@ -1,0 +1,87 @@
+package wsgiref
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestHotPositionsStayExact drives an environ with random Set, SetDefault,
+// Del, SetScriptPath, Clone and Reset calls on hot and ordinary keys, and
+// checks after each that the kept positions of the hot keys agree with a
+// scan, and that the variables match a plain ordered model.
+func TestHotPositionsStayExact(t *testing.T) {
+	keys := []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "QUERY_STRING", "HTTP_HOST", "X", "PATH_INF", "SCRIPT_NAMEX"}
+	type kv struct{ k, v string }
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		var e Environ
+		var model []kv
+		find := func(k string) int {
+			return slices.IndexFunc(model, func(x kv) bool { return x.k == k })
+		}
+		set := func(k, v string) {
+			if i := find(k); i >= 0 {
+				model[i].v = v
+			} else {
+				model = append(model, kv{k, v})
+			}
+		}
+		for step := range 60 {
+			k := keys[rng.IntN(len(keys))]
+			v := string(rune('a' + rng.IntN(26)))
+			switch op := rng.IntN(7); op {
+			case 0, 1:
+				e.Set(k, v)
+				set(k, v)
+			case 2:
+				got := e.SetDefault(k, v)
+				if i := find(k); i >= 0 {
+					if got != model[i].v {
+						t.Fatalf("round %d step %d: SetDefault(%q) = %q, want %q", round, step, k, got, model[i].v)
+					}
+				} else {
+					model = append(model, kv{k, v})
+				}
+			case 3:
+				e.Del(k)
+				if i := find(k); i >= 0 {
+					model = slices.Delete(model, i, i+1)
+				}
+			case 4:
+				e.SetScriptPath("/a/b"+v, 2)
+				set("SCRIPT_NAME", "/a")
+				set("PATH_INFO", "/b"+v)
+			case 5:
+				e = *e.Clone()
+			case 6:
+				if rng.IntN(4) == 0 {
+					e.Reset()
+					model = model[:0]
+				}
+			}
+			for h, k := range []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD"} {
+				if hotSlot(k) != h {
+					t.Fatalf("hotSlot(%q) = %d, want %d", k, hotSlot(k), h)
+				}
+				if got, want := e.hotIndex(h), e.scan(k); got != want {
+					t.Fatalf("round %d step %d: kept position of %s is %d, a scan says %d", round, step, k, got, want)
+				}
+			}
+			var got []kv
+			for k, v := range e.All() {
+				got = append(got, kv{k, v})
+			}
+			if !slices.Equal(got, model) {
+				t.Fatalf("round %d step %d: variables %v, want %v", round, step, got, model)
+			}
+			for _, k := range keys {
+				v, ok := e.Lookup(k)
+				i := find(k)
+				if ok != (i >= 0) || ok && v != model[i].v {
+					t.Fatalf("round %d step %d: Lookup(%q) = %q, %v", round, step, k, v, ok)
+				}
+			}
+		}
+	}
+}
