@@ -1,0 +1,387 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+)
+
+// Write is the write callable of PEP 3333 that start_response returns: it
+// sends the headers before the first data, then data, and flushes. A
+// Sendfile hook may use it too.
+func (h *Handler) Write(data []byte) error {
+	if err := h.emit(data); err != nil {
+		return err
+	}
+	return h.flush()
+}
+
+// emit is BaseHandler.write without the flush.
+func (h *Handler) emit(data []byte) error {
+	if h.outErr != nil {
+		return h.outErr
+	}
+	if h.startErr != nil {
+		return h.startErr
+	}
+	if !h.headersSet {
+		return ErrWriteBeforeStart
+	}
+	if !h.headersSent {
+		if err := h.sendHeaders(int64(len(data))); err != nil {
+			return err
+		}
+	}
+	return h.writeBody(data)
+}
+
+func (h *Handler) writeBody(data []byte) error {
+	if h.noBody || len(data) == 0 {
+		return nil
+	}
+	if h.chunked {
+		p := strconv.AppendInt(h.chunk[:0], int64(len(data)), 16)
+		p = append(p, '\r', '\n')
+		if err := h.writeAll(p); err != nil {
+			return err
+		}
+	}
+	if err := h.writeAll(data); err != nil {
+		return err
+	}
+	h.bytesSent += int64(len(data))
+	if h.chunked {
+		return h.writeAll(crlf)
+	}
+	return nil
+}
+
+var (
+	crlf        = []byte("\r\n")
+	lastChunk   = []byte("0\r\n\r\n")
+	errZeroSend = errors.New("handlers: stdout wrote nothing and reported no error")
+)
+
+// writeAll is SimpleHandler._write: a writer that writes only part of the
+// data is called again with the rest. The first failure sticks: nothing more
+// is written for this request.
+func (h *Handler) writeAll(p []byte) error {
+	if h.outErr != nil {
+		return h.outErr
+	}
+	if h.Stdout == nil && len(p) > 0 {
+		h.outErr = ErrNoStdout
+		return h.outErr
+	}
+	for len(p) > 0 {
+		n, err := h.Stdout.Write(p)
+		if n < 0 || n > len(p) {
+			n, err = 0, io.ErrShortWrite
+		}
+		p = p[n:]
+		if err == nil && n == 0 && len(p) > 0 {
+			err = errZeroSend
+		}
+		if err != nil {
+			h.outErr = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Handler) flush() error {
+	if h.outErr != nil {
+		return h.outErr
+	}
+	var err error
+	switch f := h.Stdout.(type) {
+	case interface{ Flush() error }:
+		err = f.Flush()
+	case interface{ Flush() }:
+		f.Flush()
+	}
+	if err != nil {
+		h.outErr = err
+	}
+	return err
+}
+
+// SendHeaders sends the status and headers if they have not been sent,
+// for a Sendfile hook about to write the body itself.
+func (h *Handler) SendHeaders() error {
+	if h.outErr != nil {
+		return h.outErr
+	}
+	if h.startErr != nil {
+		return h.startErr
+	}
+	if !h.headersSet {
+		return ErrWriteBeforeStart
+	}
+	if h.headersSent {
+		return nil
+	}
+	return h.sendHeaders(-1)
+}
+
+// sendHeaders is send_headers with cleanup_headers and send_preamble:
+// first is the length of the first block (bytes_sent at that point), or -1
+// when the body is sent by other means and its length is unknown.
+func (h *Handler) sendHeaders(first int64) error {
+	hdrs := h.appHeaders
+	// The application may have edited its list since start_response.
+	if err := checkHeaders(hdrs); err != nil {
+		return err
+	}
+	var hasLength, hasDate, hasServer bool
+	for i := range hdrs {
+		switch name := hdrs[i].Name; len(name) {
+		case len("Content-Length"):
+			if headers.EqualFold(name, "Content-Length") {
+				if !hasLength {
+					h.declared = parseLength(hdrs[i].Value)
+				}
+				hasLength = true
+			}
+		case len("Date"):
+			hasDate = hasDate || headers.EqualFold(name, "Date")
+		case len("Server"):
+			hasServer = hasServer || headers.EqualFold(name, "Server")
+		}
+	}
+	// cleanup_headers / set_content_length, or finish_content's default.
+	addLength := int64(-1)
+	if !hasLength {
+		if h.zeroLength {
+			addLength = 0
+		} else if h.fileLength >= 0 {
+			addLength = h.fileLength
+		} else if bc, ok := h.result.(wsgiref.BlockCounter); ok && h.inResult && first >= 0 && bc.Blocks() == 1 {
+			addLength = first
+		}
+		h.declared = addLength
+	}
+	if h.sink != nil {
+		// A gateway that refuses the status leaves the headers unsent, so
+		// the error page can still go out.
+		if err := h.sink(h.status, hdrs, h.declared); err != nil {
+			return err
+		}
+		h.headersSent = true
+		return nil
+	}
+	h.headersSent = true
+
+	modern := h.clientIsModern()
+	if h.OriginServer && !modern {
+		return nil // HTTP/0.9: no status line, no headers
+	}
+	b := h.buf[:0]
+	var http11 bool
+	if h.OriginServer {
+		v := h.HTTPVersion
+		if v == "" {
+			v = "1.0"
+		}
+		http11 = v == "1.1"
+		b = append(b, "HTTP/"...)
+		b = append(b, v...)
+		b = append(b, ' ')
+		b = append(b, h.status...)
+		b = append(b, '\r', '\n')
+		if !hasDate {
+			b = appendDateLine(b, time.Now())
+		}
+		if h.ServerSoftware != "" && !hasServer {
+			b = append(b, "Server: "...)
+			b = append(b, h.ServerSoftware...)
+			b = append(b, '\r', '\n')
+		}
+	} else {
+		b = append(b, "Status: "...)
+		b = append(b, h.status...)
+		b = append(b, '\r', '\n')
+	}
+	for i := range hdrs {
+		b = append(b, hdrs[i].Name...)
+		b = append(b, ':', ' ')
+		b = append(b, hdrs[i].Value...)
+		b = append(b, '\r', '\n')
+	}
+	if addLength >= 0 {
+		b = append(b, "Content-Length: "...)
+		b = strconv.AppendInt(b, addLength, 10)
+		b = append(b, '\r', '\n')
+	}
+	if h.OriginServer {
+		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD"
+		if http11 && !hasLength && addLength < 0 && !h.noBody && bodyAllowed(h.status) && h.clientIs11() {
+			h.chunked = true
+			b = append(b, "Transfer-Encoding: chunked\r\n"...)
+		}
+		framed := h.declared >= 0 || h.chunked || h.noBody
+		h.persistent = h.KeepAlive && framed
+		if http11 && !h.persistent {
+			b = append(b, "Connection: close\r\n"...)
+		} else if !http11 && h.persistent {
+			b = append(b, "Connection: keep-alive\r\n"...)
+		}
+	}
+	b = append(b, '\r', '\n')
+	h.buf = b
+	return h.writeAll(b)
+}
+
+// parseLength returns the value of a Content-Length header, or -1 when it
+// is not a plain decimal number.
+func parseLength(v string) int64 {
+	if v == "" || len(v) > 18 {
+		return -1
+	}
+	var n int64
+	for i := 0; i < len(v); i++ {
+		if !isDigit(v[i]) {
+			return -1
+		}
+		n = n*10 + int64(v[i]-'0')
+	}
+	return n
+}
+
+// bodyAllowed reports whether a response of this status may carry a body
+// (not 1xx, 204 or 304).
+func bodyAllowed(status string) bool {
+	return status[0] != '1' && status[:3] != "204" && status[:3] != "304"
+}
+
+// clientIsModern is client_is_modern: anything but HTTP/0.9 takes a status
+// line and headers. A missing SERVER_PROTOCOL counts as modern.
+func (h *Handler) clientIsModern() bool {
+	return !headers.EqualFold(h.env.Get("SERVER_PROTOCOL"), "HTTP/0.9")
+}
+
+func (h *Handler) clientIs11() bool {
+	return headers.EqualFold(h.env.Get("SERVER_PROTOCOL"), "HTTP/1.1")
+}
+
+// finishResponse is finish_response: send the body, finish the content,
+// close the body in every case.
+func (h *Handler) finishResponse(body wsgiref.Body) error {
+	h.result, h.inResult = body, true
+	err := h.sendBody(body)
+	if err == nil {
+		err = h.finishContent()
+	}
+	if cerr := h.closeBody(body, err != nil); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (h *Handler) sendBody(body wsgiref.Body) error {
+	if body == nil {
+		return nil
+	}
+	if h.Sendfile != nil {
+		sent, err := h.callSendfile(body)
+		if err != nil || sent {
+			return err
+		}
+	}
+	// Blocks known in advance are in memory: no need to flush each, the
+	// final flush sends them. Blocks produced on demand are flushed one by
+	// one, so that a slow producer never holds back what is ready (PEP 3333).
+	flushEach := true
+	if bc, ok := body.(wsgiref.BlockCounter); ok && bc.Blocks() >= 0 {
+		flushEach = false
+	}
+	for {
+		data, err := h.next(body)
+		if len(data) > 0 || err == nil {
+			if werr := h.emit(data); werr != nil {
+				return werr
+			}
+			if flushEach {
+				if ferr := h.flush(); ferr != nil {
+					return ferr
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (h *Handler) callSendfile(body wsgiref.Body) (sent bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sent, err = false, &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return h.Sendfile(h, body)
+}
+
+func (h *Handler) next(body wsgiref.Body) (data []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			data, err = nil, &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return body.Next()
+}
+
+// finishContent is finish_content: a response with no body still gets its
+// headers, with Content-Length 0 unless the application set one (for HEAD);
+// a chunked body gets its last chunk.
+func (h *Handler) finishContent() error {
+	if !h.headersSent {
+		if h.startErr != nil {
+			return h.startErr
+		}
+		if !h.headersSet {
+			return ErrWriteBeforeStart
+		}
+		h.zeroLength = true
+		if err := h.sendHeaders(0); err != nil {
+			return err
+		}
+	} else if h.chunked {
+		if err := h.writeAll(lastChunk); err != nil {
+			return err
+		}
+	}
+	if h.sink != nil {
+		return nil
+	}
+	return h.flush()
+}
+
+// closeBody calls the body's Close. On a failure path (failing) its error
+// is logged, since another error is already being handled; otherwise it is
+// returned.
+func (h *Handler) closeBody(body wsgiref.Body, failing bool) (err error) {
+	c, ok := body.(io.Closer)
+	if !ok || body == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+		if err != nil && failing {
+			h.logError(err)
+			err = nil
+		}
+	}()
+	return c.Close()
+}
