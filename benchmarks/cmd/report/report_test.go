@@ -77,6 +77,9 @@ func sample() *Results {
 	add("Headers/Set/fasthttp", 100, 0)
 	add("Environ/Build/wsgiref", 1000, 0)
 	add("Headers/GetFirst/cpython", 200, 0)
+	add("Router/GithubAll/wsgiref", 10000, 0)
+	add("Router/GithubAll/httprouter", 20000, 167) // 0.50x: met
+	add("Router/GithubAll/servemux", 30000, 337)   // 0.33x: missed
 	res.Servers = []string{srvSimple, srvQuiet, srvNetHTTP, srvCPython}
 	res.Load = []LoadRow{
 		{Server: srvSimple, Conns: 16, RPS: 40000, Requests: 1000, KeepAlive: true},
@@ -93,11 +96,13 @@ func TestEvalTargets(t *testing.T) {
 	res := sample()
 	evalTargets(res)
 	want := map[string][2]bool{ // name -> measured, met
-		"Headers GetFirst vs fasthttp":  {true, true},
-		"Headers GetLast vs fasthttp":   {true, false},
-		"Headers Set vs fasthttp":       {true, false},
-		"Headers Serialize vs fasthttp": {false, false},
-		"Environ build allocations":     {true, true},
+		"Headers GetFirst vs fasthttp":   {true, true},
+		"Headers GetLast vs fasthttp":    {true, false},
+		"Headers Set vs fasthttp":        {true, false},
+		"Headers Serialize vs fasthttp":  {false, false},
+		"Environ build allocations":      {true, true},
+		"Router GithubAll vs httprouter": {true, true},
+		"Router GithubAll vs servemux":   {true, false},
 		"Hello-world throughput, " + srvQuiet + " vs " + srvNetHTTP + " at 16 conns":  {true, true},
 		"Hello-world throughput, " + srvSimple + " vs " + srvCPython + " at 16 conns": {true, true},
 	}

@@ -12,6 +12,12 @@ import (
 // target.
 var headerTargetOps = []string{"GetFirst", "GetLast", "Set", "Serialize"}
 
+// The router targets of the route-generator issue, on GithubAll.
+var routerTargets = []struct {
+	peer string
+	want float64
+}{{"httprouter", 0.6}, {"servemux", 0.25}}
+
 const (
 	wantFasthttpRatio = 0.75
 	wantVsNetHTTP     = 1.0
@@ -44,6 +50,20 @@ func evalTargets(res *Results) {
 		t.Got = "not measured"
 	}
 	res.Targets = append(res.Targets, t)
+
+	for _, rt := range routerTargets {
+		t := Target{Name: "Router GithubAll vs " + rt.peer, Want: fmt.Sprintf("≤ %.2fx %s ns/op and 0 allocs", rt.want, rt.peer)}
+		ours, ok1 := res.find("Router/GithubAll/wsgiref")
+		peer, ok2 := res.find("Router/GithubAll/" + rt.peer)
+		if ok1 && ok2 && peer.NsPerOp > 0 {
+			r := ours.NsPerOp / peer.NsPerOp
+			t.Got = fmt.Sprintf("%.2fx (%s vs %s ns/op), %g allocs", r, num(ours.NsPerOp), num(peer.NsPerOp), ours.AllocsPerOp)
+			t.Met, t.Measured = r <= rt.want && ours.AllocsPerOp == 0, true
+		} else {
+			t.Got = "not measured"
+		}
+		res.Targets = append(res.Targets, t)
+	}
 
 	// Like for like: net/http logs nothing, so it meets our server with
 	// its access log off; CPython logs every request, as ours does by
@@ -82,9 +102,20 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 		if !t.Measured || t.Met {
 			continue
 		}
+		var bench, profName string
 		switch {
 		case strings.HasPrefix(t.Name, "Headers "):
 			op := strings.Fields(t.Name)[1]
+			bench, profName = "^BenchmarkHeaders$/^"+op+"$/^wsgiref$", "headers-"+op
+		case strings.HasPrefix(t.Name, "Router "):
+			if profiled["router"] {
+				continue
+			}
+			profiled["router"] = true
+			bench, profName = "^BenchmarkRouter$/^GithubAll$/^wsgiref$", "router-githuball"
+		}
+		switch {
+		case bench != "":
 			if testBin == "" {
 				testBin = filepath.Join(cfg.tmp, "bench.test")
 				if out, err := exec.CommandContext(ctx, "go", "test", "-c", "-o", testBin, ".").CombinedOutput(); err != nil {
@@ -92,8 +123,8 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 					return
 				}
 			}
-			prof := filepath.Join(cfg.tmp, "headers-"+op+".prof")
-			cmd := exec.CommandContext(ctx, testBin, "-test.run", "^$", "-test.bench", "^BenchmarkHeaders$/^"+op+"$/^wsgiref$",
+			prof := filepath.Join(cfg.tmp, profName+".prof")
+			cmd := exec.CommandContext(ctx, testBin, "-test.run", "^$", "-test.bench", bench,
 				"-test.benchtime", "1s", "-test.cpuprofile", prof)
 			cmd.Dir = cfg.dir
 			if out, err := cmd.CombinedOutput(); err != nil {
