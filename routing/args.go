@@ -136,8 +136,7 @@ func (e *ArgError) Unwrap() error { return e.Err }
 // reset empties a for a new request. The old strings stay in the arrays
 // until overwritten: clearing them costs more than keeping a few path
 // strings alive a little longer.
-func (a *Args) reset(owner *wsgiref.Environ) {
-	a.owner = owner
+func (a *Args) reset() {
 	a.names, a.values = a.nameBuf[:0], a.valueBuf[:0]
 }
 
@@ -192,12 +191,15 @@ func (c *ArgsCache) get(env *wsgiref.Environ) *Args {
 	h := uint64(uintptr(unsafe.Pointer(env))) * 0x9E3779B97F4A7C15 >> (64 - cacheBits)
 	slot := &c.slots[h]
 	a := slot.Load()
+	// owner is set once, before the Store publishes the Args, and never
+	// written again: another environ hashed to the same slot may read it
+	// while this one's request is running.
 	if a == nil || a.owner != env {
-		a = new(Args)
-		a.reset(env)
+		a = &Args{owner: env}
+		a.reset()
 		slot.Store(a)
 		return a
 	}
-	a.reset(env)
+	a.reset()
 	return a
 }
