@@ -35,13 +35,19 @@ func quotedLen(s string, safe *safeSet) int {
 	return n
 }
 
-func appendQuoted(b *strings.Builder, s string, safe *safeSet) {
-	appendQuotedFrom(b, s, safe, 0)
+// appendQuoted writes s quoted; quoted is quotedLen(s, safe).
+func appendQuoted(b *strings.Builder, s string, safe *safeSet, quoted int) {
+	appendQuotedFrom(b, s, safe, quoted, 0)
 }
 
 // appendQuotedFrom writes s quoted, leaving out the first skip bytes of the
-// quoted form (skip is 0 or 1).
-func appendQuotedFrom(b *strings.Builder, s string, safe *safeSet, skip int) {
+// quoted form (skip is 0 or 1). quoted is quotedLen(s, safe): when it says
+// nothing needs quoting, as for most paths, s goes out in one copy.
+func appendQuotedFrom(b *strings.Builder, s string, safe *safeSet, quoted, skip int) {
+	if quoted == len(s) {
+		b.WriteString(s[min(skip, len(s)):])
+		return
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if safe[c] {
@@ -72,11 +78,12 @@ func Quote(s, safe string) string {
 	default:
 		set = new(newSafeSet(safe))
 	}
-	if quotedLen(s, set) == len(s) {
+	n := quotedLen(s, set)
+	if n == len(s) {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(quotedLen(s, set))
-	appendQuoted(&b, s, set)
+	b.Grow(n)
+	appendQuoted(&b, s, set, n)
 	return b.String()
 }

@@ -60,9 +60,10 @@ func ApplicationURI(env *wsgiref.Environ) string {
 	host, port, withPort := authority(env, s)
 	sn := scriptName(env)
 	var b strings.Builder
-	b.Grow(appLen(s, host, port, withPort) + quotedLen(sn, &scriptSafe))
+	qsn := quotedLen(sn, &scriptSafe)
+	b.Grow(appLen(s, host, port, withPort) + qsn)
 	writeApp(&b, s, host, port, withPort)
-	appendQuoted(&b, sn, &scriptSafe)
+	appendQuoted(&b, sn, &scriptSafe, qsn)
 	return b.String()
 }
 
@@ -89,15 +90,16 @@ func RequestURI(env *wsgiref.Environ, includeQuery bool) string {
 	if includeQuery {
 		q = env.Get("QUERY_STRING")
 	}
-	n := appLen(s, host, port, withPort) + quotedLen(sn, &scriptSafe) + qpi - skip
+	qsn := quotedLen(sn, &scriptSafe)
+	n := appLen(s, host, port, withPort) + qsn + qpi - skip
 	if q != "" {
 		n += 1 + len(q)
 	}
 	var b strings.Builder
 	b.Grow(n)
 	writeApp(&b, s, host, port, withPort)
-	appendQuoted(&b, sn, &scriptSafe)
-	appendQuotedFrom(&b, pi, &pathSafe, skip)
+	appendQuoted(&b, sn, &scriptSafe, qsn)
+	appendQuotedFrom(&b, pi, &pathSafe, qpi, skip)
 	if q != "" {
 		b.WriteByte('?')
 		b.WriteString(q)
