@@ -97,35 +97,19 @@ func (h *LogHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 // WithGroup returns h.
 func (h *LogHandler) WithGroup(string) slog.Handler { return h }
 
-var monthNames = [13]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+// logDateLayout is CPython's log_date_time_string, "%02d/%3s/%04d
+// %02d:%02d:%02d": Go's layout names are English whatever the locale, and
+// its year is zero-padded to four digits as %04d is.
+const logDateLayout = "02/Jan/2006 15:04:05"
 
 // appendLogPrefix appends CPython's log_message prefix,
 // "127.0.0.1 - - [21/Nov/2026 09:44:34] ", in local time.
 func appendLogPrefix(b []byte, ip string, t time.Time) []byte {
 	b = append(b, ip...)
 	b = append(b, " - - ["...)
-	y, m, d := t.Date()
-	hh, mm, ss := t.Clock()
-	b = append2(b, d)
-	b = append(b, '/')
-	b = append(b, monthNames[m]...)
-	b = append(b, '/')
-	var tmp [20]byte
-	ys := strconv.AppendInt(tmp[:0], int64(y), 10)
-	for i := len(ys); i < 4; i++ {
-		b = append(b, '0')
-	}
-	b = append(b, ys...)
-	b = append(b, ' ')
-	b = append2(b, hh)
-	b = append(b, ':')
-	b = append2(b, mm)
-	b = append(b, ':')
-	b = append2(b, ss)
+	b = t.AppendFormat(b, logDateLayout)
 	return append(b, "] "...)
 }
-
-func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
 
 // appendEscaped appends raw request bytes as CPython's log_message writes
 // them: the string is Latin-1, control characters (C0, DEL, C1) become

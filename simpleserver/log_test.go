@@ -63,3 +63,20 @@ func TestLogHandlerGroupCommit(t *testing.T) {
 	}
 	t.Logf("%d lines in %d writes", len(got), w.writes)
 }
+
+// TestLogPrefix pins CPython's log_date_time_string layout, the year
+// zero-padded as "%04d" pads it.
+func TestLogPrefix(t *testing.T) {
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 21, 9, 44, 34, 0, time.UTC), "127.0.0.1 - - [21/Nov/2026 09:44:34] "},
+		{time.Date(999, 1, 5, 3, 4, 5, 0, time.UTC), "127.0.0.1 - - [05/Jan/0999 03:04:05] "},
+		{time.Date(12345, 12, 31, 23, 59, 59, 0, time.UTC), "127.0.0.1 - - [31/Dec/12345 23:59:59] "},
+	} {
+		if got := string(appendLogPrefix(nil, "127.0.0.1", tc.t)); got != tc.want {
+			t.Errorf("appendLogPrefix(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}
