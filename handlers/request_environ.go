@@ -51,6 +51,11 @@ const DefaultContentType = "text/plain"
 //     Content-Length, but also e.g. "Server-Name" or "Path-Info", so a client
 //     cannot overwrite a server variable.
 //
+// Where CPython is weak, this does what RFC 9112 asks: a request-target in
+// absolute form ("GET http://example.org/p HTTP/1.1", as sent to proxies)
+// gives PATH_INFO "/p" and HTTP_HOST "example.org", not PATH_INFO
+// "http://example.org/p".
+//
 // Where Go's request carries more than CPython's, the extra is kept: the
 // Host that net/http's server moves out of r.Header becomes HTTP_HOST; a
 // chunked request has no CONTENT_LENGTH (its length is unknown) and its
@@ -152,13 +157,33 @@ func first(h http.Header, name string) (string, bool) {
 // A request that did not come through http.ReadRequest (a client request,
 // a test) has no RequestURI; its URL stands in.
 func requestTarget(r *http.Request) string {
-	if r.RequestURI != "" {
-		return r.RequestURI
+	if t := r.RequestURI; t != "" {
+		if t[0] != '/' && t != "*" && r.URL != nil && r.URL.Scheme != "" {
+			return originForm(t)
+		}
+		return t
 	}
 	if r.URL != nil {
 		return r.URL.RequestURI()
 	}
 	return "/"
+}
+
+// originForm returns the path and query of an absolute-form target
+// ("http://host/p?q" gives "/p?q"), raw as the client sent them. CPython
+// puts the whole URI into PATH_INFO; RFC 9112 section 3.2.2 has an origin
+// server use the target's path and its authority as the host, which is
+// what net/http's r.Host already holds.
+func originForm(target string) string {
+	_, rest, _ := strings.Cut(target, "://")
+	i := strings.IndexAny(rest, "/?")
+	switch {
+	case i < 0:
+		return "/"
+	case rest[i] == '?':
+		return "/" + rest[i:]
+	}
+	return rest[i:]
 }
 
 // SplitTarget splits a request-target into the path and the query string at

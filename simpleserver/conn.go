@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,10 @@ const (
 	stateActive        // reading or answering a request
 	stateClosed
 )
+
+// defaultErrorBody is the handler's own 500 page, restored for each
+// request after a body error replaced it.
+var defaultErrorBody = []byte(handlers.DefaultErrorBody)
 
 // newGrace is how long Shutdown lets a new connection send its first
 // request: its client has just connected and is likely sending already.
@@ -51,6 +56,7 @@ type conn struct {
 	mu       sync.Mutex
 	state    int
 	accepted time.Time
+	idleAt   time.Time // when the connection last became idle
 }
 
 func (s *WSGIServer) getConn(rwc net.Conn) *conn {
@@ -100,7 +106,18 @@ func (c *conn) setState(state int) bool {
 		return false
 	}
 	c.state = state
+	if state == stateIdle {
+		c.idleAt = time.Now()
+	}
 	return true
+}
+
+// idleSince reports when the connection began to wait for its next
+// request, if it waits.
+func (c *conn) idleSince() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.idleAt, c.state == stateIdle
 }
 
 // closeIfIdle closes the connection if it waits for its next request, and
@@ -210,7 +227,7 @@ func (c *conn) serveOne(first, last bool) bool {
 	req.RemoteAddr = c.remote
 	req.TLS = c.tls
 
-	if code, explain := check(req); code != 0 {
+	if code, explain := c.check(req); code != 0 {
 		c.sendError(req, code, explain)
 		return false
 	}
@@ -224,6 +241,10 @@ func (c *conn) serveOne(first, last bool) bool {
 	}
 
 	c.in.reset(req.Body, expect)
+	if max := cfg.maxBodyBytes; max > 0 && req.ContentLength < 0 {
+		c.in.limit(max)
+	}
+	c.h.ErrorStatus, c.h.ErrorBody = handlers.DefaultErrorStatus, defaultErrorBody
 	r := &c.req
 	*r = Request{HTTP: req, Server: s, Conn: c.rwc, c: c}
 	r.keepAlive = req.ProtoAtLeast(1, 1) && !req.Close && !last && !s.closing.Load() && !s.atCap()
@@ -278,17 +299,60 @@ func (c *conn) lingerClose() {
 	io.CopyN(io.Discard, c.rwc, lingerBytes)
 }
 
-// check answers what net/http's parser accepts but the server does not:
-// HTTP/2 and later (CPython's 505), an HTTP/1.1 request without Host (RFC
-// 9112 requires 400).
-func check(req *http.Request) (code int, explain string) {
-	if req.ProtoMajor != 1 {
+// check answers what net/http's parser accepts but the server does not.
+// CPython's server accepts all of these but HTTP/2; each is refused here
+// because it lets a front proxy and this server disagree on where a request
+// ends or what it addresses.
+func (c *conn) check(req *http.Request) (code int, explain string) {
+	switch {
+	case req.ProtoMajor != 1:
+		// CPython's answer to HTTP/2 and later.
 		return http.StatusHTTPVersionNotSupported, "Invalid HTTP version (" + strings.TrimPrefix(req.Proto, "HTTP/") + ")"
-	}
-	if req.ProtoMinor >= 1 && req.Host == "" {
-		return http.StatusBadRequest, "Missing required Host header"
+	case req.ProtoMinor >= 1 && req.Host == "":
+		return http.StatusBadRequest, "Missing required Host header" // RFC 9112 section 3.2
+	case c.cr.sawTE && c.cr.sawCL:
+		// net/http drops the Content-Length and reads chunks; a proxy in
+		// front may have used the length (RFC 9112 section 6.1).
+		return http.StatusBadRequest, "Content-Length together with Transfer-Encoding"
+	case c.cr.sawTE && req.ProtoMinor == 0:
+		// HTTP/1.0 has no Transfer-Encoding: net/http ignores it and
+		// would read the chunks as the next request.
+		return http.StatusBadRequest, "Transfer-Encoding in an HTTP/1.0 request"
+	case req.Method == "CONNECT":
+		// A tunnel cannot be a WSGI application's response.
+		return http.StatusNotImplemented, "CONNECT is not supported"
+	case req.RequestURI == "*" && req.Method != "OPTIONS":
+		return http.StatusBadRequest, "Asterisk-form request-target without OPTIONS" // RFC 9112 section 3.2.4
+	case controlInPath(req.RequestURI):
+		// PATH_INFO is the decoded path: a %0D, %0A or %00 there would put
+		// a CR, LF or NUL into a CGI variable, from which an application
+		// may build a header (Location) or a file name.
+		return http.StatusBadRequest, "Control character in the path"
+	case c.s.cfg.maxBodyBytes > 0 && req.ContentLength > c.s.cfg.maxBodyBytes:
+		return http.StatusRequestEntityTooLarge, ""
 	}
 	return 0, ""
+}
+
+// controlInPath reports whether the path of target percent-decodes to a
+// CR, LF or NUL. Raw control bytes never get here: net/url refuses them.
+func controlInPath(target string) bool {
+	for {
+		i := strings.IndexByte(target, '%')
+		if i < 0 || i+2 >= len(target) {
+			return false
+		}
+		if q := strings.IndexByte(target[:i], '?'); q >= 0 {
+			return false
+		}
+		if target[i+1] == '0' {
+			switch target[i+2] {
+			case '0', 'a', 'A', 'd', 'D':
+				return true
+			}
+		}
+		target = target[i+1:]
+	}
 }
 
 // readError answers a request that could not be read. A client that closed
@@ -303,11 +367,39 @@ func (c *conn) readError(err error) {
 		c.sendError(nil, http.StatusRequestHeaderFieldsTooLarge, "")
 		return
 	}
+	if bad, ok := c.cr.tripped.(badHead); ok {
+		c.sendError(nil, http.StatusBadRequest, "Bad request ("+string(bad)+")")
+		return
+	}
 	var ne net.Error
-	if err == io.EOF || errors.As(err, &ne) && ne.Timeout() || handlers.IsClientGone(err) || errors.Is(err, net.ErrClosed) {
+	if errors.As(err, &ne) && ne.Timeout() {
+		if c.cr.line > 0 {
+			// A client that started a request and did not finish it in
+			// time, as CPython's "Request timed out". A connection that
+			// times out before sending anything (idle keep-alive, a
+			// browser's speculative connection) is normal and not logged.
+			c.s.logError(c, "Request timed out: "+strconv.Quote(string(c.cr.requestLine())))
+		}
+		return
+	}
+	if err == io.EOF || handlers.IsClientGone(err) || errors.Is(err, net.ErrClosed) {
+		return
+	}
+	if isUnsupportedTE(err) {
+		// RFC 9112 section 6.1: a transfer coding the server does not
+		// know gets 501, as net/http's own server answers.
+		c.sendError(nil, http.StatusNotImplemented, err.Error())
 		return
 	}
 	c.sendError(nil, http.StatusBadRequest, err.Error())
+}
+
+// isUnsupportedTE reports net/http's refusal of a Transfer-Encoding other
+// than a single "chunked"; its error type is unexported, so the messages
+// are matched (a test pins them).
+func isUnsupportedTE(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unsupported transfer encoding") || strings.HasPrefix(msg, "too many transfer encodings")
 }
 
 // connReader sits under the connection's bufio.Reader and enforces the
@@ -325,6 +417,17 @@ type connReader struct {
 	lineBuf   []byte // the request line as read, for the log
 	cur       int    // bytes of the current header line so far
 	onlyCR    bool   // the current header line so far is a lone CR
+
+	// The field name of the current header line, checked as it streams
+	// by: net/http accepts obsolete line folding and whitespace before the
+	// colon, and forgets a Content-Length that came with Transfer-Encoding,
+	// each a request-smuggling shape (RFC 9112 sections 5.1, 5.2, 6.1).
+	inName  bool // still in the field name of the current line
+	nameLen int
+	isCL    bool // the name so far is a prefix of "content-length"
+	isTE    bool // the name so far is a prefix of "transfer-encoding"
+	sawCL   bool // the head has a Content-Length field
+	sawTE   bool // the head has a Transfer-Encoding field
 }
 
 const (
@@ -336,12 +439,20 @@ const (
 var (
 	errLineTooLong    = errors.New("request line too long")
 	errHeaderTooLarge = errors.New("request header fields too large")
+	errFolding        = badHead("obsolete line folding in the header")
+	errSpaceBefore    = badHead("whitespace between a header field name and its colon")
 )
+
+// badHead is a malformed request head that net/http would accept.
+type badHead string
+
+func (e badHead) Error() string { return string(e) }
 
 // begin starts the limits of a new request. Bytes of it already in br (a
 // pipelined request) count too.
 func (cr *connReader) begin(br *bufio.Reader, maxHeader int) {
 	cr.tripped, cr.maxHeader, cr.line, cr.header = nil, maxHeader, 0, 0
+	cr.sawCL, cr.sawTE = false, false
 	cr.lineBuf = cr.lineBuf[:0]
 	cr.phase = phaseLine
 	if n := br.Buffered(); n > 0 {
@@ -387,9 +498,22 @@ func (cr *connReader) scan(b []byte) {
 			return
 		}
 		cr.phase, cr.cur, cr.onlyCR = phaseHeader, 0, false
+		cr.startName()
 		b = b[i+1:]
 	}
 	for cr.phase == phaseHeader && len(b) > 0 {
+		if cr.inName {
+			n := cr.scanName(b)
+			if cr.tripped != nil {
+				return
+			}
+			cr.cur += n
+			cr.header += n
+			b = b[n:]
+			if cr.inName { // the name goes on in the next read
+				break
+			}
+		}
 		prev := cr.cur
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
@@ -404,12 +528,56 @@ func (cr *connReader) scan(b []byte) {
 		b = b[i+1:]
 		if empty {
 			cr.phase = phaseBody
+		} else {
+			cr.startName()
 		}
 	}
 	if cr.header > cr.maxHeader {
 		cr.tripped = errHeaderTooLarge
 	}
 }
+
+func (cr *connReader) startName() {
+	cr.inName, cr.nameLen, cr.isCL, cr.isTE = true, 0, true, true
+}
+
+// scanName reads the field name at the start of b and returns how many
+// bytes it consumed: the name and its colon, or all of b when the name
+// goes on. It stops before a CR or LF (an empty line, or a line without a
+// colon that net/http rejects itself). A line that starts with whitespace
+// (folding) or whitespace before the colon trips the reader.
+func (cr *connReader) scanName(b []byte) int {
+	for i, c := range b {
+		switch c {
+		case ':':
+			cr.inName = false
+			cr.sawCL = cr.sawCL || cr.isCL && cr.nameLen == len(nameCL)
+			cr.sawTE = cr.sawTE || cr.isTE && cr.nameLen == len(nameTE)
+			return i + 1
+		case ' ', '\t':
+			if cr.nameLen == 0 {
+				cr.tripped = errFolding
+			} else {
+				cr.tripped = errSpaceBefore
+			}
+			return i
+		case '\r', '\n':
+			cr.inName = false
+			return i
+		}
+		// ASCII letters fold to lower case with one bit; '-' stays '-'.
+		lc := c | 0x20
+		cr.isCL = cr.isCL && cr.nameLen < len(nameCL) && lc == nameCL[cr.nameLen]
+		cr.isTE = cr.isTE && cr.nameLen < len(nameTE) && lc == nameTE[cr.nameLen]
+		cr.nameLen++
+	}
+	return len(b)
+}
+
+const (
+	nameCL = "content-length"
+	nameTE = "transfer-encoding"
+)
 
 // keepLine keeps a piece of the request line for the log.
 func (cr *connReader) keepLine(b []byte) {
@@ -437,10 +605,48 @@ type input struct {
 	read      bool // the application read from the body
 	eof       bool
 	continued bool
+	limited   bool  // the body has no declared length and a limit applies
+	left      int64 // bytes the limit still allows
 }
 
 func (in *input) reset(body io.Reader, expect bool) {
 	in.body, in.expect, in.read, in.eof, in.continued = body, expect, false, false, false
+	in.limited = false
+}
+
+// limit bounds a body of unknown length (chunked) to n bytes; one with a
+// Content-Length over the limit never gets this far.
+func (in *input) limit(n int64) { in.limited, in.left = true, n }
+
+// errBodyTooLarge is what wsgi.input returns past WithMaxBodyBytes.
+var errBodyTooLarge = errors.New("simpleserver: request body larger than the server's limit")
+
+// Error pages for a request body that fails while the application reads
+// it: the handler sends one of these instead of its 500 page when the
+// application passes the error on before starting its response.
+var (
+	bodyErrorMalformed = []byte("The request body is malformed.")
+	bodyErrorTimeout   = []byte("The request body did not arrive in time.")
+	bodyErrorTooLarge  = []byte("The request body is larger than the server accepts.")
+)
+
+// bodyError makes the handler's error page fit a failed body read: the
+// fault is the client's, not the application's.
+func (in *input) bodyError(err error) {
+	h := in.c.h
+	var ne net.Error
+	switch {
+	case err == errBodyTooLarge:
+		h.ErrorStatus, h.ErrorBody = "413 Request Entity Too Large", bodyErrorTooLarge
+	case errors.As(err, &ne) && ne.Timeout():
+		h.ErrorStatus, h.ErrorBody = "408 Request Timeout", bodyErrorTimeout
+	case err == io.ErrUnexpectedEOF || handlers.IsClientGone(err) || errors.Is(err, net.ErrClosed):
+		// The client left; nobody reads an error page.
+	default:
+		// net/http's chunked reader: a bad chunk size, a chunk size
+		// overflowing 64 bits, a missing CRLF.
+		h.ErrorStatus, h.ErrorBody = "400 Bad Request", bodyErrorMalformed
+	}
 }
 
 // Read reads the request body.
@@ -459,9 +665,29 @@ func (in *input) Read(p []byte) (int, error) {
 		}
 	}
 	in.read = true
+	if in.limited {
+		if in.left <= 0 {
+			// One byte past the limit tells a body that ends exactly
+			// there from a longer one.
+			var one [1]byte
+			if n, err := in.body.Read(one[:]); n == 0 && err == io.EOF {
+				in.eof = true
+				return 0, io.EOF
+			}
+			in.bodyError(errBodyTooLarge)
+			return 0, errBodyTooLarge
+		}
+		if int64(len(p)) > in.left {
+			p = p[:in.left]
+		}
+	}
 	n, err := in.body.Read(p)
-	if err == io.EOF {
+	in.left -= int64(n)
+	switch {
+	case err == io.EOF:
 		in.eof = true
+	case err != nil:
+		in.bodyError(err)
 	}
 	return n, err
 }

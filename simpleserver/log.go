@@ -181,6 +181,21 @@ func (s *WSGIServer) logLine(c *conn, reqLine []byte, code string, size int64, l
 		slog.String("status", code), slog.Int64("size", size))
 }
 
+// logError writes one log_error line (a Warn record): a problem with the
+// connection that has no response to log.
+func (s *WSGIServer) logError(c *conn, msg string) {
+	lg := s.cfg.logger
+	ctx := context.Background()
+	if !lg.Enabled(ctx, slog.LevelWarn) {
+		return
+	}
+	ip := remoteIP(c.remote)
+	b := appendLogPrefix(c.log[:0], ip, time.Now())
+	b = appendEscaped(b, []byte(msg))
+	c.log = b
+	lg.LogAttrs(ctx, slog.LevelWarn, string(b), slog.String("client", ip), slog.String("error", msg))
+}
+
 func (s *WSGIServer) logPanic(c *conn, p any) {
 	s.cfg.logger.LogAttrs(context.Background(), slog.LevelError, "simpleserver: panic serving "+c.remote,
 		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))

@@ -68,6 +68,7 @@ type WSGIServer struct {
 	conns    map[*conn]struct{}
 	active   sync.WaitGroup
 	live     atomic.Int32 // connections being served
+	waiting  atomic.Bool  // an accepted connection waits for a slot
 	stopOnce sync.Once
 	connPool sync.Pool
 }
@@ -80,6 +81,7 @@ type config struct {
 	tls               *tls.Config
 	maxHeaderBytes    int
 	maxConns          int
+	maxBodyBytes      int64
 	readHeaderTimeout time.Duration
 	readTimeout       time.Duration
 	writeTimeout      time.Duration
@@ -115,10 +117,21 @@ func WithMaxHeaderBytes(n int) Option {
 	return func(c *config) { c.maxHeaderBytes = n }
 }
 
-// WithMaxConns caps the connections served at once; further clients wait in
-// the listen backlog until one finishes. At the cap, connections waiting
-// for their next request are closed and responses are not kept alive, so
-// kept-alive clients cannot keep others out. n <= 0 means no cap.
+// WithMaxBodyBytes bounds a request body. A request whose Content-Length
+// is larger gets 413 before the application runs; a chunked body that grows
+// past n makes wsgi.input fail, and if the application passes that error
+// on the client gets 413. n <= 0 means no limit, the default (CPython has
+// none either): an application that reads bodies should set one.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) { c.maxBodyBytes = n }
+}
+
+// WithMaxConns caps the connections served at once, and so the memory they
+// hold. A client arriving at the cap is accepted and waits for a slot: the
+// server closes the kept-alive connection that has waited longest for its
+// next request, and responses stop keeping their connection alive until the
+// newcomer is served, so idle clients cannot keep others out. Further
+// clients wait in the listen backlog. n <= 0 means no cap.
 func WithMaxConns(n int) Option {
 	return func(c *config) { c.maxConns = n }
 }
@@ -305,24 +318,8 @@ func (s *WSGIServer) Addr() net.Addr { return s.ln.Addr() }
 func (s *WSGIServer) ServeForever() error {
 	var backoff time.Duration
 	for {
-		if s.sem != nil {
-			select {
-			case s.sem <- struct{}{}:
-			default:
-				// At the cap: shed the kept-alive connections that wait
-				// for a request, so that a new client is not kept out
-				// until they time out.
-				s.closeIdle(false)
-				select {
-				case s.sem <- struct{}{}:
-				case <-s.done:
-					return ErrServerClosed
-				}
-			}
-		}
 		rwc, err := s.ln.Accept()
 		if err != nil {
-			s.release()
 			if s.closing.Load() {
 				return ErrServerClosed
 			}
@@ -340,6 +337,10 @@ func (s *WSGIServer) ServeForever() error {
 			return err
 		}
 		backoff = 0
+		if !s.acquire() {
+			rwc.Close()
+			return ErrServerClosed
+		}
 		c := s.track(rwc)
 		if c == nil {
 			s.release()
@@ -349,6 +350,32 @@ func (s *WSGIServer) ServeForever() error {
 			defer s.release()
 			c.serve(0)
 		}()
+	}
+}
+
+// acquire takes a connection slot for a connection just accepted. At the
+// cap it closes the connection that has waited longest for its next
+// request, so that kept-alive clients cannot keep a new one out, and marks
+// the server as having a client waiting, so that responses stop keeping
+// their connection alive until the newcomer has a slot. It reports false
+// when the server closes meanwhile.
+func (s *WSGIServer) acquire() bool {
+	if s.sem == nil {
+		return true
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return true
+	default:
+	}
+	s.waiting.Store(true)
+	defer s.waiting.Store(false)
+	s.closeOldestIdle()
+	select {
+	case s.sem <- struct{}{}:
+		return true
+	case <-s.done:
+		return false
 	}
 }
 
@@ -462,6 +489,23 @@ func (s *WSGIServer) stop() error {
 	return err
 }
 
+// closeOldestIdle closes the kept-alive connection that has waited
+// longest for its next request, if there is one.
+func (s *WSGIServer) closeOldestIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var oldest *conn
+	var since time.Time
+	for c := range s.conns {
+		if t, ok := c.idleSince(); ok && (oldest == nil || t.Before(since)) {
+			oldest, since = c, t
+		}
+	}
+	if oldest != nil {
+		oldest.closeIfIdle(false)
+	}
+}
+
 // closeIdle closes the connections that wait for a request (see
 // conn.closeIfIdle).
 func (s *WSGIServer) closeIdle(shutdown bool) {
@@ -472,11 +516,9 @@ func (s *WSGIServer) closeIdle(shutdown bool) {
 	}
 }
 
-// atCap reports whether the connection cap is reached: responses then
-// close their connection, so that waiting clients get their turn.
-func (s *WSGIServer) atCap() bool {
-	return s.cfg.maxConns > 0 && int(s.live.Load()) >= s.cfg.maxConns
-}
+// atCap reports whether a new client waits for a slot: responses then
+// close their connection, so that it gets its turn.
+func (s *WSGIServer) atCap() bool { return s.waiting.Load() }
 
 // ActiveConns returns the number of open connections, for monitoring and
 // for tests that check nothing is left behind.
