@@ -28,6 +28,12 @@ var (
 	// ErrWriteBeforeStart: the write callable or the body produced data
 	// before start_response was called.
 	ErrWriteBeforeStart = errors.New("write() before start_response()")
+	// ErrWriteAfterClose: the write callable was called after the response
+	// ended (a goroutine the application left behind, a callable kept
+	// past its request). Nothing is written: on a kept-alive connection
+	// the bytes would land in the next response. CPython raises an
+	// AssertionError there.
+	ErrWriteAfterClose = errors.New("write() after the response was closed")
 	// ErrNoStdout: the handler has no Stdout to write the response to.
 	ErrNoStdout = errors.New("handlers: no Stdout")
 	// ErrNilApp: Run was given no application.

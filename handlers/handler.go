@@ -140,6 +140,7 @@ type Handler struct {
 	noBody      bool
 	persistent  bool
 	complete    bool
+	ended       bool // Run returned: the write callable is dead
 	inResult    bool
 }
 
@@ -236,6 +237,7 @@ func (h *Handler) resetRequest() {
 	h.bytesSent, h.declared, h.fileLength = 0, -1, -1
 	h.headersSet, h.headersSent, h.zeroLength = false, false, false
 	h.chunked, h.noBody, h.persistent, h.complete, h.inResult = false, false, false, false, false
+	h.ended = false
 }
 
 // Status returns the status line sent ("200 OK"), or "" when no header
@@ -289,6 +291,7 @@ func (h *Handler) Reusable() bool {
 func (h *Handler) Run(app wsgiref.App) error {
 	h.init()
 	h.resetRequest()
+	defer h.end()
 	h.setupEnviron()
 	if app == nil {
 		return h.handleError(ErrNilApp)
@@ -307,6 +310,10 @@ func (h *Handler) Run(app wsgiref.App) error {
 	h.complete = true
 	return nil
 }
+
+// end marks the response over, so that a write callable kept by the
+// application fails instead of writing after it.
+func (h *Handler) end() { h.ended = true }
 
 // setupEnviron is BaseHandler.setup_environ: os environ, then the CGI
 // variables, then the wsgi.* values.

@@ -15,6 +15,9 @@ import (
 // sends the headers before the first data, then data, and flushes. A
 // Sendfile hook may use it too.
 func (h *Handler) Write(data []byte) error {
+	if h.ended {
+		return ErrWriteAfterClose
+	}
 	if err := h.emit(data); err != nil {
 		return err
 	}

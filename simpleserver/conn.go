@@ -261,7 +261,7 @@ func (c *conn) serveOne(first, last bool) bool {
 		}
 		keep = c.in.finish()
 		c.linger = !keep
-	} else if c.in.unread() {
+	} else if c.in.unread() || c.in.failed {
 		c.linger = true
 	}
 	*r = Request{}
@@ -607,11 +607,12 @@ type input struct {
 	continued bool
 	limited   bool  // the body has no declared length and a limit applies
 	left      int64 // bytes the limit still allows
+	failed    bool  // a read failed: the connection cannot go on
 }
 
 func (in *input) reset(body io.Reader, expect bool) {
 	in.body, in.expect, in.read, in.eof, in.continued = body, expect, false, false, false
-	in.limited = false
+	in.limited, in.failed = false, false
 }
 
 // limit bounds a body of unknown length (chunked) to n bytes; one with a
@@ -634,6 +635,9 @@ var (
 // fault is the client's, not the application's.
 func (in *input) bodyError(err error) {
 	h := in.c.h
+	in.failed = true
+	// Where the body ends is unknown now: the response says so.
+	h.KeepAlive = false
 	var ne net.Error
 	switch {
 	case err == errBodyTooLarge:
@@ -700,6 +704,9 @@ func (in *input) unread() bool {
 // finish reads what the application left of the body so the next request
 // can be read, and reports whether the connection may go on.
 func (in *input) finish() bool {
+	if in.failed {
+		return false
+	}
 	if !in.unread() {
 		return true
 	}
