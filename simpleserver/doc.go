@@ -57,6 +57,35 @@
 // in the request-target ("/%zz") or an empty Content-Length is a 400 here,
 // and an HTTP/1.1 request without Host is a 400 as RFC 9112 requires.
 //
+// # Hardening
+//
+// CPython's server believes what it reads. This one refuses, with 400 and a
+// closed connection, the request shapes that let a proxy in front and the
+// server disagree about where a request ends (request smuggling): obsolete
+// line folding, whitespace between a field name and its colon, a
+// Content-Length together with Transfer-Encoding (net/http alone would
+// quietly drop the length), Transfer-Encoding in an HTTP/1.0 request, and,
+// through net/http, differing Content-Lengths, bare CRs and NULs. A transfer
+// coding other than chunked gets 501, as does CONNECT. Bare LF line ends
+// are accepted, as RFC 9112 allows and CPython does. The asterisk form
+// ("*") is accepted with OPTIONS only. A request-target in absolute form
+// ("GET http://host/p") gives PATH_INFO "/p" and HTTP_HOST "host", where
+// CPython would put the whole URI in PATH_INFO. A path that decodes to CR,
+// LF or NUL ("/%0d%0a") gets 400, so that no CGI variable holds one; ".."
+// and "%2e%2e" reach PATH_INFO as sent, never resolved: that is the
+// application's business.
+//
+// [WithMaxBodyBytes] bounds request bodies (413). When reading wsgi.input
+// fails because of the client (a malformed chunk, a body over the limit, the
+// read timeout of [WithReadTimeout]) and the application passes the error
+// on, the client gets 400, 413 or 408 rather than the handler's 500, and
+// the connection closes. [WithWriteTimeout] drops a client that does not
+// read its response. At the [WithMaxConns] cap a new client makes the server
+// close the connection that has been idle longest. A slow request, one
+// whose head does not arrive within the read-header timeout, is logged as
+// CPython logs "Request timed out". RELIABILITY.md at the module root lists
+// each case and its test.
+//
 // # Logging
 //
 // Every response is logged in CPython's format,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
@@ -115,4 +116,45 @@ func ExamplePyRepr() {
 	// 'GET'
 	// "it's"
 	// 'café\x00\n'
+}
+
+// A body limit: a declared length over it is refused before the
+// application runs; a chunked body that grows past it fails wsgi.input,
+// and the client is told 413 when the application passes the error on.
+func ExampleWithMaxBodyBytes() {
+	upload := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		body, err := io.ReadAll(env.Input)
+		if err != nil {
+			return nil, err // the server answers 413 for its own limit
+		}
+		if _, err := start("200 OK", nil); err != nil {
+			return nil, err
+		}
+		return wsgiref.Strings(fmt.Sprintf("got %d bytes", len(body))), nil
+	})
+	srv, err := simpleserver.MakeServer("127.0.0.1", 0, upload,
+		simpleserver.WithMaxBodyBytes(1024),
+		simpleserver.WithLogger(slog.New(slog.DiscardHandler)),
+		simpleserver.WithErrors(io.Discard))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	go srv.ServeForever()
+
+	url := "http://" + srv.Addr().String() + "/upload"
+	for _, n := range []int{1000, 5000} {
+		resp, err := http.Post(url, "application/octet-stream", strings.NewReader(strings.Repeat("x", n)))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		fmt.Println(n, resp.Status)
+	}
+	// Output:
+	// 1000 200 OK
+	// 5000 413 Request Entity Too Large
 }
