@@ -24,6 +24,7 @@ type ShutdownFigures struct {
 	// Sent = Complete + Refused + Cut: every request the clients wrote.
 	Sent, Complete, Refused, Cut int64
 	Logged                       int64 // responses the server logged: the requests it accepted
+	Served                       int64 // responses the application started
 	ShutdownErr, ServeErr        error
 	ShutdownTook                 time.Duration
 	Before, After                Snapshot
@@ -67,7 +68,7 @@ func RunShutdown(cfg ShutdownConfig) (ShutdownFigures, error) {
 	f.After = SettleTo(f.Before.Goroutines, 10*time.Second)
 
 	f.Sent, f.Complete, f.Refused, f.Cut = t.Sent.Load(), t.Complete.Load(), t.Refused.Load(), t.Failed.Load()
-	f.Logged = srv.logged.info.Load()
+	f.Logged, f.Served = srv.logged.info.Load(), srv.app.Served.Load()
 	f.Errors = t.Errors()
 	f.Problems = f.check(ctx.Err())
 	return f, nil
@@ -84,6 +85,7 @@ func (f ShutdownFigures) check(timedOut error) []string {
 	add(f.Cut != 0, "%d responses cut or wrong: %v", f.Cut, f.Errors)
 	add(f.Complete+f.Refused+f.Cut != f.Sent, "%d sent, but %d complete + %d refused + %d cut", f.Sent, f.Complete, f.Refused, f.Cut)
 	add(f.Logged != f.Complete, "the server logged %d responses, the clients completed %d", f.Logged, f.Complete)
+	add(f.Served != f.Complete, "the app started %d responses, the clients completed %d", f.Served, f.Complete)
 	add(f.Complete < f.Config.Before, "only %d requests complete, Shutdown was due after %d", f.Complete, f.Config.Before)
 	add(f.ShutdownErr != nil, "Shutdown returned %v", f.ShutdownErr)
 	add(!errors.Is(f.ServeErr, simpleserver.ErrServerClosed), "ServeForever returned %v, want ErrServerClosed", f.ServeErr)

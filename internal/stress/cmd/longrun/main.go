@@ -50,15 +50,40 @@ func main() {
 	flag.StringVar(&s.fuzztime, "fuzztime", "2m", "go test -fuzztime per fuzz target (a duration, or a count like 20000x); empty skips fuzzing")
 	seed := flag.Uint64("seed", 1, "seed of the traffic")
 	write := flag.Bool("write", false, "rewrite the figures block of RELIABILITY.md")
-	quick := flag.Bool("quick", false, "smoke run: small sizes, under a minute")
+	quick := flag.Bool("quick", false, "smoke run: small sizes, under a minute; flags given with it still apply")
 	flag.Parse()
 	if *quick {
-		s = smokeSettings
+		s = smoke(s)
 	}
 	if err := run(s, *seed, *write); err != nil {
 		fmt.Fprintln(os.Stderr, "longrun:", err)
 		os.Exit(1)
 	}
+}
+
+// smoke returns the smoke settings, except for the flags given on the
+// command line: "-quick -fuzztime=" is a smoke run without fuzzing.
+func smoke(given settings) settings {
+	s := smokeSettings
+	flag.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "requests":
+			s.requests = given.requests
+		case "conns":
+			s.conns = given.conns
+		case "shutdowns":
+			s.shutdowns = given.shutdowns
+		case "shutdown.after":
+			s.before = given.before
+		case "cgi.requests":
+			s.cgiRequests = given.cgiRequests
+		case "cgi.clients":
+			s.cgiClients = given.cgiClients
+		case "fuzztime":
+			s.fuzztime = given.fuzztime
+		}
+	})
+	return s
 }
 
 func run(s settings, seed uint64, write bool) error {
