@@ -8,30 +8,50 @@ import (
 	wsgiref "github.com/gowsgi/wsgiref"
 )
 
-// FuzzShiftPathInfo checks the allocation-free fast path against shiftSlow,
-// the line-by-line port of CPython's shift_path_info, on two shifts in a
-// row (the second one starts from the remembered path), and that nothing
-// panics.
+// FuzzShiftPathInfo checks ShiftPathInfo after each of up to eight shifts
+// in a row against two models: pyShiftPathInfo, CPython's shift_path_info
+// and posixpath.normpath transcribed in reference_test.go (name, None,
+// IndexError, and SCRIPT_NAME and PATH_INFO with their presence), and
+// shiftSlow, the package's own slow path, so that the allocation-free fast
+// path and the remembered script path of a later shift are both covered.
+// present says which of SCRIPT_NAME (bit 0) and PATH_INFO (bit 1) are in
+// the environ at all: Python's .get defaults make a missing key act as "",
+// but a shift then creates it.
 func FuzzShiftPathInfo(f *testing.F) {
 	for _, tt := range shiftSeeds {
-		f.Add(tt[0], tt[1])
+		f.Add(tt[0], tt[1], uint8(3))
 	}
-	f.Fuzz(func(t *testing.T, sn, pi string) {
-		fast, slow := new(wsgiref.Environ), new(wsgiref.Environ)
-		fast.Set("SCRIPT_NAME", sn)
-		fast.Set("PATH_INFO", pi)
-		slow.Set("SCRIPT_NAME", sn)
-		slow.Set("PATH_INFO", pi)
-		for step := 0; step < 3; step++ {
+	f.Add("", "/x", uint8(2))
+	f.Add("/a", "", uint8(1))
+	f.Fuzz(func(t *testing.T, sn, pi string, present uint8) {
+		fast, slow, py := new(wsgiref.Environ), new(wsgiref.Environ), pyEnviron{}
+		if present&1 != 0 {
+			fast.Set("SCRIPT_NAME", sn)
+			slow.Set("SCRIPT_NAME", sn)
+			py["SCRIPT_NAME"] = sn
+		}
+		if present&2 != 0 {
+			fast.Set("PATH_INFO", pi)
+			slow.Set("PATH_INFO", pi)
+			py["PATH_INFO"] = pi
+		}
+		for step := 0; step < 8; step++ {
 			name, ok := ShiftPathInfo(fast)
-			var rname string
-			var rok bool
+			var sname string
+			var sok bool
 			if p := slow.Get("PATH_INFO"); p != "" {
-				rname, rok = shiftSlow(slow, p)
+				sname, sok = shiftSlow(slow, p)
 			}
-			if name != rname || ok != rok || dump(fast) != dump(slow) {
-				t.Fatalf("shift %d of (%q, %q): fast %q %v %s; reference %q %v %s",
-					step, sn, pi, name, ok, dump(fast), rname, rok, dump(slow))
+			want := pyShiftPathInfo(py)
+			if name != sname || ok != sok || dump(fast) != dump(slow) {
+				t.Fatalf("shift %d of (%q, %q): fast %q %v %s; shiftSlow %q %v %s",
+					step, sn, pi, name, ok, dump(fast), sname, sok, dump(slow))
+			}
+			if ok != (!want.none && !want.indexError) || ok && name != want.name {
+				t.Fatalf("shift %d of (%q, %q): got %q %v, CPython %+v", step, sn, pi, name, ok, want)
+			}
+			if got, w := scriptPathInfo(fast), pyScriptPathInfo(py); got != w {
+				t.Fatalf("shift %d of (%q, %q): environ %s, CPython %s", step, sn, pi, got, w)
 			}
 			if ok && strings.Contains(name, "/") {
 				t.Fatalf("name %q holds a slash", name)
@@ -41,6 +61,19 @@ func FuzzShiftPathInfo(f *testing.F) {
 			}
 		}
 	})
+}
+
+// scriptPathInfo renders SCRIPT_NAME and PATH_INFO with their presence.
+func scriptPathInfo(env *wsgiref.Environ) string {
+	sn, snOK := env.Lookup("SCRIPT_NAME")
+	pi, piOK := env.Lookup("PATH_INFO")
+	return fmt.Sprintf("SCRIPT_NAME=%q(%v) PATH_INFO=%q(%v)", sn, snOK, pi, piOK)
+}
+
+func pyScriptPathInfo(env pyEnviron) string {
+	sn, snOK := env["SCRIPT_NAME"]
+	pi, piOK := env["PATH_INFO"]
+	return fmt.Sprintf("SCRIPT_NAME=%q(%v) PATH_INFO=%q(%v)", sn, snOK, pi, piOK)
 }
 
 var shiftSeeds = [][2]string{
@@ -119,7 +152,8 @@ func refQuote(s, safe string) string {
 	return b.String()
 }
 
-// FuzzNormpath checks posixpath.normpath's invariants on any input: the
+// FuzzNormpath checks normpath against pyNormpath, posixpath.normpath
+// transcribed, and posixpath.normpath's invariants on any input: the
 // result is a fixed point, never empty, holds no "." or empty segment past
 // its leading slashes, and a ".." only at its start.
 func FuzzNormpath(f *testing.F) {
@@ -128,6 +162,9 @@ func FuzzNormpath(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, p string) {
 		n := normpath(p)
+		if want := pyNormpath(p); n != want {
+			t.Fatalf("normpath(%q) = %q, CPython's algorithm %q", p, n, want)
+		}
 		if n == "" {
 			t.Fatalf("normpath(%q) is empty", p)
 		}

@@ -214,7 +214,41 @@ func TestShiftPathInfoOracle(t *testing.T) {
 		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", w) {
 			t.Errorf("env %q:\n got %q\nwant %q", c.Env, got, w)
 		}
+		if model := pyModelSteps(c.Env); fmt.Sprintf("%q", model) != fmt.Sprintf("%q", w) {
+			t.Errorf("env %q: the fuzz model pyShiftPathInfo\n gives %q\n  want %q", c.Env, model, w)
+		}
 	}
+}
+
+// pyModelSteps runs the oracle script's loop on pyShiftPathInfo, so that
+// the model FuzzShiftPathInfo trusts is itself checked against CPython.
+func pyModelSteps(kv [][2]string) []any {
+	env := pyEnviron{}
+	for _, p := range kv {
+		env[p[0]] = p[1]
+	}
+	get := func(k string) any {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return nil
+	}
+	var steps []any
+	for range 8 {
+		r := pyShiftPathInfo(env)
+		if r.indexError {
+			return append(steps, []any{"IndexError", get("SCRIPT_NAME"), get("PATH_INFO")})
+		}
+		var n any = r.name
+		if r.none {
+			n = nil
+		}
+		steps = append(steps, []any{n, get("SCRIPT_NAME"), get("PATH_INFO")})
+		if r.none {
+			break
+		}
+	}
+	return steps
 }
 
 func lookupAny(env *wsgiref.Environ, key string) any {
@@ -245,6 +279,9 @@ func TestNormpathOracle(t *testing.T) {
 	for i, c := range cases {
 		if got, w := normpath(c.Env[0][1]), decodeLatin1(t, want[i]); got != w {
 			t.Errorf("normpath(%q) = %q, want %q", c.Env[0][1], got, w)
+		}
+		if got, w := pyNormpath(c.Env[0][1]), decodeLatin1(t, want[i]); got != w {
+			t.Errorf("the fuzz model pyNormpath(%q) = %q, want %q", c.Env[0][1], got, w)
 		}
 	}
 }

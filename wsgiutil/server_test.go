@@ -64,8 +64,12 @@ srv.serve_forever()
 var serverPaths = []string{
 	"/", "/spam", "/sp%E4m/x", "/sp%C3%A4m", "/a/b/../c", "/a//b/./c/", "/a;b=c,d",
 	"/x?y=1&z=%20", "/%7Euser", "/a%20b", "/a%2Fb/c", "/.", "/..", "/a/", "/a/.", "/x/%2E%2E/y",
-	"/repos/gowsgi/wsgiref/issues/42?state=open", "/%00", "/a%3Fb?c?d",
+	"/repos/gowsgi/wsgiref/issues/42?state=open", "/a%3Fb?c?d",
 }
+
+// refusedPaths decode to a control character that CPython passes into
+// PATH_INFO and this module's server answers with 400 instead.
+var refusedPaths = []string{"/%00", "/%0d%0a", "/a%0Ab"}
 
 // body sends one HTTP/1.0 request and returns the response body.
 func body(t *testing.T, addr, target string) string {
@@ -139,4 +143,24 @@ func TestAgainstCPythonServer(t *testing.T) {
 			t.Logf("GET %s:\n%s", target, got)
 		}
 	}
+	for _, target := range refusedPaths {
+		body(t, pyAddr, target)
+		if got := statusLine(t, srv.Addr().String(), target); got != "HTTP/1.0 400 Bad Request" {
+			t.Errorf("GET %s: %q, want 400", target, got)
+		}
+	}
+}
+
+// statusLine sends one HTTP/1.0 request and returns the status line.
+func statusLine(t *testing.T, addr, target string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "GET %s HTTP/1.0\r\n\r\n", target)
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimSuffix(line, "\r\n")
 }
