@@ -175,6 +175,11 @@ func TestHostileRequests(t *testing.T) {
 				t.Errorf("a refused request must close the connection: %q", out)
 			}
 			waitLog(tc.log)
+			if strings.HasSuffix(tc.log, " -") && tc.status != 413 {
+				// Refused before the application: the log says why.
+				waitLog(fmt.Sprintf("code %d, message ", tc.status))
+				waitLog(tc.body)
+			}
 			stillServes(t, ts)
 		})
 	}

@@ -344,5 +344,11 @@ func (c *conn) sendError(req *http.Request, code int, explain string) {
 	if code != http.StatusRequestURITooLong {
 		line = c.cr.requestLine()
 	}
-	c.s.logLine(c, line, strconv.Itoa(code), -1, slog.LevelWarn, texts[0])
+	msg := texts[0]
+	if explain != "" {
+		// The reason, as CPython's send_error calls carry it ("Bad
+		// request version ('HTTP/9')"): the log says why, not just what.
+		msg = explain
+	}
+	c.s.logLine(c, line, strconv.Itoa(code), -1, slog.LevelWarn, msg)
 }
