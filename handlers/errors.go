@@ -34,6 +34,17 @@ var (
 	// the bytes would land in the next response. CPython raises an
 	// AssertionError there.
 	ErrWriteAfterClose = errors.New("write() after the response was closed")
+	// ErrContentLength: the application's Content-Length is not a
+	// decimal number, or two of them disagree. CPython sends such a value
+	// as it is; an HTTP client then rejects the response, or worse, a
+	// proxy and a client frame it differently.
+	ErrContentLength = errors.New("Content-Length must be one decimal number")
+	// ErrHeaderControl: a header value holds a control byte other than
+	// HTAB, which RFC 9110 forbids and net/http's client refuses.
+	ErrHeaderControl = errors.New("Header values must not contain control characters")
+	// ErrBodyOverrun: the application produced more bytes than its
+	// Content-Length; the excess is not sent.
+	ErrBodyOverrun = errors.New("response body longer than its Content-Length")
 	// ErrNoStdout: the handler has no Stdout to write the response to.
 	ErrNoStdout = errors.New("handlers: no Stdout")
 	// ErrNilApp: Run was given no application.

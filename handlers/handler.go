@@ -46,8 +46,13 @@ const ExcInfoKey = "wsgiref.exc_info"
 //     length to an HTTP/1.1 client is sent with chunked transfer coding, and
 //     a connection the server may keep open ([Handler.KeepAlive]) gets the
 //     Connection header HTTP requires.
-//   - A HEAD request (REQUEST_METHOD) on an origin server gets headers but no
-//     body bytes, whatever the application yields.
+//   - A HEAD request (REQUEST_METHOD) on an origin server, or a 1xx, 204 or
+//     304 response, gets headers but no body bytes, whatever the
+//     application yields; a 1xx as the final status closes the connection.
+//   - A Content-Length that is not one decimal number is an application
+//     error, and body bytes past the Content-Length are not sent (the
+//     write fails with [ErrBodyOverrun]): a client would read them as the
+//     next response.
 //   - The process environment is not copied into each request unless
 //     OSEnviron is set: CPython's SimpleHandler leaks os.environ (secrets
 //     included) into every request; CGIHandler already does not.

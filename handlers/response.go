@@ -47,6 +47,18 @@ func (h *Handler) writeBody(data []byte) error {
 	if h.noBody || len(data) == 0 {
 		return nil
 	}
+	var overrun error
+	if h.declared >= 0 && int64(len(data)) > h.declared-h.bytesSent {
+		// Bytes past the Content-Length would be read by a keep-alive
+		// client (or a proxy) as the start of the next response: send
+		// what fits and fail the application, as net/http does. CPython
+		// sends them all.
+		data = data[:h.declared-h.bytesSent]
+		overrun = ErrBodyOverrun
+		if len(data) == 0 {
+			return overrun
+		}
+	}
 	if h.chunked {
 		p := strconv.AppendInt(h.chunk[:0], int64(len(data)), 16)
 		p = append(p, '\r', '\n')
@@ -59,9 +71,11 @@ func (h *Handler) writeBody(data []byte) error {
 	}
 	h.bytesSent += int64(len(data))
 	if h.chunked {
-		return h.writeAll(crlf)
+		if err := h.writeAll(crlf); err != nil {
+			return err
+		}
 	}
-	return nil
+	return overrun
 }
 
 var (
@@ -223,13 +237,17 @@ func (h *Handler) sendHeaders(first int64) error {
 		b = append(b, '\r', '\n')
 	}
 	if h.OriginServer {
-		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD"
-		if http11 && !hasLength && addLength < 0 && !h.noBody && bodyAllowed(h.status) && h.clientIs11() {
+		// No body goes out after HEAD, 1xx, 204 or 304 (RFC 9110 6.4.1):
+		// a client reads none, so bytes sent would start the next response.
+		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD" || !bodyAllowed(h.status)
+		if http11 && !hasLength && addLength < 0 && !h.noBody && h.clientIs11() {
 			h.chunked = true
 			b = append(b, "Transfer-Encoding: chunked\r\n"...)
 		}
 		framed := h.declared >= 0 || h.chunked || h.noBody
-		h.persistent = h.KeepAlive && framed
+		// A 1xx as the final status leaves the client waiting for the
+		// real one: the connection cannot serve another request.
+		h.persistent = h.KeepAlive && framed && h.status[0] != '1'
 		if http11 && !h.persistent {
 			b = append(b, "Connection: close\r\n"...)
 		} else if !http11 && h.persistent {

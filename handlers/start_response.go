@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
 	"github.com/gowsgi/wsgiref/internal/hopbyhop"
@@ -62,9 +64,23 @@ func checkStatus(status string) error {
 	return nil
 }
 
+// hasControl reports whether a field value holds a control byte other than
+// HTAB. headers lets them through (a list may be meant for other uses);
+// on the wire RFC 9110 5.5 makes them invalid, and clients such as
+// net/http reject the whole response.
+func hasControl(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if statusByte[v[i]] {
+			return true
+		}
+	}
+	return false
+}
+
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func checkHeaders(hdrs headers.Headers) error {
+	length := ""
 	for i := range hdrs {
 		f := &hdrs[i]
 		if hopbyhop.Is(f.Name) {
@@ -72,6 +88,15 @@ func checkHeaders(hdrs headers.Headers) error {
 		}
 		if err := headers.ValidateField(f.Name, f.Value); err != nil {
 			return err
+		}
+		if hasControl(f.Value) {
+			return fmt.Errorf("%w: %s: %q", ErrHeaderControl, f.Name, f.Value)
+		}
+		if len(f.Name) == len("Content-Length") && headers.EqualFold(f.Name, "Content-Length") {
+			if parseLength(f.Value) < 0 || length != "" && f.Value != length {
+				return ErrContentLength
+			}
+			length = f.Value
 		}
 	}
 	return nil
