@@ -27,6 +27,16 @@ func TestParseExecs(t *testing.T) {
 	}
 }
 
+func TestFailureLines(t *testing.T) {
+	out := "fuzz: elapsed: 0s, gathering baseline coverage: 0/43 completed\n" +
+		"--- FAIL: FuzzX (0.72s)\n    --- FAIL: FuzzX (0.00s)\n        x_test.go:116: bad thing\n    \n" +
+		"    Failing input written to testdata/fuzz/FuzzX/95ed\n    To re-run:\nFAIL\n"
+	want := "x_test.go:116: bad thing; Failing input written to testdata/fuzz/FuzzX/95ed"
+	if got := failureLines([]byte(out)); got != want {
+		t.Errorf("failureLines = %q, want %q", got, want)
+	}
+}
+
 func TestFuzzOutcome(t *testing.T) {
 	exit := &exec.ExitError{}
 	tests := []struct {

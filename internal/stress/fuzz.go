@@ -42,7 +42,8 @@ type FuzzResult struct {
 	Budget string // -fuzztime: a duration ("2m") or a count ("20000x")
 	Execs  int64
 	Result string // FuzzOK, FuzzMissing or FuzzFailed
-	Detail string // why it failed: the tail of go test's output
+	Detail string // why it failed: go test's lines that say so
+	Output string // the tail of go test's output, for a failed run
 }
 
 // RunFuzz fuzzes one target for budget (go test's -fuzztime) from the module root, with go test's
@@ -62,7 +63,7 @@ func RunFuzz(root string, target FuzzTarget, budget string) FuzzResult {
 	res.Execs = parseExecs(out)
 	res.Result = fuzzOutcome(err, out, countFiles(corpus) > before)
 	if res.Result != FuzzOK {
-		res.Detail = tail(out, 2000)
+		res.Detail, res.Output = failureLines(out), tail(out, 4000)
 	}
 	return res
 }
@@ -113,6 +114,26 @@ func hasFuzzFunc(dir, name string) bool {
 func countFiles(dir string) int {
 	entries, _ := os.ReadDir(dir)
 	return len(entries)
+}
+
+// failureLines picks from go test's output the lines that say why a fuzz
+// run failed: the test's own message, the crasher written, the seed entry
+// that failed, a build error.
+func failureLines(out []byte) string {
+	var picked []string
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.Contains(line, "_test.go:"), strings.HasPrefix(line, "Failing input written"),
+			strings.HasPrefix(line, "failure while testing seed corpus"), strings.HasPrefix(line, "#"),
+			strings.Contains(line, ".go:") && strings.Contains(line, ": "):
+			picked = append(picked, line)
+		}
+	}
+	if len(picked) == 0 {
+		return tail(out, 300)
+	}
+	return strings.Join(picked, "; ")
 }
 
 func tail(b []byte, n int) string {

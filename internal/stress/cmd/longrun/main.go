@@ -116,7 +116,11 @@ func run(s settings, seed uint64, write bool) error {
 	if s.fuzztime != "" {
 		for _, t := range stress.FuzzTargets {
 			step("fuzz %s %s for %s", t.Pkg, t.Name, s.fuzztime)
-			f.Fuzz = append(f.Fuzz, stress.RunFuzz(root, t, s.fuzztime))
+			r := stress.RunFuzz(root, t, s.fuzztime)
+			if r.Result == stress.FuzzFailed {
+				fmt.Fprintln(os.Stderr, r.Output)
+			}
+			f.Fuzz = append(f.Fuzz, r)
 		}
 	}
 
