@@ -21,6 +21,7 @@ type Figures struct {
 	Command  string
 	Date     time.Time
 	Load     LoadFigures
+	Cap      LoadFigures // load past simpleserver.WithMaxConns
 	Shutdown []ShutdownFigures
 	CGI      CGIFigures
 	CGIErr   error // why the CGI run did not happen, if it did not
@@ -31,6 +32,7 @@ type Figures struct {
 func (f *Figures) Problems() []string {
 	var p []string
 	p = append(p, prefixed("load: ", f.Load.Problems)...)
+	p = append(p, prefixed("load at the cap: ", f.Cap.Problems)...)
 	for i, s := range f.Shutdown {
 		p = append(p, prefixed(fmt.Sprintf("shutdown round %d: ", i), s.Problems)...)
 	}
@@ -70,6 +72,11 @@ func (f *Figures) Markdown() string {
 	w("| goroutines before / after | %d / %d |\n", l.Before.Goroutines, l.After.Goroutines)
 	w("| live heap (HeapAlloc) before / after | %s / %s (bound: before + %s) |\n", kib(l.Before.HeapAlloc), kib(l.After.HeapAlloc), kib(HeapSlack))
 	w("| HeapInuse before / after | %s / %s |\n\n", kib(l.Before.HeapInuse), kib(l.After.HeapInuse))
+
+	c := f.Cap
+	w("Load past the connection cap (WithMaxConns(%d), %d clients): %d requests sent, %d complete = %d logged, %d refused (a kept-alive connection shed as the next request left), %d failed, %d connections opened, %.1f s; goroutines %d / %d, heap %s / %s.\n\n",
+		c.Config.MaxConns, c.Config.Conns, c.Sent, c.Complete, c.Logged, c.Refused, c.Failed, c.Dials, c.Elapsed.Seconds(),
+		c.Before.Goroutines, c.After.Goroutines, kib(c.Before.HeapAlloc), kib(c.After.HeapAlloc))
 
 	w("| shutdown round | conns | sent | complete = logged | refused | cut | Shutdown took | goroutines before / after |\n|---|---|---|---|---|---|---|---|\n")
 	for i, s := range f.Shutdown {

@@ -37,3 +37,24 @@ func TestLoad(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestLoadAtConnCap drives four times more clients than WithMaxConns
+// allows: the server sheds idle connections and stops keeping alive, the
+// clients reconnect and queue in the backlog. No response may be cut, the
+// server must have answered exactly the requests the clients completed,
+// and nothing may be left behind.
+func TestLoadAtConnCap(t *testing.T) {
+	n := int64(5000)
+	if raceEnabled {
+		n = 1000
+	}
+	f, err := RunLoad(LoadConfig{Requests: n, Conns: 128, MaxConns: 32, Seed: *flagSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d complete, %d refused, %d connections in %v; goroutines %d -> %d, heap %d -> %d",
+		f.Complete, f.Refused, f.Dials, f.Elapsed, f.Before.Goroutines, f.After.Goroutines, f.Before.HeapAlloc, f.After.HeapAlloc)
+	for _, p := range f.Problems {
+		t.Error(p)
+	}
+}

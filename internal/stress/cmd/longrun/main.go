@@ -27,6 +27,8 @@ import (
 type settings struct {
 	requests    int64
 	conns       int
+	capRequests int64
+	maxConns    int
 	shutdowns   int
 	before      int64
 	cgiRequests int
@@ -37,12 +39,14 @@ type settings struct {
 // smokeSettings keep -quick under a minute on a two-core machine while
 // still touching every part: the fuzz budget is a count, not a duration,
 // which also keeps clear of Go 1.26's spurious deadline failure.
-var smokeSettings = settings{requests: 20000, conns: 128, shutdowns: 3, before: 2000, cgiRequests: 200, cgiClients: 16, fuzztime: "2000x"}
+var smokeSettings = settings{requests: 20000, conns: 128, capRequests: 2000, maxConns: 32, shutdowns: 3, before: 2000, cgiRequests: 200, cgiClients: 16, fuzztime: "2000x"}
 
 func main() {
 	s := settings{}
 	flag.Int64Var(&s.requests, "requests", 1000000, "requests of the load run")
 	flag.IntVar(&s.conns, "conns", 128, "keep-alive connections of the load and shutdown runs")
+	flag.Int64Var(&s.capRequests, "cap.requests", 50000, "requests of the load run past the connection cap")
+	flag.IntVar(&s.maxConns, "cap", 32, "WithMaxConns of the load run past the cap (it uses -conns clients)")
 	flag.IntVar(&s.shutdowns, "shutdowns", 20, "rounds of shutdown under load")
 	flag.Int64Var(&s.before, "shutdown.after", 5000, "requests completed before each Shutdown")
 	flag.IntVar(&s.cgiRequests, "cgi.requests", 5000, "requests of the CGI run")
@@ -71,6 +75,10 @@ func smoke(given settings) settings {
 			s.requests = given.requests
 		case "conns":
 			s.conns = given.conns
+		case "cap.requests":
+			s.capRequests = given.capRequests
+		case "cap":
+			s.maxConns = given.maxConns
 		case "shutdowns":
 			s.shutdowns = given.shutdowns
 		case "shutdown.after":
@@ -97,6 +105,10 @@ func run(s settings, seed uint64, write bool) error {
 	step("load: %d requests at %d connections", s.requests, s.conns)
 	if f.Load, err = stress.RunLoad(stress.LoadConfig{Requests: s.requests, Conns: s.conns, Seed: seed}); err != nil {
 		return fmt.Errorf("load: %w", err)
+	}
+	step("load past the cap: %d requests, %d clients, WithMaxConns(%d)", s.capRequests, s.conns, s.maxConns)
+	if f.Cap, err = stress.RunLoad(stress.LoadConfig{Requests: s.capRequests, Conns: s.conns, MaxConns: s.maxConns, Seed: seed}); err != nil {
+		return fmt.Errorf("load past the cap: %w", err)
 	}
 	step("shutdown under load: %d rounds", s.shutdowns)
 	for i := range s.shutdowns {
