@@ -249,6 +249,7 @@ type countingReader struct {
 	n int64
 }
 
+// Read reads from the socket and counts what arrived.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
