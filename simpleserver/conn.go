@@ -505,6 +505,10 @@ func (cr *connReader) scan(b []byte) {
 		if cr.inName {
 			n := cr.scanName(b)
 			if cr.tripped != nil {
+				if cr.header+n >= cr.maxHeader {
+					// The offending byte is past the limit already.
+					cr.tripped = errHeaderTooLarge
+				}
 				return
 			}
 			cr.cur += n

@@ -9,8 +9,10 @@ import (
 // limitsRef states the limits on a whole request stream: the request line
 // (LF included) may have MaxRequestLine bytes; the header block, from
 // after it to the LF of the first empty line ("" or a lone CR), maxHeader.
-// It returns the error that must trip (nil when none) and the length of
-// the header block seen (complete or not).
+// A header line that starts with SP or HT (folding), or has SP or HT in its
+// field name before the colon, trips too, unless the limit is already
+// passed at that byte. It returns the error that must trip (nil when none)
+// and the length of the header block seen (complete or not).
 func limitsRef(s []byte, maxHeader int) (error, int) {
 	i := bytes.IndexByte(s, '\n')
 	if i < 0 {
@@ -25,11 +27,20 @@ func limitsRef(s []byte, maxHeader int) (error, int) {
 	rest := s[i+1:]
 	n := len(rest)
 	for off := 0; off < len(rest); {
-		j := bytes.IndexByte(rest[off:], '\n')
+		line := rest[off:]
+		j := bytes.IndexByte(line, '\n')
+		if j >= 0 {
+			line = line[:j]
+		}
+		if bad, at := nameRef(line); bad != nil {
+			if off+at+1 > maxHeader {
+				return errHeaderTooLarge, n
+			}
+			return bad, n
+		}
 		if j < 0 {
 			break
 		}
-		line := rest[off : off+j]
 		off += j + 1
 		if len(line) == 0 || len(line) == 1 && line[0] == '\r' {
 			n = off
@@ -40,6 +51,22 @@ func limitsRef(s []byte, maxHeader int) (error, int) {
 		return errHeaderTooLarge, n
 	}
 	return nil, n
+}
+
+// nameRef checks the field name at the start of a header line: what is
+// wrong with it, and at which byte.
+func nameRef(line []byte) (error, int) {
+	for k, c := range line {
+		switch {
+		case c == ':' || c == '\r':
+			return nil, 0
+		case (c == ' ' || c == '\t') && k == 0:
+			return errFolding, k
+		case c == ' ' || c == '\t':
+			return errSpaceBefore, k
+		}
+	}
+	return nil, 0
 }
 
 // scanChunks feeds s to a connReader in chunks of the given sizes (the
