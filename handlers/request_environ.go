@@ -54,7 +54,9 @@ const DefaultContentType = "text/plain"
 // Where CPython is weak, this does what RFC 9112 asks: a request-target in
 // absolute form ("GET http://example.org/p HTTP/1.1", as sent to proxies)
 // gives PATH_INFO "/p" and HTTP_HOST "example.org", not PATH_INFO
-// "http://example.org/p".
+// "http://example.org/p". And the leading slashes collapse again after
+// decoding: CPython turns "/%2F%2Fevil.example" into PATH_INFO
+// "///evil.example", which its own gh-87389 guard meant to prevent.
 //
 // Where Go's request carries more than CPython's, the extra is kept: the
 // Host that net/http's server moves out of r.Header becomes HTTP_HOST; a
@@ -83,7 +85,7 @@ func RequestEnviron(env *wsgiref.Environ, r *http.Request, srv ServerInfo) {
 	env.Set("SERVER_SOFTWARE", srv.Software)
 	env.Set("REQUEST_METHOD", r.Method)
 	path, query := SplitTarget(requestTarget(r))
-	env.Set("PATH_INFO", Unquote(path))
+	env.Set("PATH_INFO", collapseLeadingSlashes(Unquote(path)))
 	env.Set("QUERY_STRING", query)
 	env.Set("REMOTE_ADDR", remoteIP(r.RemoteAddr))
 
@@ -184,6 +186,16 @@ func originForm(target string) string {
 		return "/" + rest[i:]
 	}
 	return rest[i:]
+}
+
+// collapseLeadingSlashes applies the gh-87389 guard again after decoding:
+// "/%2F%2Fevil.example" decodes to "///evil.example", which CPython passes
+// on and which a redirect built from PATH_INFO turns into another host.
+func collapseLeadingSlashes(p string) string {
+	if len(p) > 1 && p[0] == '/' && p[1] == '/' {
+		return p[len(p)-len(strings.TrimLeft(p, "/"))-1:]
+	}
+	return p
 }
 
 // SplitTarget splits a request-target into the path and the query string at

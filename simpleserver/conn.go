@@ -323,6 +323,10 @@ func (c *conn) check(req *http.Request) (code int, explain string) {
 		return http.StatusNotImplemented, "CONNECT is not supported"
 	case req.RequestURI == "*" && req.Method != "OPTIONS":
 		return http.StatusBadRequest, "Asterisk-form request-target without OPTIONS" // RFC 9112 section 3.2.4
+	case !originOrHTTP(req.RequestURI):
+		// net/url takes any absolute URI ("a:?x", "http:/p"); an origin
+		// server only has a path for http and https ones with a host.
+		return http.StatusBadRequest, "Absolute-form request-target not an http(s) URI with a host"
 	case controlInPath(req.RequestURI):
 		// PATH_INFO is the decoded path: a %0D, %0A or %00 there would put
 		// a CR, LF or NUL into a CGI variable, from which an application
@@ -332,6 +336,16 @@ func (c *conn) check(req *http.Request) (code int, explain string) {
 		return http.StatusRequestEntityTooLarge, ""
 	}
 	return 0, ""
+}
+
+// originOrHTTP reports whether target is in origin form ("/p"), asterisk
+// form, or an absolute http or https URI with an authority.
+func originOrHTTP(target string) bool {
+	if target == "" || target[0] == '/' || target == "*" {
+		return true
+	}
+	scheme, rest, ok := strings.Cut(target, "://")
+	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) && rest != "" && rest[0] != '/'
 }
 
 // controlInPath reports whether the path of target percent-decodes to a

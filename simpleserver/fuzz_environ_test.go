@@ -80,9 +80,9 @@ func environViolations(env *wsgiref.Environ) []string {
 	}
 	// PATH_INFO is "" (an absolute-form target without a path), "*" (the
 	// asterisk-form of OPTIONS, RFC 9112 3.2.4) or an absolute path whose
-	// leading slashes were collapsed to one before decoding (CPython's
-	// gh-87389: "//evil.example" would be a host to a browser that follows
-	// a redirect built from it).
+	// leading slashes were collapsed to one, before decoding as CPython
+	// does (gh-87389: "//evil.example" would be a host to a browser that
+	// follows a redirect built from it) and again after ("/%2F%2Fevil").
 	pi := env.Get("PATH_INFO")
 	method := env.Get("REQUEST_METHOD")
 	switch {
@@ -93,6 +93,8 @@ func environViolations(env *wsgiref.Environ) []string {
 		}
 	case pi[0] != '/':
 		bad("PATH_INFO %q does not start with /", pi)
+	case strings.HasPrefix(pi, "//"):
+		bad("PATH_INFO %q starts with two slashes", pi)
 	}
 	// REQUEST_METHOD is a token (RFC 9110 9.1): an application compares
 	// it with names and logs it.
@@ -149,13 +151,14 @@ func simpleRequestLine(raw []byte) (method, target, proto string, ok bool) {
 // of a request-target, written from their code and not from this module's:
 // the leading slashes collapse to one, the target splits at the first '?',
 // and the path is percent-decoded byte for byte; ".." and "%2e%2e" stay,
-// never resolved. CPython does not parse the absolute form; the server
-// uses the path after "scheme://authority" (RFC 9112 3.2.2), and an empty
+// never resolved. Then, unlike CPython, leading slashes the decoding made
+// collapse again. CPython does not parse the absolute form; the server
+// uses the path after "http(s)://authority" (RFC 9112 3.2.2), and an empty
 // one may read as "" or "/". Other absolute URIs ("a:b", "http:/p") are
-// not predicted: ok is false.
+// refused by the server and not predicted: ok is false.
 func expectedPathQuery(target string) (paths []string, query string, ok bool) {
 	if scheme, rest, abs := cutScheme(target); abs {
-		if !strings.HasPrefix(rest, "//") || !isScheme(scheme) {
+		if !strings.HasPrefix(rest, "//") || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
 			return nil, "", false
 		}
 		rest = rest[2:]
@@ -166,15 +169,21 @@ func expectedPathQuery(target string) (paths []string, query string, ok bool) {
 		}
 		if rest == "" || rest[0] == '?' {
 			p, q, _ := strings.Cut(rest, "?")
-			return []string{percentDecode(p), "/"}, q, true
+			return []string{collapse(percentDecode(p)), "/"}, q, true
 		}
 		target = rest
 	}
-	if strings.HasPrefix(target, "//") {
-		target = "/" + strings.TrimLeft(target, "/")
-	}
+	target = collapse(target)
 	p, q, _ := strings.Cut(target, "?")
-	return []string{percentDecode(p)}, q, true
+	return []string{collapse(percentDecode(p))}, q, true
+}
+
+// collapse turns leading slashes into one.
+func collapse(p string) string {
+	if strings.HasPrefix(p, "//") {
+		return "/" + strings.TrimLeft(p, "/")
+	}
+	return p
 }
 
 // cutScheme splits "scheme:rest" when the target does not start with '/'
@@ -184,17 +193,6 @@ func cutScheme(target string) (scheme, rest string, ok bool) {
 		return "", "", false
 	}
 	return strings.Cut(target, ":")
-}
-
-// isScheme is RFC 3986's scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
-func isScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20
-		if !('a' <= c && c <= 'z' || i > 0 && (isDigitByte(s[i]) || strings.IndexByte("+-.", s[i]) >= 0)) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // percentDecode is urllib.parse.unquote with Latin-1: each valid %XX is
