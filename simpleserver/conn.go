@@ -671,6 +671,26 @@ func (in *input) bodyError(err error) {
 	}
 }
 
+// pastLimit reads once more at the limit: a body that ends exactly there
+// gives EOF, a longer one errBodyTooLarge.
+func (in *input) pastLimit() (int, error) {
+	var one [1]byte
+	for {
+		n, err := in.body.Read(one[:])
+		switch {
+		case n > 0:
+			in.bodyError(errBodyTooLarge)
+			return 0, errBodyTooLarge
+		case err == io.EOF:
+			in.eof = true
+			return 0, io.EOF
+		case err != nil:
+			in.bodyError(err)
+			return 0, err
+		}
+	}
+}
+
 // Read reads the request body.
 func (in *input) Read(p []byte) (int, error) {
 	if in.body == nil {
@@ -689,15 +709,7 @@ func (in *input) Read(p []byte) (int, error) {
 	in.read = true
 	if in.limited {
 		if in.left <= 0 {
-			// One byte past the limit tells a body that ends exactly
-			// there from a longer one.
-			var one [1]byte
-			if n, err := in.body.Read(one[:]); n == 0 && err == io.EOF {
-				in.eof = true
-				return 0, io.EOF
-			}
-			in.bodyError(errBodyTooLarge)
-			return 0, errBodyTooLarge
+			return in.pastLimit()
 		}
 		if int64(len(p)) > in.left {
 			p = p[:in.left]
