@@ -81,8 +81,15 @@ func (b *HTTPHandler) get() *bridgeState {
 	return s
 }
 
-// ServeHTTP runs the application for r.
+// ServeHTTP runs the application for r. A request whose path decodes to
+// CR, LF or NUL gets 400 without reaching the application (see
+// [PathHasControl]).
 func (b *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if PathHasControl(requestTarget(r)) {
+		// As the simple server: no CGI variable may hold CR, LF or NUL.
+		http.Error(w, "Control character in the path", http.StatusBadRequest)
+		return
+	}
 	s := b.get() // reset when it went back to the pool
 	h := &s.h
 	srv := b.Server

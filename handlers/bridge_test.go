@@ -254,3 +254,40 @@ func benchLoopback(b *testing.B, srv *httptest.Server) {
 		resp.Body.Close()
 	}
 }
+
+// TestHTTPHandlerControlInPath: under net/http's server too, a path that
+// decodes to CR, LF or NUL never reaches the application; the query string
+// is the application's to read.
+func TestHTTPHandlerControlInPath(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	app := wsgiref.AppFunc(func(e *wsgiref.Environ, s wsgiref.StartResponse) (wsgiref.Body, error) {
+		mu.Lock()
+		seen = append(seen, e.Get("PATH_INFO"))
+		mu.Unlock()
+		return benchHello(e, s)
+	})
+	srv := httptest.NewServer(NewHTTPHandler(app))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path string
+		code int
+	}{
+		{"/a%0d%0aSet-Cookie:%20x", 400}, {"/%00", 400}, {"/fine", 200}, {"/q?x=%0d%0a", 200},
+	} {
+		resp, err := http.Get(srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.code || resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s: %d %v, want %d", tc.path, resp.StatusCode, resp.Header, tc.code)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 || seen[0] != "/fine" || seen[1] != "/q" {
+		t.Errorf("the application saw %q", seen)
+	}
+}

@@ -188,6 +188,31 @@ func originForm(target string) string {
 	return rest[i:]
 }
 
+// PathHasControl reports whether the path of a request-target (the part
+// before '?') percent-decodes to a CR, LF or NUL: "/%0d%0aSet-Cookie:"
+// would put them into PATH_INFO, from which an application may build a
+// header (Location) or a file name. CPython passes them on; this module's
+// servers answer 400. Raw control bytes never reach here, net/url refuses
+// them.
+func PathHasControl(target string) bool {
+	if q := strings.IndexByte(target, '?'); q >= 0 {
+		target = target[:q]
+	}
+	for {
+		i := strings.IndexByte(target, '%')
+		if i < 0 || i+2 >= len(target) {
+			return false
+		}
+		if target[i+1] == '0' {
+			switch target[i+2] {
+			case '0', 'a', 'A', 'd', 'D':
+				return true
+			}
+		}
+		target = target[i+1:]
+	}
+}
+
 // collapseLeadingSlashes applies the gh-87389 guard again after decoding:
 // "/%2F%2Fevil.example" decodes to "///evil.example", which CPython passes
 // on and which a redirect built from PATH_INFO turns into another host.

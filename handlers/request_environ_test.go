@@ -471,6 +471,9 @@ func FuzzUnquote(f *testing.F) {
 		if !strings.HasSuffix(s, q) {
 			t.Fatalf("SplitTarget(%q) query %q not a suffix", s, q)
 		}
+		if !strings.ContainsAny(s, "\r\n\x00") && PathHasControl(s) != strings.ContainsAny(Unquote(p), "\r\n\x00") {
+			t.Fatalf("PathHasControl(%q) = %v, PATH_INFO %q", s, PathHasControl(s), Unquote(p))
+		}
 	})
 }
 
@@ -511,5 +514,27 @@ func BenchmarkRequestEnviron(b *testing.B) {
 	for b.Loop() {
 		env.Reset()
 		RequestEnviron(&env, r, cpyInfo)
+	}
+}
+
+func TestPathHasControl(t *testing.T) {
+	for _, tc := range []struct {
+		target string
+		want   bool
+	}{
+		{"/", false}, {"", false}, {"*", false}, {"/a%20b", false},
+		{"/%00", true}, {"/a%0d", true}, {"/a%0Db", true}, {"/%0a", true}, {"/%0A", true},
+		{"/%0", false}, {"/%", false}, {"/%0b%0c%09", false}, {"/%%0a", true},
+		{"/%2500", false}, {"/%1a", false}, {"/q?x=%0d%0a", false}, {"/p%0a?x", true},
+		{"http://h/%0d", true},
+	} {
+		if got := PathHasControl(tc.target); got != tc.want {
+			t.Errorf("PathHasControl(%q) = %v, want %v", tc.target, got, tc.want)
+		}
+		// The rule says what the decoded PATH_INFO holds.
+		path, _ := SplitTarget(tc.target)
+		if decoded := Unquote(path); strings.ContainsAny(decoded, "\r\n\x00") != tc.want {
+			t.Errorf("PathHasControl(%q) = %v but PATH_INFO would be %q", tc.target, tc.want, decoded)
+		}
 	}
 }

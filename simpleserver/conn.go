@@ -327,7 +327,7 @@ func (c *conn) check(req *http.Request) (code int, explain string) {
 		// net/url takes any absolute URI ("a:?x", "http:/p"); an origin
 		// server only has a path for http and https ones with a host.
 		return http.StatusBadRequest, "Absolute-form request-target not an http(s) URI with a host"
-	case controlInPath(req.RequestURI):
+	case handlers.PathHasControl(req.RequestURI):
 		// PATH_INFO is the decoded path: a %0D, %0A or %00 there would put
 		// a CR, LF or NUL into a CGI variable, from which an application
 		// may build a header (Location) or a file name.
@@ -346,27 +346,6 @@ func originOrHTTP(target string) bool {
 	}
 	scheme, rest, ok := strings.Cut(target, "://")
 	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) && rest != "" && rest[0] != '/'
-}
-
-// controlInPath reports whether the path of target percent-decodes to a
-// CR, LF or NUL. Raw control bytes never get here: net/url refuses them.
-func controlInPath(target string) bool {
-	for {
-		i := strings.IndexByte(target, '%')
-		if i < 0 || i+2 >= len(target) {
-			return false
-		}
-		if q := strings.IndexByte(target[:i], '?'); q >= 0 {
-			return false
-		}
-		if target[i+1] == '0' {
-			switch target[i+2] {
-			case '0', 'a', 'A', 'd', 'D':
-				return true
-			}
-		}
-		target = target[i+1:]
-	}
 }
 
 // readError answers a request that could not be read. A client that closed
