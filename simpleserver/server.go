@@ -454,7 +454,7 @@ func (s *WSGIServer) Shutdown(ctx context.Context) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		s.closeIdle(true)
+		s.closeIdle()
 		select {
 		case <-finished:
 			return err
@@ -506,13 +506,13 @@ func (s *WSGIServer) closeOldestIdle() {
 	}
 }
 
-// closeIdle closes the connections that wait for a request (see
-// conn.closeIfIdle).
-func (s *WSGIServer) closeIdle(shutdown bool) {
+// closeIdle closes, for Shutdown, the connections that wait for a request
+// and the new ones past their grace period (see conn.closeIfIdle).
+func (s *WSGIServer) closeIdle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
-		c.closeIfIdle(shutdown)
+		c.closeIfIdle(true)
 	}
 }
 
