@@ -8,8 +8,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gowsgi/wsgiref"
 )
 
 // FuzzServe sends arbitrary bytes to a real server over loopback. Whatever
@@ -27,14 +30,19 @@ func FuzzServe(f *testing.F) {
 		"GET /\x80%80 HTTP/1.0\r\n\r\n",
 		"\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: h\r\nX: " + strings.Repeat("y", 3000) + "\r\n\r\n",
+		// A HEAD response has a Content-Length and no body: read as a GET
+		// response it swallows the next response's bytes.
+		"HEAD / HTTP/1.1\nHost:0\n\n0 / HTTP/1.0\n0000:0\n\n",
 	} {
 		f.Add([]byte(seed))
 	}
-	ts := startServer(f, routeApp,
+	var methods methodLog
+	ts := startServer(f, methods.wrap(routeApp),
 		WithLogger(slog.New(slog.DiscardHandler)), WithErrors(io.Discard),
 		WithMaxHeaderBytes(2048), WithReadHeaderTimeout(time.Second), WithReadTimeout(time.Second))
 	addr := ts.Addr().String()
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		methods.reset()
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
@@ -47,16 +55,25 @@ func FuzzServe(f *testing.F) {
 		if err != nil && !isReset(err) {
 			t.Fatalf("reading: %v (server hung?) after %q", err, out)
 		}
+		// Each final response answers one request the application saw, in
+		// order, but the last, which may be a refusal the application never
+		// saw (a refusal closes the connection). The method says whether a
+		// body follows the head: none after a HEAD response.
+		served := methods.get()
 		br := bufio.NewReader(bytes.NewReader(out))
-		for {
+		for n := 0; ; {
 			if _, err := br.Peek(1); err != nil {
 				break
 			}
 			line, _ := br.Peek(9)
 			if s := string(line); s != "HTTP/1.0 " && s != "HTTP/1.1 " {
-				t.Fatalf("response starts %q for %q", line, raw)
+				t.Fatalf("response %d starts %q for %q (methods served %q)", n, line, raw, served)
 			}
-			resp, err := http.ReadResponse(br, nil)
+			req := &http.Request{Method: "GET"}
+			if n < len(served) {
+				req.Method = served[n]
+			}
+			resp, err := http.ReadResponse(br, req)
 			if err != nil {
 				// The last response may be cut by a reset or be a
 				// read-to-close body: fine as long as it began well.
@@ -64,12 +81,44 @@ func FuzzServe(f *testing.F) {
 			}
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
+			if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+				n++ // not an interim response (100 Continue)
+			}
 		}
 		// The server still answers.
 		if got := roundTrip(t, ts.Addr(), "GET /header?q HTTP/1.0\r\nX-Test-Header: ok\r\n\r\n"); !strings.HasSuffix(got, "ok;q;/header") {
 			t.Fatalf("server broken after %q: %q", raw, got)
 		}
 	})
+}
+
+// methodLog records the REQUEST_METHOD of every request that reaches the
+// application, in order. The fuzz function runs one input at a time, so
+// between reset and get it holds the methods of one connection.
+type methodLog struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (l *methodLog) wrap(app wsgiref.App) wsgiref.App {
+	return wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		l.mu.Lock()
+		l.seen = append(l.seen, env.Get("REQUEST_METHOD"))
+		l.mu.Unlock()
+		return app.ServeWSGI(env, start)
+	})
+}
+
+func (l *methodLog) reset() {
+	l.mu.Lock()
+	l.seen = l.seen[:0]
+	l.mu.Unlock()
+}
+
+func (l *methodLog) get() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.seen...)
 }
 
 func isReset(err error) bool {
