@@ -11,6 +11,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // spec describes an application and a handler configuration that both
@@ -152,10 +153,7 @@ var dateLineRE = regexp.MustCompile(`\r\nDate: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d
 // configuration (HTTP/1.0, no keep-alive: CPython's defaults) and compares
 // the responses byte for byte, the generated Date excepted.
 func TestSameBytesAsCPythonHandlers(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	py := oracle.Python(t)
 	wire := make([]spec, len(specs))
 	for i, s := range specs {
 		wire[i] = s

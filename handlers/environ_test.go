@@ -10,6 +10,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // TestReadEnvironRules checks CPython's read_environ rules for each OS and
@@ -48,10 +50,7 @@ func TestReadEnvironRules(t *testing.T) {
 // TestReadEnvironCPython compares ReadEnviron's rules with CPython's
 // read_environ on this OS for request variables holding non-UTF-8 bytes.
 func TestReadEnvironCPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	py := oracle.Python(t)
 	environ := []string{
 		"PATH_INFO=/caf\xe9/\xe2\x82\xac",
 		"HTTP_X_RAW=\xff\xfe",

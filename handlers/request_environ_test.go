@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // cpyInfo is the ServerInfo of CPython's test_wsgiref run_amock: a server
@@ -274,10 +275,7 @@ func TestRequestEnvironAllocs(t *testing.T) {
 // WSGIRequestHandler.get_environ (the oracle) and compares every CGI
 // variable.
 func TestRequestEnvironCPython(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	python := oracle.Python(t)
 	var raws []string
 	for _, tc := range environCases {
 		raws = append(raws, toLatin1(tc.raw))

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	cpython "github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // The oracle tests run CPython's wsgiref.headers and str.lower on the same
@@ -36,10 +38,7 @@ for line in sys.stdin:
 
 func oracle(t *testing.T, cases []map[string]any) []json.RawMessage {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: no CPython oracle")
-	}
+	py := cpython.Python(t)
 	var in bytes.Buffer
 	for _, c := range cases {
 		b, err := json.Marshal(c)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // routeApp sends /echo to echoApp, /stream to streamApp, /header to
@@ -164,10 +165,7 @@ print(json.dumps(out))
 // kept-alive connection through GET, a chunked response, a chunked
 // upload, HEAD and test_environ's repeated header, then HTTP/1.0.
 func TestPythonHTTPClient(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	python := oracle.Python(t)
 	ts := startServer(t, routeApp)
 	cmd := exec.Command(python, "-c", pythonClient, strconv.Itoa(ts.ServerPort()))
 	out, err := cmd.Output()

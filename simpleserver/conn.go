@@ -638,7 +638,7 @@ func (in *input) bodyError(err error) {
 	var ne net.Error
 	switch {
 	case err == errBodyTooLarge:
-		h.ErrorStatus, h.ErrorBody = "413 Request Entity Too Large", bodyErrorTooLarge
+		h.ErrorStatus, h.ErrorBody = "413 Content Too Large", bodyErrorTooLarge
 	case errors.As(err, &ne) && ne.Timeout():
 		h.ErrorStatus, h.ErrorBody = "408 Request Timeout", bodyErrorTimeout
 	case err == io.ErrUnexpectedEOF || handlers.IsClientGone(err) || errors.Is(err, net.ErrClosed):

@@ -5,15 +5,14 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // TestPyReprCPython compares PyRepr with Python's repr for every byte
 // alone and for strings mixing quotes, escapes and Latin-1.
 func TestPyReprCPython(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	python := oracle.Python(t)
 	var inputs []string
 	for c := 0; c < 256; c++ {
 		inputs = append(inputs, string([]byte{byte(c)}))
@@ -50,10 +49,7 @@ func TestPyReprCPython(t *testing.T) {
 // environment (CPython copies it) and of the typed wsgi.* objects aside.
 func TestDemoAppCPython(t *testing.T) {
 	raw := "GET /xyz%20%e9?abc=1&x HTTP/1.0\r\nHost: a\r\nX-A: 1\r\nX-B: \xe9\"'\\\r\nX-B: again\r\nUser-Agent: test\tagent\r\n\r\n"
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	python := oracle.WithTestSuite(t)
 	cmd := exec.Command(python, "-c", `import sys
 from test.test_wsgiref import run_amock
 from wsgiref.simple_server import demo_app
@@ -63,7 +59,7 @@ sys.stdout.buffer.write(out)`)
 	cmd.Env = []string{}
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("CPython's test_wsgiref not available: %v", err)
+		t.Fatalf("run_amock(demo_app): %v", err)
 	}
 	_, want, _ := strings.Cut(string(out), "\r\n\r\n")
 	ts := startServer(t, DemoApp, WithServerName(""))

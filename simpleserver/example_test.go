@@ -156,5 +156,5 @@ func ExampleWithMaxBodyBytes() {
 	}
 	// Output:
 	// 1000 200 OK
-	// 5000 413 Request Entity Too Large
+	// 5000 413 Content Too Large
 }

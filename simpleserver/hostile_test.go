@@ -160,7 +160,7 @@ func TestHostileRequests(t *testing.T) {
 		{"headers too large", "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + strings.Repeat("y", 5000) + "\r\n\r\n",
 			431, "header fields are too large", "code 431"},
 		{"declared body too large", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1025\r\n\r\n" + strings.Repeat("x", 1025),
-			413, "Entity is too large", `" 413 -`},
+			413, "Content is too large", `" 413 -`},
 		{"chunked body too large", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n401\r\n" + strings.Repeat("x", 1025) + "\r\n0\r\n\r\n",
 			413, "larger than the server accepts", `" 413 `},
 		{"chunked body at the limit", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n400\r\n" + strings.Repeat("x", 1024) + "\r\n0\r\n\r\n",

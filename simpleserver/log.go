@@ -216,21 +216,23 @@ func remoteIP(addr string) string {
 
 // errorTexts are http.server's BaseHTTPRequestHandler.responses for the
 // codes the server answers itself: the reason phrase and the explanation.
+// Where CPython versions differ (internal/oracle's table), they are the
+// newest's: 3.13 took RFC 9110's names for 413, 414 and 416.
 var errorTexts = map[int][2]string{
 	http.StatusBadRequest:                   {"Bad Request", "Bad request syntax or unsupported method"},
-	http.StatusRequestURITooLong:            {"Request-URI Too Long", "URI is too long"},
+	http.StatusRequestURITooLong:            {"URI Too Long", "URI is too long"},
 	http.StatusExpectationFailed:            {"Expectation Failed", "Expect condition could not be satisfied"},
 	http.StatusRequestHeaderFieldsTooLarge:  {"Request Header Fields Too Large", "The server is unwilling to process the request because its header fields are too large"},
 	http.StatusHTTPVersionNotSupported:      {"HTTP Version Not Supported", "Cannot fulfill request"},
 	http.StatusServiceUnavailable:           {"Service Unavailable", "The server cannot process the request due to a high load"},
 	http.StatusRequestTimeout:               {"Request Timeout", "Request timed out; try again later"},
 	http.StatusInternalServerError:          {"Internal Server Error", "Server got itself in trouble"},
-	http.StatusRequestEntityTooLarge:        {"Request Entity Too Large", "Entity is too large"},
+	http.StatusRequestEntityTooLarge:        {"Content Too Large", "Content is too large"},
 	http.StatusNotImplemented:               {"Not Implemented", "Server does not support this operation"},
 	http.StatusLengthRequired:               {"Length Required", "Client must specify Content-Length"},
 	http.StatusMethodNotAllowed:             {"Method Not Allowed", "Specified method is invalid for this resource"},
 	http.StatusUnsupportedMediaType:         {"Unsupported Media Type", "Entity body in unsupported format"},
-	http.StatusRequestedRangeNotSatisfiable: {"Requested Range Not Satisfiable", "Cannot satisfy request range"},
+	http.StatusRequestedRangeNotSatisfiable: {"Range Not Satisfiable", "Cannot satisfy request range"},
 }
 
 // errorPage is http.server's DEFAULT_ERROR_MESSAGE.

@@ -18,6 +18,7 @@ import (
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/oracle"
 	"github.com/gowsgi/wsgiref/validate"
 )
 
@@ -328,10 +329,7 @@ type pyResult struct {
 // TestMessagesMatchCPython runs every case through CPython's validator and
 // ours and compares the first violation's message and the warnings.
 func TestMessagesMatchCPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	py := oracle.Python(t)
 	// Non-UTF-8 bytes cannot go through JSON; Latin-1 decoding on the
 	// Python side is what a PEP 3333 string is.
 	in, err := json.Marshal(map[string]any{"environ": latin1Cases(), "response": responseCases})

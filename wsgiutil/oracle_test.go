@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	wsgiref "github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // The oracle tests run CPython's wsgiref.util on thousands of random
@@ -82,10 +83,7 @@ func unlatin1(t *testing.T, s string) string {
 // runOracle sends the cases to python3 and returns the raw JSON results.
 func runOracle(t *testing.T, cases []oracleCase) []json.RawMessage {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: no CPython oracle")
-	}
+	py := oracle.Python(t)
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	for _, c := range cases {

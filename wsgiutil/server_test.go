@@ -13,6 +13,7 @@ import (
 	"time"
 
 	wsgiref "github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/oracle"
 	"github.com/gowsgi/wsgiref/simpleserver"
 	"github.com/gowsgi/wsgiref/wsgiutil"
 )
@@ -97,10 +98,7 @@ func body(t *testing.T, addr, target string) string {
 // running the same application, and compares the bodies byte for byte: the
 // environ each server builds and what wsgiutil computes from it must agree.
 func TestAgainstCPythonServer(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: no CPython server")
-	}
+	py := oracle.Python(t)
 	cmd := exec.Command(py, "-c", pythonReport)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // TestMain lets the test binary be the CGI program: a CGI host runs it with
@@ -30,13 +32,10 @@ func TestMain(m *testing.M) {
 // python returns the real interpreter (not a shim), or skips.
 func python(t *testing.T) string {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	py := oracle.Python(t)
 	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
 	if err != nil {
-		t.Skip("python3 does not run")
+		oracle.Unavailable(t, "%s does not run: %v", py, err)
 	}
 	return strings.TrimSpace(string(out))
 }

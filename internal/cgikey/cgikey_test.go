@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 func TestKey(t *testing.T) {
@@ -59,10 +61,7 @@ func TestTableMatchesCompute(t *testing.T) {
 // must agree; the three characters whose capital leaves Latin-1 are left
 // out, as Key keeps them unchanged.
 func TestOracle(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: no CPython oracle")
-	}
+	py := oracle.Python(t)
 	r := rand.New(rand.NewPCG(15, 16))
 	alphabet := "aAzZ09-_.~!contentypelgh\xe4\xc4\xe0\xfe\xf7\xd7\xc0"
 	var names []string

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // CPython's wsgiref.util._hoppish.
@@ -70,10 +72,7 @@ func TestNearMisses(t *testing.T) {
 // Random names over an alphabet close to the hop-by-hop names, with
 // Latin-1 bytes, checked against CPython's is_hop_by_hop.
 func TestOracle(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: no CPython oracle")
-	}
+	py := oracle.Python(t)
 	r := rand.New(rand.NewPCG(13, 14))
 	var names []string
 	for i := 0; i < 4000; i++ {

@@ -1,9 +1,10 @@
 package pyrepr
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 func TestString(t *testing.T) {
@@ -26,9 +27,6 @@ func TestString(t *testing.T) {
 // TestAgainstCPython compares every single byte and a few mixes with the
 // repr of python3, read as Latin-1.
 func TestAgainstCPython(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed")
-	}
 	var inputs []string
 	for c := 0; c < 256; c++ {
 		inputs = append(inputs, string([]byte{byte(c)}), "a'"+string([]byte{byte(c)}), "\"'"+string([]byte{byte(c)}))
@@ -40,7 +38,7 @@ func TestAgainstCPython(t *testing.T) {
 		}
 		in.WriteByte('\n')
 	}
-	cmd := exec.Command("python3", "-c", `import sys
+	cmd := oracle.Command(t, "-c", `import sys
 for line in sys.stdin.read().splitlines():
     sys.stdout.buffer.write(repr(bytes.fromhex(line).decode('latin-1')).encode('utf-8') + b'\n')`)
 	cmd.Stdin = strings.NewReader(in.String())
