@@ -20,7 +20,10 @@ const URLSchemeKey = "wsgi.url_scheme"
 //
 // The zero value is an empty environ ready to use. An Environ is not safe
 // for concurrent mutation. Lookups scan a short slice: with the few dozen
-// variables of a request this beats a map and allocates nothing.
+// variables of a request this beats a map and allocates nothing. Past a
+// small size the environ also keeps a hash index of its variables, so a
+// request with a hundred header fields costs a hundred times one field,
+// not ten thousand; a pooled environ reuses the index across [Environ.Reset].
 type Environ struct {
 	vars []variable
 	ext  []extension
@@ -31,6 +34,9 @@ type Environ struct {
 	// hotSlot), 0 when absent. Every write to vars keeps it exact, so a
 	// hot key costs no scan and no comparison; readers never write it.
 	hot [hotKeys]int32
+	// idx indexes the variables that are not hot once there are
+	// indexMin of them; empty before (see environ_index.go).
+	idx []indexSlot
 
 	// Input is wsgi.input, the request body.
 	Input io.Reader
@@ -97,7 +103,7 @@ func (e *Environ) index(key string) int {
 	if h := hotSlot(key); h >= 0 {
 		return e.hotIndex(h)
 	}
-	return e.scan(key)
+	return e.find(key)
 }
 
 // hotIndex is index for a hot key whose slot the caller knows.
@@ -110,14 +116,6 @@ func (e *Environ) scan(key string) int {
 		}
 	}
 	return -1
-}
-
-// appendVar adds a key known to be absent, keeping the hot positions.
-func (e *Environ) appendVar(key, value string) {
-	if h := hotSlot(key); h >= 0 {
-		e.hot[h] = int32(len(e.vars) + 1)
-	}
-	e.vars = append(e.vars, variable{key, value})
 }
 
 // Get returns the value of a string variable, or "" when it is absent.
@@ -146,11 +144,20 @@ func (e *Environ) Set(key, value string) {
 		e.setHot(h, key, value)
 		return
 	}
-	if i := e.scan(key); i >= 0 {
-		e.vars[i].value = value
+	if len(e.idx) == 0 {
+		if i := e.scan(key); i >= 0 {
+			e.vars[i].value = value
+			return
+		}
+		e.appendIndexed(key, value, 0, 0)
 		return
 	}
-	e.vars = append(e.vars, variable{key, value})
+	hash := hashKey(key)
+	if i, free := e.probe(key, hash); i >= 0 {
+		e.vars[i].value = value
+	} else {
+		e.appendIndexed(key, value, hash, free)
+	}
 }
 
 // setHot is Set for a hot key whose slot the caller knows.
@@ -166,10 +173,26 @@ func (e *Environ) setHot(h int, key, value string) {
 // SetDefault sets key to value unless it is present, and returns the value
 // the key then holds, like Python's dict.setdefault.
 func (e *Environ) SetDefault(key, value string) string {
-	if i := e.index(key); i >= 0 {
+	if h := hotSlot(key); h >= 0 {
+		if i := e.hotIndex(h); i >= 0 {
+			return e.vars[i].value
+		}
+		e.setHot(h, key, value)
+		return value
+	}
+	if len(e.idx) == 0 {
+		if i := e.scan(key); i >= 0 {
+			return e.vars[i].value
+		}
+		e.appendIndexed(key, value, 0, 0)
+		return value
+	}
+	hash := hashKey(key)
+	i, free := e.probe(key, hash)
+	if i >= 0 {
 		return e.vars[i].value
 	}
-	e.appendVar(key, value)
+	e.appendIndexed(key, value, hash, free)
 	return value
 }
 
@@ -177,6 +200,13 @@ func (e *Environ) SetDefault(key, value string) string {
 // others keep their order.
 func (e *Environ) Del(key string) {
 	if i := e.index(key); i >= 0 {
+		if len(e.idx) > 0 {
+			if hotSlot(key) >= 0 {
+				e.renumber(i)
+			} else {
+				e.unindex(key, i)
+			}
+		}
 		e.vars = slices.Delete(e.vars, i, i+1)
 		for h, p := range e.hot {
 			switch {
@@ -263,13 +293,16 @@ func (e *Environ) Clone() *Environ {
 	c := *e
 	c.vars = append([]variable(nil), e.vars...)
 	c.ext = append([]extension(nil), e.ext...)
+	c.idx = slices.Clone(e.idx)
 	return &c
 }
 
-// Reset empties the environ for reuse, keeping the capacity of its lists so
-// that a pooled environ fills again without allocating.
+// Reset empties the environ for reuse, keeping the capacity of its lists and
+// of its index so that a pooled environ fills again without allocating. The
+// index is cleared when it is next built, so a small request never pays
+// for the large one before it.
 func (e *Environ) Reset() {
 	clear(e.vars)
 	clear(e.ext)
-	*e = Environ{vars: e.vars[:0], ext: e.ext[:0]}
+	*e = Environ{vars: e.vars[:0], ext: e.ext[:0], idx: e.idx[:0]}
 }

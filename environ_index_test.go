@@ -1,0 +1,178 @@
+package wsgiref
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// checkIndex fails unless e's index, when built, holds exactly the
+// variables that are not hot, each under its own hash, with no empty slot
+// inside a probe run that would hide it.
+func checkIndex(t *testing.T, e *Environ, where string) {
+	t.Helper()
+	if len(e.idx) == 0 {
+		plain := 0
+		for _, v := range e.vars {
+			if hotSlot(v.name) < 0 {
+				plain++
+			}
+		}
+		if plain >= indexMin {
+			t.Fatalf("%s: %d variables that are not hot, and no index", where, plain)
+		}
+		return
+	}
+	if len(e.idx)&(len(e.idx)-1) != 0 || 2*len(e.vars) > len(e.idx)+2*hotKeys {
+		t.Fatalf("%s: index of %d slots for %d variables", where, len(e.idx), len(e.vars))
+	}
+	seen := make([]bool, len(e.vars))
+	n := 0
+	for _, s := range e.idx {
+		if s.pos == 0 {
+			continue
+		}
+		n++
+		p := int(s.pos - 1)
+		if p >= len(e.vars) || seen[p] {
+			t.Fatalf("%s: slot points at %d of %d variables (or twice)", where, p, len(e.vars))
+		}
+		seen[p] = true
+		if name := e.vars[p].name; hashKey(name) != s.hash || hotSlot(name) >= 0 {
+			t.Fatalf("%s: slot for %q holds a wrong hash or a hot key", where, name)
+		}
+	}
+	for i, v := range e.vars {
+		if want := hotSlot(v.name) < 0; seen[i] != want {
+			t.Fatalf("%s: %q at %d indexed %v, want %v", where, v.name, i, seen[i], want)
+		}
+		if hotSlot(v.name) < 0 {
+			if got, _ := e.probe(v.name, hashKey(v.name)); got != i {
+				t.Fatalf("%s: probe(%q) = %d, want %d", where, v.name, got, i)
+			}
+		}
+	}
+}
+
+// TestIndexAgreesWithScan drives environs across the index's threshold
+// and growth with random Set, SetDefault, Del, SetScriptPath, Clone and
+// Reset calls, and checks after each that every lookup agrees with a
+// plain ordered model, that the index is exact, and that the hot
+// positions agree with a scan.
+func TestIndexAgreesWithScan(t *testing.T) {
+	keys := []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "HTTP_ABSENT_NEVER_SET"}
+	for i := range 90 {
+		keys = append(keys, fmt.Sprintf("HTTP_X_%d", i))
+	}
+	type kv struct{ k, v string }
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 30 {
+		var e Environ
+		var model []kv
+		find := func(k string) int { return slices.IndexFunc(model, func(x kv) bool { return x.k == k }) }
+		set := func(k, v string) {
+			if i := find(k); i >= 0 {
+				model[i].v = v
+			} else {
+				model = append(model, kv{k, v})
+			}
+		}
+		for step := range 300 {
+			where := fmt.Sprintf("round %d step %d", round, step)
+			k := keys[1+rng.IntN(len(keys)-1)]
+			if k == "HTTP_ABSENT_NEVER_SET" {
+				k = keys[0]
+			}
+			v := fmt.Sprint(step)
+			switch op := rng.IntN(20); {
+			case op < 10:
+				e.Set(k, v)
+				set(k, v)
+			case op < 14:
+				got := e.SetDefault(k, v)
+				if i := find(k); i >= 0 {
+					if got != model[i].v {
+						t.Fatalf("%s: SetDefault(%q) = %q, want %q", where, k, got, model[i].v)
+					}
+				} else {
+					model = append(model, kv{k, v})
+				}
+			case op < 18:
+				e.Del(k)
+				if i := find(k); i >= 0 {
+					model = slices.Delete(model, i, i+1)
+				}
+			case op == 18:
+				e.SetScriptPath("/a/b"+v, 2)
+				set("SCRIPT_NAME", "/a")
+				set("PATH_INFO", "/b"+v)
+			case rng.IntN(2) == 0:
+				e = *e.Clone()
+			case rng.IntN(8) == 0:
+				e.Reset()
+				model = model[:0]
+			}
+			checkIndex(t, &e, where)
+			for h, k := range []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD"} {
+				if got, want := e.hotIndex(h), e.scan(k); got != want {
+					t.Fatalf("%s: kept position of %s is %d, a scan says %d", where, k, got, want)
+				}
+			}
+			if e.Len() != len(model) {
+				t.Fatalf("%s: Len %d, want %d", where, e.Len(), len(model))
+			}
+			for _, k := range keys {
+				got, ok := e.Lookup(k)
+				i := find(k)
+				if ok != (i >= 0) || ok && got != model[i].v || e.Has(k) != ok {
+					t.Fatalf("%s: Lookup(%q) = %q, %v; model says %d", where, k, got, ok, i)
+				}
+			}
+			i := 0
+			for k, v := range e.All() {
+				if i >= len(model) || model[i] != (kv{k, v}) {
+					t.Fatalf("%s: variable %d is %s=%s, model %v", where, i, k, v, model)
+				}
+				i++
+			}
+		}
+	}
+}
+
+// TestIndexBuiltAndReused checks that a large environ is indexed, and
+// that a pooled environ refilled to 150 variables allocates nothing, the
+// index included.
+func TestIndexBuiltAndReused(t *testing.T) {
+	var e Environ
+	keys := make([]string, 150)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("HTTP_X_%03d", i)
+	}
+	fill := func() {
+		for _, k := range keys {
+			if !e.Has(k) {
+				e.Set(k, "v")
+			}
+		}
+	}
+	fill()
+	if len(e.idx) == 0 {
+		t.Fatal("150 variables and no index")
+	}
+	checkIndex(t, &e, "after fill")
+	e.Reset()
+	e.Set("HTTP_HOST", "h")
+	if len(e.idx) != 0 {
+		t.Fatal("Reset kept the index live")
+	}
+	if e.Get("HTTP_X_000") != "" || e.Get("HTTP_HOST") != "h" {
+		t.Fatal("Reset left an old variable")
+	}
+	if testing.CoverMode() != "" {
+		return
+	}
+	if n := testing.AllocsPerRun(50, func() { e.Reset(); fill() }); n != 0 {
+		t.Errorf("Reset and refill to 150 variables: %v allocs, want 0", n)
+	}
+}
