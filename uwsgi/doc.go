@@ -1,0 +1,23 @@
+// Package uwsgi is a server of the uwsgi protocol for WSGI applications:
+// what nginx's uwsgi_pass speaks to a backend process, so a Go WSGI
+// application can take the place of a uWSGI worker.
+//
+// The protocol (uwsgi-docs.readthedocs.io, "The uwsgi protocol") sends one
+// request per connection: a four-byte header (modifier1, the size of the
+// variables as a little-endian uint16, modifier2), the CGI variables as
+// length-prefixed pairs, then CONTENT_LENGTH bytes of body. Only modifier1
+// 0 (a WSGI request) with modifier2 0 is served. The variables become the
+// environ as the front end sent them (HTTPS "on" makes wsgi.url_scheme
+// "https"); the response goes back through [handlers.Handler] in the CGI
+// "Status:" form, which nginx accepts as uWSGI's, and the server closes the
+// connection.
+//
+// A malformed or oversized packet is logged (one Warn record with the
+// reason), answered with 400, 413 or 431 when the front end can still read,
+// and its connection closed; the server goes on serving. An application
+// error after the headers resets the connection, so the front end knows
+// the response is incomplete.
+//
+//	l, _ := net.Listen("unix", "/run/app.sock")
+//	log.Fatal(uwsgi.Serve(l, app))
+package uwsgi
