@@ -26,8 +26,13 @@ func (f AppFunc) ServeWSGI(env *Environ, start StartResponse) (Body, error) {
 // sent; once they are sent, start_response returns that error again so the
 // application stops.
 //
-// The handler keeps h, so an application may still edit the list until the
-// first body block is written, as in Python.
+// What is sent is the fields as passed: the handler keeps a copy of h, so
+// edits of the list after the call (Add, Set, Del, a field changed in
+// place) are never sent. This differs from CPython, where edits of the
+// Headers object count until the first body byte: a Go slice passed by
+// value would see some edits and not others depending on its spare
+// capacity. To change the headers, call start_response again with
+// excInfo before the first body byte.
 type StartResponse func(status string, h headers.Headers, excInfo ...error) (Write, error)
 
 // Write is the write callable that StartResponse returns: it sends data

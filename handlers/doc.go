@@ -30,8 +30,11 @@
 //     NUL (or another control byte in the status), or a header name that
 //     is not an RFC 9110 token, is an application error. The application's
 //     start_response call returns the error, it is logged, the error page
-//     goes out; the bad bytes never reach the wire. The list is checked
-//     again when it is sent, since an application may edit it until then.
+//     goes out; the bad bytes never reach the wire.
+//   - The fields sent are the fields as passed to start_response: the
+//     handler copies them (into a buffer it reuses), so edits of the
+//     application's list after the call never reach the wire. CPython
+//     reads its Headers object when the first body byte goes out.
 //   - An application error is an error value or a panic (recovered in the
 //     application, in the body's Next and in its Close); the default logger
 //     writes the error, and a panic's stack, to wsgi.errors. Messages of

@@ -131,6 +131,7 @@ type Handler struct {
 
 	status      string
 	appHeaders  headers.Headers
+	fields      headers.Headers // the buffer of appHeaders' snapshot
 	result      wsgiref.Body
 	startErr    error
 	outErr      error
@@ -237,6 +238,8 @@ func (h *Handler) Reset() {
 func (h *Handler) resetRequest() {
 	clear(h.errHdrs)
 	h.errHdrs = h.errHdrs[:0]
+	clear(h.fields)
+	h.fields = h.fields[:0]
 	h.status, h.appHeaders, h.result = "", nil, nil
 	h.startErr, h.outErr, h.excErr = nil, nil, nil
 	h.bytesSent, h.declared, h.fileLength = 0, -1, -1

@@ -151,11 +151,8 @@ func (h *Handler) SendHeaders() error {
 // first is the length of the first block (bytes_sent at that point), or -1
 // when the body is sent by other means and its length is unknown.
 func (h *Handler) sendHeaders(first int64) error {
+	// start_response checked these fields and kept a copy of them.
 	hdrs := h.appHeaders
-	// The application may have edited its list since start_response.
-	if err := checkHeaders(hdrs); err != nil {
-		return err
-	}
 	var hasLength, hasDate, hasServer bool
 	for i := range hdrs {
 		switch name := hdrs[i].Name; len(name) {

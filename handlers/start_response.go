@@ -9,7 +9,8 @@ import (
 )
 
 // startResponse is start_response of PEP 3333, with CPython's checks and
-// the header-injection checks CPython lacks.
+// the header-injection checks CPython lacks. It keeps a copy of the
+// fields: edits of the application's list after the call are not sent.
 func (h *Handler) startResponse(status string, hdrs headers.Headers, excInfo ...error) (wsgiref.Write, error) {
 	var exc error
 	for _, e := range excInfo {
@@ -25,7 +26,13 @@ func (h *Handler) startResponse(status string, hdrs headers.Headers, excInfo ...
 	} else if h.headersSet {
 		return nil, ErrHeadersAlreadySet
 	}
-	h.status, h.appHeaders, h.headersSet = status, hdrs, true
+	// A snapshot, so that what goes out is the fields as passed, whatever
+	// the application does to its list afterwards: an edit of a slice
+	// passed by value reaches the handler's copy or not depending on the
+	// backing array's spare capacity, which no rule could be built on.
+	// The buffer is the handler's own and is reused across requests.
+	h.fields = append(h.fields[:0], hdrs...)
+	h.status, h.appHeaders, h.headersSet = status, h.fields, true
 	h.startErr = checkStatus(status)
 	if h.startErr == nil {
 		h.startErr = checkHeaders(hdrs)

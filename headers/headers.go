@@ -4,8 +4,9 @@
 //
 // [Headers] is a slice of [Field] with pointer methods. The slice is the
 // value, as Python's Headers(list) edits the list it wraps: an application
-// builds one, passes it to start_response, and the server serialises it
-// with [Headers.AppendTo] without copying.
+// builds one and passes it to start_response. The module's handlers copy
+// the fields at that call (into a buffer they reuse, without allocating)
+// and send that copy: edits of the list after start_response are not sent.
 //
 // Names compare case-insensitively through a generated table that folds a
 // byte as Python's str.lower folds the ISO-8859-1 character it stands for

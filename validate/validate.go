@@ -109,8 +109,11 @@ func (m *Middleware) record(e *Error) error {
 
 // ServeWSGI checks the environ, runs the application with checked
 // start_response, wsgi.input and wsgi.errors, and returns its body wrapped
-// in a checking iterator. The wrapper has no block count, so a server does
-// not set Content-Length from it, as under CPython's validator.
+// in a checking iterator. The iterator forwards the body's block count
+// ([wsgiref.BlockCounter]), so a server sets Content-Length for a one-block
+// body as it would without the validator. CPython's IteratorWrapper has no
+// len(), so under CPython's validator every response lost its length
+// (chunked on HTTP/1.1); a checker should not change the bytes it checks.
 func (m *Middleware) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
 	errs, warns := CheckEnviron(env)
 	for _, w := range warns {
@@ -207,6 +210,16 @@ func (it *iterator) Next() ([]byte, error) {
 		}
 	}
 	return data, err
+}
+
+// Blocks returns the application's block count, or -1 when its body has
+// none: Blocks of [wsgiref.Strings]("a") gives 1, of a [wsgiref.FromSeq]
+// body -1.
+func (it *iterator) Blocks() int {
+	if c, ok := it.body.(wsgiref.BlockCounter); ok {
+		return c.Blocks()
+	}
+	return -1
 }
 
 // Close closes the application's body.
