@@ -30,6 +30,26 @@ import (
 //   - net/http adds Date, frames the body itself (Content-Length when it
 //     can, else chunked for HTTP/1.1) and drops the body of HEAD responses.
 //
+// The application sees where it is mounted: its mount point is
+// SCRIPT_NAME and the rest of the path PATH_INFO, so [wsgiutil.ShiftPathInfo]
+// dispatch works under a Go router as under a CGI server. Both ways a Go
+// server mounts a handler are read:
+//
+//	mux.Handle("/app/", h)                          "/app/x/y": SCRIPT_NAME "/app", PATH_INFO "/x/y"
+//	mux.Handle("/app/", http.StripPrefix("/app", h)) the same
+//	http.StripPrefix("/api", mux), mux.Handle("/app/", h)
+//	                                                "/api/app/x": SCRIPT_NAME "/api/app", PATH_INFO "/x"
+//	mux.Handle("GET /files/{path...}", h)           "/files/a/b": "/files" and "/a/b"
+//	mux.Handle("/users/{id}/", h)                   "/users/42/x": "/users/42" and "/x"
+//	mux.Handle("/app", h)                           "/app": "/app" and ""
+//	http.ListenAndServe(addr, h)                    "/app/x": "" and "/app/x"
+//
+// The mount point is the part of the path that r.Pattern (set by
+// http.ServeMux since Go 1.22) matches, up to its trailing slash,
+// "{name...}" or "{$}", wildcards included; and the part of r.RequestURI's
+// path that a middleware such as http.StripPrefix cut from r.URL. A
+// router that sets neither leaves SCRIPT_NAME "" (or the Base environ's).
+//
 // Handlers and environs are pooled: a request allocates only what net/http
 // and the application do.
 type HTTPHandler struct {
@@ -39,6 +59,12 @@ type HTTPHandler struct {
 	// Name or Port is taken from the request's Host (port 80 or 443 when
 	// it has none).
 	Server ServerInfo
+	// Base, when set, is copied into each request environ first, as
+	// CPython's base_environ: its variables are kept, SERVER_NAME or
+	// REMOTE_HOST included, and its SCRIPT_NAME is put before the mount
+	// point (see [RequestEnviron]). It must not change while requests are
+	// served.
+	Base *wsgiref.Environ
 	// Errors is wsgi.errors and where errors are logged; nil is os.Stderr.
 	Errors io.Writer
 	// Setup, when set, configures each new Handler (ErrorOutput,
@@ -100,6 +126,11 @@ func (b *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if srv.Port == "" {
 			srv.Port = port
+		}
+	}
+	if b.Base != nil {
+		for k, v := range b.Base.All() {
+			h.env.Set(k, v)
 		}
 	}
 	RequestEnviron(&h.env, r, srv)

@@ -37,6 +37,19 @@ const DefaultContentType = "text/plain"
 // GATEWAY_INTERFACE, SERVER_PORT, REMOTE_HOST, CONTENT_LENGTH, SCRIPT_NAME,
 // SERVER_PROTOCOL, SERVER_SOFTWARE, REQUEST_METHOD, PATH_INFO, QUERY_STRING,
 // REMOTE_ADDR, CONTENT_TYPE, the HTTP_* variables, and wsgi.url_scheme.
+// The first six are the base variables: one already in env keeps its value
+// (a base environ's SERVER_NAME "custom.example" or REMOTE_HOST stays), except
+// that a request's Content-Length replaces CONTENT_LENGTH and the mount
+// point is appended to SCRIPT_NAME.
+//
+// Under net/http the application's mount point becomes SCRIPT_NAME and
+// the rest of the path PATH_INFO: a handler registered with
+// mux.Handle("/app/", h), or wrapped in http.StripPrefix("/app", h), gives
+// SCRIPT_NAME "/app" and PATH_INFO "/x/y" for "/app/x/y" (r.Pattern and the
+// difference between r.RequestURI and r.URL tell the mount point; see
+// [HTTPHandler] for patterns with wildcards and for both at once). A
+// request served directly has SCRIPT_NAME "" and the whole path in
+// PATH_INFO.
 //
 // The rules, each CPython's:
 //   - PATH_INFO is the request-target before the first '?', percent-decoded
@@ -74,17 +87,24 @@ const DefaultContentType = "text/plain"
 // path, a repeated header or an unknown header name allocates the new
 // string.
 func RequestEnviron(env *wsgiref.Environ, r *http.Request, srv ServerInfo) {
-	env.Set("SERVER_NAME", srv.Name)
-	env.Set("GATEWAY_INTERFACE", "CGI/1.1")
-	env.Set("SERVER_PORT", srv.Port)
-	env.Set("REMOTE_HOST", "")
-	env.Set("CONTENT_LENGTH", "")
-	env.Set("SCRIPT_NAME", "")
+	// The base variables, setup_environ's: a server's base environ copied
+	// in first keeps its values, as CPython's get_environ starts from
+	// base_environ.copy() and leaves these keys alone.
+	env.SetDefault("SERVER_NAME", srv.Name)
+	env.SetDefault("GATEWAY_INTERFACE", "CGI/1.1")
+	env.SetDefault("SERVER_PORT", srv.Port)
+	env.SetDefault("REMOTE_HOST", "")
+	env.SetDefault("CONTENT_LENGTH", "")
+	env.SetDefault("SCRIPT_NAME", "")
 
 	env.Set("SERVER_PROTOCOL", r.Proto)
 	env.Set("SERVER_SOFTWARE", srv.Software)
 	env.Set("REQUEST_METHOD", r.Method)
 	path, query := SplitTarget(requestTarget(r))
+	if n := mountLength(r, path); n > 0 {
+		env.Set("SCRIPT_NAME", env.Get("SCRIPT_NAME")+Unquote(path[:n]))
+		path = path[n:]
+	}
 	env.Set("PATH_INFO", collapseLeadingSlashes(Unquote(path)))
 	env.Set("QUERY_STRING", query)
 	env.Set("REMOTE_ADDR", remoteIP(r.RemoteAddr))
