@@ -203,8 +203,7 @@ func TestAppFunc(t *testing.T) {
 		status, hs = s, h
 		return func(p []byte) error { out += string(p); return nil }, nil
 	}
-	env := new(wsgiref.Environ)
-	env.Set("NAME", "world")
+	env := wsgiref.NewEnviron("NAME", "world")
 	body, err := app.ServeWSGI(env, start)
 	if err != nil {
 		t.Fatal(err)

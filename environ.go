@@ -54,6 +54,27 @@ type Environ struct {
 	FileWrapper FileWrapperFunc
 }
 
+// NewEnviron returns an environ holding the string variables given as
+// alternating names and values, in that order, as [headers.New] does for
+// header fields; a final odd name gets an empty value, and a repeated name
+// keeps its first place and its last value, as with [Environ.Set]. The
+// wsgi.* fields are left zero.
+//
+// For example, NewEnviron("REQUEST_METHOD", "GET", "PATH_INFO", "/a",
+// "REQUEST_METHOD", "HEAD") holds REQUEST_METHOD=HEAD and PATH_INFO=/a, in
+// that order.
+func NewEnviron(nameValues ...string) *Environ {
+	e := &Environ{vars: make([]variable, 0, (len(nameValues)+1)/2)}
+	for i := 0; i < len(nameValues); i += 2 {
+		var value string
+		if i+1 < len(nameValues) {
+			value = nameValues[i+1]
+		}
+		e.Set(nameValues[i], value)
+	}
+	return e
+}
+
 // FileWrapperFunc is the type of wsgi.file_wrapper: it turns a reader into a
 // body of blocks of blksize bytes (a server default when blksize is 0). A
 // server may recognise the bodies it makes and send them with sendfile(2).
@@ -233,15 +254,21 @@ func (e *Environ) All() iter.Seq2[string, string] {
 	}
 }
 
-// Keys yields the names of the string variables in insertion order.
-func (e *Environ) Keys() iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for _, v := range e.vars {
-			if !yield(v.name) {
-				return
-			}
-		}
+// Keys returns the names of the string variables in insertion order, as a
+// new slice.
+//
+// Keys returns []string, as [headers.Headers.Keys] does, and not an
+// iterator: both are snapshots, like the lists of CPython's
+// Headers.keys(), so a caller may Del or Set while ranging over them (a
+// middleware that drops untrusted HTTP_X_FORWARDED_* keys does exactly
+// that; a live iterator over the variables would skip the key after each
+// one deleted). For iteration that allocates nothing, use [Environ.All].
+func (e *Environ) Keys() []string {
+	keys := make([]string, len(e.vars))
+	for i, v := range e.vars {
+		keys[i] = v.name
 	}
+	return keys
 }
 
 // Extension returns the value of an extension key such as

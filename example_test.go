@@ -24,10 +24,7 @@ func Example() {
 		return wsgiref.Strings("Hello, ", name, "!\n"), nil
 	})
 
-	env := new(wsgiref.Environ)
-	env.Set("REQUEST_METHOD", "GET")
-	env.Set("PATH_INFO", "/")
-	env.Set("QUERY_STRING", "Gopher")
+	env := wsgiref.NewEnviron("REQUEST_METHOD", "GET", "PATH_INFO", "/", "QUERY_STRING", "Gopher")
 	env.Version = [2]int{1, 0}
 	env.Input = strings.NewReader("")
 
@@ -90,4 +87,38 @@ func ExampleEnviron_SetScriptPath() {
 	// Output:
 	// "/api" "/users/42"
 	// /api/users/42 4
+}
+
+// NewEnviron builds an environ from alternating names and values, as
+// headers.New builds a header list; a repeated name keeps its first place
+// and its last value.
+func ExampleNewEnviron() {
+	env := wsgiref.NewEnviron(
+		"REQUEST_METHOD", "GET",
+		"PATH_INFO", "/users/42",
+		"REQUEST_METHOD", "HEAD",
+	)
+	for k, v := range env.All() {
+		fmt.Printf("%s=%q\n", k, v)
+	}
+	// Output:
+	// REQUEST_METHOD="HEAD"
+	// PATH_INFO="/users/42"
+}
+
+// Keys returns a snapshot, so the loop may delete what it finds.
+func ExampleEnviron_Keys() {
+	env := wsgiref.NewEnviron(
+		"HTTP_HOST", "example.org",
+		"HTTP_X_FORWARDED_FOR", "203.0.113.7",
+		"HTTP_X_FORWARDED_PROTO", "https",
+	)
+	for _, k := range env.Keys() {
+		if strings.HasPrefix(k, "HTTP_X_FORWARDED_") {
+			env.Del(k)
+		}
+	}
+	fmt.Println(env.Keys())
+	// Output:
+	// [HTTP_HOST]
 }

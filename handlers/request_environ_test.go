@@ -178,10 +178,7 @@ func TestRequestEnviron(t *testing.T) {
 func TestRequestEnvironOrder(t *testing.T) {
 	var env wsgiref.Environ
 	RequestEnviron(&env, readRequest(t, "GET / HTTP/1.1\r\nHost: h\r\nB: 2\r\nA: 1\r\n\r\n"), cpyInfo)
-	var keys []string
-	for k := range env.Keys() {
-		keys = append(keys, k)
-	}
+	keys := env.Keys()
 	want := []string{
 		"SERVER_NAME", "GATEWAY_INTERFACE", "SERVER_PORT", "REMOTE_HOST", "CONTENT_LENGTH", "SCRIPT_NAME",
 		"SERVER_PROTOCOL", "SERVER_SOFTWARE", "REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "REMOTE_ADDR",
@@ -495,7 +492,7 @@ func FuzzRequestEnviron(f *testing.F) {
 				t.Fatalf("%s missing for %q", k, raw)
 			}
 		}
-		for k := range env.Keys() {
+		for _, k := range env.Keys() {
 			if strings.HasPrefix(k, "HTTP_") && strings.ContainsAny(k, "-abcdefghijklmnopqrstuvwxyz") {
 				t.Fatalf("bad key %q", k)
 			}

@@ -142,7 +142,10 @@ func (h *Headers) Add(name, value string) {
 	*h = append(*h, Field{name, value})
 }
 
-// Keys returns the field names in list order, duplicates included.
+// Keys returns the field names in list order, duplicates included, as a new
+// slice, like CPython's Headers.keys(). wsgiref.Environ.Keys returns the
+// same type for the same reason: a snapshot may be ranged over while the
+// list is edited.
 func (h *Headers) Keys() []string {
 	keys := make([]string, len(*h))
 	for i, f := range *h {

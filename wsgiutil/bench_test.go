@@ -63,11 +63,12 @@ func BenchmarkShiftPathInfoUnclean(b *testing.B) {
 }
 
 func requestEnv() *wsgiref.Environ {
-	env := new(wsgiref.Environ)
-	env.Set("SCRIPT_NAME", "/api")
-	env.Set("PATH_INFO", "/repos/gowsgi/wsgiref/issues;page=2")
-	env.Set("QUERY_STRING", "state=open&sort=updated")
-	env.Set("HTTP_HOST", "example.org:8080")
+	env := wsgiref.NewEnviron(
+		"SCRIPT_NAME", "/api",
+		"PATH_INFO", "/repos/gowsgi/wsgiref/issues;page=2",
+		"QUERY_STRING", "state=open&sort=updated",
+		"HTTP_HOST", "example.org:8080",
+	)
 	wsgiutil.SetupTestingDefaults(env)
 	return env
 }

@@ -10,9 +10,7 @@ import (
 // A router descends one path segment at a time; each level sees the
 // SCRIPT_NAME and PATH_INFO a mounted WSGI application expects.
 func ExampleShiftPathInfo() {
-	env := new(wsgiref.Environ)
-	env.Set("SCRIPT_NAME", "/api")
-	env.Set("PATH_INFO", "/users//42/./")
+	env := wsgiref.NewEnviron("SCRIPT_NAME", "/api", "PATH_INFO", "/users//42/./")
 	for {
 		name, ok := wsgiutil.ShiftPathInfo(env)
 		if !ok {
@@ -27,10 +25,7 @@ func ExampleShiftPathInfo() {
 }
 
 func ExampleRequestURI() {
-	env := new(wsgiref.Environ)
-	env.Set("SCRIPT_NAME", "/spammity")
-	env.Set("PATH_INFO", "/sp\xe4m;v=1")
-	env.Set("QUERY_STRING", "say=ni")
+	env := wsgiref.NewEnviron("SCRIPT_NAME", "/spammity", "PATH_INFO", "/sp\xe4m;v=1", "QUERY_STRING", "say=ni")
 	wsgiutil.SetupTestingDefaults(env)
 	fmt.Println(wsgiutil.ApplicationURI(env))
 	fmt.Println(wsgiutil.RequestURI(env, true))
@@ -42,8 +37,7 @@ func ExampleRequestURI() {
 }
 
 func ExampleSetupTestingDefaults() {
-	env := new(wsgiref.Environ)
-	env.Set("HTTPS", "on")
+	env := wsgiref.NewEnviron("HTTPS", "on")
 	wsgiutil.SetupTestingDefaults(env)
 	for k, v := range env.All() {
 		fmt.Printf("%s=%q\n", k, v)

@@ -10,15 +10,6 @@ import (
 	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
-// env builds an environ from alternating names and values.
-func env(kv ...string) *wsgiref.Environ {
-	e := new(wsgiref.Environ)
-	for i := 0; i+1 < len(kv); i += 2 {
-		e.Set(kv[i], kv[i+1])
-	}
-	return e
-}
-
 // none marks a None result of shift_path_info in the tables.
 const none = "<None>"
 
@@ -66,7 +57,7 @@ var shiftTests = []struct{ snIn, piIn, part, snOut, piOut string }{
 
 func TestShiftPathInfo(t *testing.T) {
 	for _, tt := range shiftTests {
-		e := env("SCRIPT_NAME", tt.snIn, "PATH_INFO", tt.piIn)
+		e := wsgiref.NewEnviron("SCRIPT_NAME", tt.snIn, "PATH_INFO", tt.piIn)
 		wsgiutil.SetupTestingDefaults(e)
 		name, ok := wsgiutil.ShiftPathInfo(e)
 		got := name
@@ -87,11 +78,11 @@ func TestShiftPathInfoLeavesEnvironAlone(t *testing.T) {
 		name string
 		env  *wsgiref.Environ
 	}{
-		{"no PATH_INFO", env("SCRIPT_NAME", "/a")},
-		{"empty PATH_INFO", env("PATH_INFO", "", "SCRIPT_NAME", "/a")},
-		{"no slash (IndexError)", env("SCRIPT_NAME", "/a", "PATH_INFO", "abc")},
-		{"no slash, no SCRIPT_NAME", env("PATH_INFO", "..")},
-		{"nothing", env()},
+		{"no PATH_INFO", wsgiref.NewEnviron("SCRIPT_NAME", "/a")},
+		{"empty PATH_INFO", wsgiref.NewEnviron("PATH_INFO", "", "SCRIPT_NAME", "/a")},
+		{"no slash (IndexError)", wsgiref.NewEnviron("SCRIPT_NAME", "/a", "PATH_INFO", "abc")},
+		{"no slash, no SCRIPT_NAME", wsgiref.NewEnviron("PATH_INFO", "..")},
+		{"nothing", wsgiref.NewEnviron()},
 	} {
 		before := tt.env.Clone()
 		if name, ok := wsgiutil.ShiftPathInfo(tt.env); ok || name != "" {
@@ -115,7 +106,7 @@ func dump(e *wsgiref.Environ) string {
 // does, and SCRIPT_NAME+PATH_INFO stays the original path throughout.
 func TestShiftPathInfoWalk(t *testing.T) {
 	for _, sn := range []string{"", "/app", "/mount/point"} {
-		e := env("SCRIPT_NAME", sn, "PATH_INFO", "/repos/owner/repo/issues/42")
+		e := wsgiref.NewEnviron("SCRIPT_NAME", sn, "PATH_INFO", "/repos/owner/repo/issues/42")
 		var names []string
 		for {
 			name, ok := wsgiutil.ShiftPathInfo(e)
@@ -139,7 +130,7 @@ func TestShiftPathInfoWalk(t *testing.T) {
 // An application may replace SCRIPT_NAME or PATH_INFO between two shifts;
 // the next shift must use the new values, not the remembered path.
 func TestShiftPathInfoAfterEdit(t *testing.T) {
-	e := env("SCRIPT_NAME", "", "PATH_INFO", "/a/b/c")
+	e := wsgiref.NewEnviron("SCRIPT_NAME", "", "PATH_INFO", "/a/b/c")
 	wsgiutil.ShiftPathInfo(e)
 	e.Set("SCRIPT_NAME", "/z")
 	if name, _ := wsgiutil.ShiftPathInfo(e); name != "b" || e.Get("SCRIPT_NAME") != "/z/b" || e.Get("PATH_INFO") != "/c" {
@@ -189,7 +180,7 @@ func TestSetupTestingDefaults(t *testing.T) {
 
 	for i := 0; i < len(want); i += 2 {
 		key := want[i]
-		e := env(key, "alt")
+		e := wsgiref.NewEnviron(key, "alt")
 		wsgiutil.SetupTestingDefaults(e)
 		if got := e.Get(key); got != "alt" {
 			t.Errorf("existing %s replaced by %q", key, got)
@@ -220,7 +211,7 @@ func TestSetupTestingDefaultsCross(t *testing.T) {
 		{[]string{"SCRIPT_NAME", "/a"}, "PATH_INFO", "<absent>"},
 		{[]string{"PATH_INFO", "/a"}, "SCRIPT_NAME", "<absent>"},
 	} {
-		e := env(tt.in...)
+		e := wsgiref.NewEnviron(tt.in...)
 		wsgiutil.SetupTestingDefaults(e)
 		got, ok := e.Lookup(tt.key)
 		if !ok {
@@ -238,11 +229,11 @@ func TestGuessScheme(t *testing.T) {
 		{"", "http"}, {"foo", "http"}, {"on", "https"}, {"yes", "https"}, {"1", "https"},
 		{"ON", "http"}, {"Yes", "http"}, {"true", "http"}, {" on", "http"}, {"0", "http"}, {"off", "http"},
 	} {
-		if got := wsgiutil.GuessScheme(env("HTTPS", tt.in)); got != tt.want {
+		if got := wsgiutil.GuessScheme(wsgiref.NewEnviron("HTTPS", tt.in)); got != tt.want {
 			t.Errorf("HTTPS=%q: %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := wsgiutil.GuessScheme(env()); got != "http" {
+	if got := wsgiutil.GuessScheme(wsgiref.NewEnviron()); got != "http" {
 		t.Errorf("no HTTPS: %q", got)
 	}
 }
@@ -269,7 +260,7 @@ func TestApplicationURI(t *testing.T) {
 		{"http://127.0.0.1/a%20b/c%3Bd%3De%2Cf~_.-", []string{"SCRIPT_NAME", "/a b/c;d=e,f~_.-"}},
 		{"http://127.0.0.1/%00%7F%80%FF", []string{"SCRIPT_NAME", "/\x00\x7f\x80\xff"}},
 	} {
-		e := env(tt.kv...)
+		e := wsgiref.NewEnviron(tt.kv...)
 		wsgiutil.SetupTestingDefaults(e)
 		if got := wsgiutil.ApplicationURI(e); got != tt.want {
 			t.Errorf("%q: %q, want %q", tt.kv, got, tt.want)
@@ -305,7 +296,7 @@ func TestRequestURI(t *testing.T) {
 		{"http://127.0.0.1/s/a%20b", true, []string{"SCRIPT_NAME", "/s", "PATH_INFO", "/a b", "QUERY_STRING", ""}},
 		{"http://127.0.0.1/s?a b\r\n", true, []string{"SCRIPT_NAME", "/s", "QUERY_STRING", "a b\r\n"}},
 	} {
-		e := env(tt.kv...)
+		e := wsgiref.NewEnviron(tt.kv...)
 		wsgiutil.SetupTestingDefaults(e)
 		if got := wsgiutil.RequestURI(e, tt.query); got != tt.want {
 			t.Errorf("%q (query %v): %q, want %q", tt.kv, tt.query, got, tt.want)
@@ -326,7 +317,7 @@ func TestURIIncompleteEnviron(t *testing.T) {
 		{"http://h:/", []string{"SERVER_NAME", "h", "SERVER_PORT", ""}},
 		{"http://example.org/", []string{"HTTP_HOST", "example.org"}},
 	} {
-		if got := wsgiutil.ApplicationURI(env(tt.kv...)); got != tt.want {
+		if got := wsgiutil.ApplicationURI(wsgiref.NewEnviron(tt.kv...)); got != tt.want {
 			t.Errorf("ApplicationURI(%q) = %q, want %q", tt.kv, got, tt.want)
 		}
 	}
