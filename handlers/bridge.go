@@ -11,6 +11,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // HTTPHandler is an [http.Handler] that runs a WSGI application, so that a
@@ -109,9 +110,9 @@ func (b *HTTPHandler) get() *bridgeState {
 
 // ServeHTTP runs the application for r. A request whose path decodes to
 // CR, LF or NUL gets 400 without reaching the application (see
-// [PathHasControl]).
+// [wsgiutil.PathHasControl]).
 func (b *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if PathHasControl(requestTarget(r)) {
+	if wsgiutil.PathHasControl(requestTarget(r)) {
 		// As the simple server: no CGI variable may hold CR, LF or NUL.
 		http.Error(w, "Control character in the path", http.StatusBadRequest)
 		return

@@ -69,16 +69,3 @@ func ExampleHTTPHandler() {
 	fmt.Println(resp.Status, resp.Header.Get("Content-Length"), string(body))
 	// Output: 200 OK 14 Hello, gopher!
 }
-
-// A server checks the request-target before building PATH_INFO: an escaped
-// CR, LF or NUL in the path is refused, one in the query string is the
-// application's business.
-func ExamplePathHasControl() {
-	for _, target := range []string{"/docs/a%20b", "/a%0d%0aSet-Cookie:%20x", "/search?q=%0a"} {
-		fmt.Println(target, handlers.PathHasControl(target))
-	}
-	// Output:
-	// /docs/a%20b false
-	// /a%0d%0aSet-Cookie:%20x true
-	// /search?q=%0a false
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // Default error page, byte for byte CPython's BaseHandler.error_status,
@@ -353,7 +354,7 @@ func (h *Handler) setupEnviron() {
 	env.FileWrapper = h.FileWrapper
 	// guess_scheme; a base environ that already says https (a TLS server)
 	// keeps it.
-	if scheme := guessScheme(env); scheme == "https" || env.Get(wsgiref.URLSchemeKey) != "https" {
+	if scheme := wsgiutil.GuessScheme(env); scheme == "https" || env.Get(wsgiref.URLSchemeKey) != "https" {
 		env.Set(wsgiref.URLSchemeKey, scheme)
 	}
 	if h.OriginServer && h.ServerSoftware != "" {
@@ -373,15 +374,6 @@ func copyEnviron(dst, src *wsgiref.Environ) {
 	for k, v := range src.Extensions() {
 		dst.SetExtension(k, v)
 	}
-}
-
-// guessScheme is wsgiref.util.guess_scheme.
-func guessScheme(env *wsgiref.Environ) string {
-	switch env.Get("HTTPS") {
-	case "yes", "on", "1":
-		return "https"
-	}
-	return "http"
 }
 
 func (h *Handler) callApp(app wsgiref.App) (body wsgiref.Body, err error) {

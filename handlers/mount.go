@@ -3,6 +3,8 @@ package handlers
 import (
 	"net/http"
 	"strings"
+
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // The mount point of an application under net/http (see [HTTPHandler])
@@ -102,7 +104,7 @@ func matchPattern(pattern, path string) (n int, ok bool) {
 			end = n + 1 + j
 		}
 		wildcard := seg[0] == '{' && seg[len(seg)-1] == '}'
-		if !wildcard && Unquote(path[n+1:end]) != Unquote(seg) {
+		if !wildcard && wsgiutil.Unquote(path[n+1:end]) != wsgiutil.Unquote(seg) {
 			return 0, false
 		}
 		n = end

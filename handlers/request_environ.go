@@ -9,6 +9,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/internal/cgikey"
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // ServerInfo is what a server knows about itself when it builds a request
@@ -100,12 +101,13 @@ func RequestEnviron(env *wsgiref.Environ, r *http.Request, srv ServerInfo) {
 	env.Set("SERVER_PROTOCOL", r.Proto)
 	env.Set("SERVER_SOFTWARE", srv.Software)
 	env.Set("REQUEST_METHOD", r.Method)
-	path, query := SplitTarget(requestTarget(r))
+	path, query := wsgiutil.SplitTarget(requestTarget(r))
 	if n := mountLength(r, path); n > 0 {
-		env.Set("SCRIPT_NAME", env.Get("SCRIPT_NAME")+Unquote(path[:n]))
+		env.Set("SCRIPT_NAME", env.Get("SCRIPT_NAME")+wsgiutil.Unquote(path[:n]))
 		path = path[n:]
 	}
-	env.Set("PATH_INFO", collapseLeadingSlashes(Unquote(path)))
+	pathInfo, _ := wsgiutil.PathInfo(path)
+	env.Set("PATH_INFO", pathInfo)
 	env.Set("QUERY_STRING", query)
 	env.Set("REMOTE_ADDR", remoteIP(r.RemoteAddr))
 
@@ -158,7 +160,7 @@ func addHeader(env *wsgiref.Environ, name, value string) {
 	if env.Has(bare) {
 		return
 	}
-	value = Strip(value)
+	value = wsgiutil.Strip(value)
 	// One scan for the common case, a header seen once: SetDefault appends
 	// it; the length tells whether the key was there already.
 	n := env.Len()
@@ -206,123 +208,6 @@ func originForm(target string) string {
 		return "/" + rest[i:]
 	}
 	return rest[i:]
-}
-
-// PathHasControl reports whether the path of a request-target (the part
-// before '?') percent-decodes to a CR, LF or NUL: "/%0d%0aSet-Cookie:"
-// would put them into PATH_INFO, from which an application may build a
-// header (Location) or a file name. CPython passes them on; this module's
-// servers answer 400. Raw control bytes never reach here, net/url refuses
-// them.
-func PathHasControl(target string) bool {
-	if q := strings.IndexByte(target, '?'); q >= 0 {
-		target = target[:q]
-	}
-	for {
-		i := strings.IndexByte(target, '%')
-		if i < 0 || i+2 >= len(target) {
-			return false
-		}
-		if target[i+1] == '0' {
-			switch target[i+2] {
-			case '0', 'a', 'A', 'd', 'D':
-				return true
-			}
-		}
-		target = target[i+1:]
-	}
-}
-
-// collapseLeadingSlashes applies the gh-87389 guard again after decoding:
-// "/%2F%2Fevil.example" decodes to "///evil.example", which CPython passes
-// on and which a redirect built from PATH_INFO turns into another host.
-func collapseLeadingSlashes(p string) string {
-	if len(p) > 1 && p[0] == '/' && p[1] == '/' {
-		return p[len(p)-len(strings.TrimLeft(p, "/"))-1:]
-	}
-	return p
-}
-
-// SplitTarget splits a request-target into the path and the query string at
-// the first '?', and collapses leading slashes of the path to one as CPython
-// does since gh-87389 ("//evil.example/" would read as a host to a browser
-// that follows a redirect built from PATH_INFO).
-func SplitTarget(target string) (path, query string) {
-	path, query, _ = strings.Cut(target, "?")
-	if strings.HasPrefix(path, "//") {
-		n := len(path) - len(strings.TrimLeft(path, "/"))
-		path = path[n-1:]
-	}
-	return path, query
-}
-
-// Unquote decodes %XX escapes of s into raw bytes, as CPython's
-// urllib.parse.unquote(s, 'iso-8859-1') does for a PEP 3333 string: every
-// byte stands for itself and a malformed escape is kept as it is. A string
-// without a valid escape comes back unchanged, without allocating.
-func Unquote(s string) string {
-	i := firstEscape(s)
-	if i < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	b = append(b, s[:i]...)
-	for ; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
-}
-
-func firstEscape(s string) int {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] == '%' && isHex(s[i+1]) && isHex(s[i+2]) {
-			return i
-		}
-	}
-	return -1
-}
-
-func isHex(c byte) bool { return hexValue[c] != 0xff }
-
-func unhex(c byte) byte { return hexValue[c] }
-
-var hexValue = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = byte(c - '0')
-	}
-	for c := 'a'; c <= 'f'; c++ {
-		t[c] = byte(c-'a') + 10
-		t[c-'a'+'A'] = byte(c-'a') + 10
-	}
-	return t
-}()
-
-// Strip removes leading and trailing whitespace as Python's str.strip()
-// does on a PEP 3333 string: the ASCII whitespace, the separators \x1c to
-// \x1f, and the Latin-1 \x85 (NEL) and \xa0 (no-break space).
-func Strip(s string) string {
-	i, j := 0, len(s)
-	for i < j && pySpace[s[i]] {
-		i++
-	}
-	for j > i && pySpace[s[j-1]] {
-		j--
-	}
-	return s[i:j]
-}
-
-var pySpace = [256]bool{
-	'\t': true, '\n': true, '\v': true, '\f': true, '\r': true,
-	0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true, ' ': true,
-	0x85: true, 0xa0: true,
 }
 
 // remoteIP returns the host part of a "host:port" address, which is what

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // maxDiscard is how much of a request body the application left unread the
@@ -327,7 +328,7 @@ func (c *conn) check(req *http.Request) (code int, explain string) {
 		// net/url takes any absolute URI ("a:?x", "http:/p"); an origin
 		// server only has a path for http and https ones with a host.
 		return http.StatusBadRequest, "Absolute-form request-target not an http(s) URI with a host"
-	case handlers.PathHasControl(req.RequestURI):
+	case wsgiutil.PathHasControl(req.RequestURI):
 		// PATH_INFO is the decoded path: a %0D, %0A or %00 there would put
 		// a CR, LF or NUL into a CGI variable, from which an application
 		// may build a header (Location) or a file name.

@@ -1,8 +1,10 @@
 // Package wsgiutil is wsgiref.util: the small functions a WSGI server or
 // application needs around the environ. It computes URLs from the CGI
 // variables ([GuessScheme], [ApplicationURI], [RequestURI]), walks the path
-// ([ShiftPathInfo]), fills an environ for tests ([SetupTestingDefaults]) and
-// recognises hop-by-hop headers ([IsHopByHop]).
+// ([ShiftPathInfo]), fills an environ for tests ([SetupTestingDefaults]),
+// recognises hop-by-hop headers ([IsHopByHop]), and turns a request-target
+// into PATH_INFO and QUERY_STRING for the module's servers ([PathInfo],
+// [Unquote], [SplitTarget], [PathHasControl], [Strip]).
 //
 // Every result is byte for byte what CPython 3.11's wsgiref.util returns for
 // the same environ, with PEP 3333's convention that a Go string holds raw

@@ -66,3 +66,29 @@ func ExampleIsHopByHop() {
 	// TRANSFER-ENCODING true
 	// Trailer false
 }
+
+// A server checks the request-target before building PATH_INFO: an escaped
+// CR, LF or NUL in the path is refused, one in the query string is the
+// application's business.
+func ExamplePathHasControl() {
+	for _, target := range []string{"/docs/a%20b", "/a%0d%0aSet-Cookie:%20x", "/search?q=%0a"} {
+		fmt.Println(target, wsgiutil.PathHasControl(target))
+	}
+	// Output:
+	// /docs/a%20b false
+	// /a%0d%0aSet-Cookie:%20x true
+	// /search?q=%0a false
+}
+
+// PATH_INFO and QUERY_STRING of a request-target, as CPython's
+// WSGIRequestHandler computes them.
+func ExamplePathInfo() {
+	for _, target := range []string{"/a%20b?x=1", "//evil.example/?q", "/%2F%2Fevil.example"} {
+		path, query := wsgiutil.PathInfo(target)
+		fmt.Printf("%q %q\n", path, query)
+	}
+	// Output:
+	// "/a b" "x=1"
+	// "/evil.example/" "q"
+	// "/evil.example" ""
+}

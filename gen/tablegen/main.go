@@ -5,6 +5,7 @@
 //	go run ./gen/tablegen -table headers  -out headers/tables_gen.go
 //	go run ./gen/tablegen -table hopbyhop -out internal/hopbyhop/hopbyhop_gen.go
 //	go run ./gen/tablegen -table cgikey   -out internal/cgikey/cgikey_gen.go
+//	go run ./gen/tablegen -table http1    -out simpleserver/internal/http1/tables_gen.go
 package main
 
 import (
@@ -20,17 +21,18 @@ import (
 var fieldNamesFile string
 
 func main() {
-	table := flag.String("table", "", "table to write: headers, hopbyhop or cgikey")
+	table := flag.String("table", "", "table to write: headers, hopbyhop, cgikey or http1")
 	out := flag.String("out", "", "output file")
 	flag.Parse()
 	gens := map[string]func() (fileWriter, error){
 		"headers":  headersFile,
 		"hopbyhop": hopByHopFile,
 		"cgikey":   cgiKeyFile,
+		"http1":    http1File,
 	}
 	gen, ok := gens[*table]
 	if !ok || *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: tablegen -table headers|hopbyhop|cgikey -out FILE")
+		fmt.Fprintln(os.Stderr, "usage: tablegen -table headers|hopbyhop|cgikey|http1 -out FILE")
 		os.Exit(2)
 	}
 	f, err := gen()

@@ -174,5 +174,46 @@ func cgiKeyFile() (fileWriter, error) {
 	f.Comment("known maps a header name in net/http's canonical form to its CGI")
 	f.Comment("environ key, so the common headers of a request cost no allocation.")
 	f.Var().Id("known").Op("=").Map(String()).String().Values(dict)
+	lower := Dict{}
+	for _, name := range append(registered, common...) {
+		lower[Lit(strings.ToLower(name))] = Lit(cgiKey(name))
+	}
+	f.Comment("knownLower maps a header name in lower case to its CGI environ key,")
+	f.Comment("for readers that see names as sent, in any case (FoldKey).")
+	f.Var().Id("knownLower").Op("=").Map(String()).String().Values(lower)
+	return f, nil
+}
+
+// isFieldValueByte is what RFC 9110 section 5.5 allows in a field value:
+// field-vchar (VCHAR and obs-text) plus SP and HTAB between them.
+func isFieldValueByte(c int) bool {
+	return c == ' ' || c == '\t' || 0x21 <= c && c <= 0x7E || c >= 0x80
+}
+
+// isTargetByte is what the request reader takes in a request-target:
+// visible ASCII (RFC 3986 characters and the few extras clients send
+// unencoded, such as '"', '{' or '|'); no CTL, SP or byte above 0x7E.
+func isTargetByte(c int) bool { return 0x21 <= c && c <= 0x7E }
+
+// hexDigitValue is the value of a hex digit, 0xFF for any other byte.
+func hexDigitValue(c int) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0xFF
+}
+
+// http1File is the byte classes of simpleserver's HTTP/1.1 request reader.
+func http1File() (fileWriter, error) {
+	f := newFile("http1")
+	f.Add(boolTable("tokenChar", "tokenChar marks tchar of RFC 9110 section 5.6.2: field names, methods, chunk extension names.", isTokenChar))
+	f.Add(boolTable("fieldValueByte", "fieldValueByte marks the bytes of a field value (RFC 9110 section 5.5): VCHAR, obs-text, SP, HTAB.", isFieldValueByte))
+	f.Add(boolTable("targetByte", "targetByte marks the bytes the reader takes in a request-target: visible ASCII.", isTargetByte))
+	f.Add(byteTable("hexValue", "hexValue is the value of a hex digit, 0xFF for any other byte.", hexDigitValue))
 	return f, nil
 }

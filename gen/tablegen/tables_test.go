@@ -21,6 +21,7 @@ func TestCommittedTablesAreCurrent(t *testing.T) {
 		{headersFile, "../../headers/tables_gen.go"},
 		{hopByHopFile, "../../internal/hopbyhop/hopbyhop_gen.go"},
 		{cgiKeyFile, "../../internal/cgikey/cgikey_gen.go"},
+		{http1File, "../../simpleserver/internal/http1/tables_gen.go"},
 	} {
 		f, err := tt.gen()
 		if err != nil {

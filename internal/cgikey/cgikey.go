@@ -38,3 +38,41 @@ func compute(name string) string {
 	}
 	return k
 }
+
+// maxKnownName bounds the names FoldKey looks up: no name in the table is
+// longer, so a longer one is not known.
+const maxKnownName = 64
+
+// FoldKey returns the environ key of a header name as sent on the wire, in
+// any case ("uSER-agent" gives "HTTP_USER_AGENT"), when the table knows
+// the name, without allocating; ok is false for a name the table does not
+// know, whose key [Key] or [ComputeBytes] computes.
+func FoldKey(name []byte) (key string, ok bool) {
+	if len(name) > maxKnownName {
+		return "", false
+	}
+	var buf [maxKnownName]byte
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	key, ok = knownLower[string(buf[:len(name)])]
+	return key, ok
+}
+
+// ComputeBytes builds the key of any name given as bytes, in one
+// allocation: the slow path of FoldKey.
+func ComputeBytes(name []byte) string {
+	b := make([]byte, 0, len("HTTP_")+len(name))
+	b = append(b, "HTTP_"...)
+	for _, c := range name {
+		b = append(b, keyByte[c])
+	}
+	k := string(b)
+	if k == "HTTP_CONTENT_TYPE" || k == "HTTP_CONTENT_LENGTH" {
+		return k[len("HTTP_"):]
+	}
+	return k
+}

@@ -134,3 +134,28 @@ func BenchmarkKeyUnknown(b *testing.B) {
 		Key("X-Unknown-Header")
 	}
 }
+
+// FoldKey knows every table name in any case, agrees with Key, and
+// allocates nothing.
+func TestFoldKey(t *testing.T) {
+	for name, want := range known {
+		for _, n := range []string{name, strings.ToLower(name), strings.ToUpper(name)} {
+			got, ok := FoldKey([]byte(n))
+			if !ok || got != want {
+				t.Errorf("FoldKey(%q) = %q, %v; want %q", n, got, ok, want)
+			}
+		}
+	}
+	for _, n := range []string{"X-Made-Up", "", strings.Repeat("a", 100), "Content_Type"} {
+		if _, ok := FoldKey([]byte(n)); ok {
+			t.Errorf("FoldKey(%q) known", n)
+		}
+		if got, want := ComputeBytes([]byte(n)), Key(n); got != want {
+			t.Errorf("ComputeBytes(%q) = %q, Key %q", n, got, want)
+		}
+	}
+	name := []byte("accept-ENCODING")
+	if n := testing.AllocsPerRun(100, func() { FoldKey(name) }); n != 0 {
+		t.Errorf("FoldKey allocates %v times", n)
+	}
+}

@@ -1,0 +1,21 @@
+// Package http1 is simpleserver's HTTP/1.1 request reader: one pass over the
+// connection's buffer from the request line to the end of the head, strict
+// where RFC 9112 is strict, driven by tables that gen/tablegen writes.
+//
+// A request head is parsed where it lies in the [Reader]'s buffer and then
+// copied once into a string; the method, the target, the field names and
+// values of the [Head] are substrings of that copy, so a request costs one
+// allocation for its head however many fields it has, and nothing the
+// application keeps points into a reused buffer.
+//
+// The files, one concern each:
+//
+//	reader.go   the connection's read buffer
+//	head.go     request line and field lines
+//	fields.go   what the fields mean to framing (Content-Length, Transfer-Encoding, Host, ...)
+//	target.go   request-target forms, PATH_INFO and QUERY_STRING
+//	body.go     the body of a Content-Length request
+//	chunked.go  the chunked transfer coding
+//	keys.go     field name to CGI environ key, with a bounded cache
+//	errors.go   limits and the refusals, each with its status and reason
+package http1

@@ -1,0 +1,99 @@
+package http1
+
+import "strings"
+
+// Keys of the fields that decide framing and routing.
+const (
+	keyContentLength    = "CONTENT_LENGTH"
+	keyTransferEncoding = "HTTP_TRANSFER_ENCODING"
+	keyHost             = "HTTP_HOST"
+	keyConnection       = "HTTP_CONNECTION"
+	keyExpect           = "HTTP_EXPECT"
+)
+
+// check reads what the fields mean together and refuses the heads whose
+// framing or addressing a proxy in front could read otherwise (RFC 9112
+// sections 3.2, 6 and 7):
+//
+//	Content-Length: 5, Content-Length: 5   ErrDupLength
+//	Content-Length: +5                     ErrContentLength
+//	Content-Length: 5, Transfer-Encoding   ErrLengthAndTE
+//	Transfer-Encoding: gzip                ErrTransferCode (501)
+//	HTTP/1.1 without Host                  ErrNoHost
+func (h *Head) check() error {
+	lengths, codings, hosts := 0, 0, 0
+	for i, key := range h.Keys {
+		v := h.Fields[i].Value
+		switch key {
+		case keyContentLength:
+			lengths++
+			n, ok := parseLength(v)
+			if !ok {
+				return ErrContentLength
+			}
+			if lengths > 1 {
+				return ErrDupLength
+			}
+			h.ContentLength = n
+		case keyTransferEncoding:
+			codings++
+			h.Chunked = codings == 1 && strings.EqualFold(v, "chunked")
+		case keyHost:
+			hosts++
+			h.HasHost = true
+		case keyConnection:
+			h.Close = h.Close || hasToken(v, "close")
+		case keyExpect:
+			h.Expects++
+			h.Expect = v
+		}
+	}
+	switch {
+	case h.Method == "CONNECT":
+		return ErrConnect
+	case hosts > 1:
+		return ErrDupHost
+	case hosts == 0 && h.Minor >= 1:
+		return ErrNoHost
+	case codings > 0 && lengths > 0:
+		return ErrLengthAndTE
+	case codings > 0 && h.Minor == 0:
+		return ErrTE10
+	case codings > 0 && !h.Chunked:
+		return ErrTransferCode
+	}
+	return checkTarget(h.Method, h.Target)
+}
+
+// parseLength reads Content-Length = 1*DIGIT (RFC 9110 section 8.6): no
+// sign, no list, no whitespace, no value past int64.
+func parseLength(v string) (int64, bool) {
+	if v == "" {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n > (1<<63-1-9)/10 {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// hasToken reports whether the comma-separated list v has token, in any
+// case: "keep-alive, Close" has "close".
+func hasToken(v, token string) bool {
+	for v != "" {
+		var item string
+		item, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(strings.Trim(item, " \t"), token) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,353 @@
+package http1
+
+import (
+	"bytes"
+	"io"
+	"strings"
+
+	"github.com/gowsgi/wsgiref/headers"
+)
+
+// Head is a request head as the reader found it: the request line and the
+// field lines in wire order, with what they mean for framing. Every string
+// is a substring of Raw, the one copy of the head made per request.
+type Head struct {
+	// Raw is the head as sent, from the request line to the empty line
+	// (leading empty lines excluded).
+	Raw string
+	// Line is the request line without its CRLF (CPython's requestline).
+	// On an error it holds what arrived of it, for the log.
+	Line string
+	// Method, Target and Version are the three parts of the request line:
+	// "GET", "/p?q", "HTTP/1.1".
+	Method, Target, Version string
+	// Major and Minor are the version's digits; HTTP/1.2 and later minors
+	// are served as HTTP/1.1 (RFC 9110 section 6.2).
+	Major, Minor int
+	// Fields are the field lines in wire order, values without the
+	// surrounding whitespace (OWS).
+	Fields headers.Headers
+	// Keys holds the CGI environ key of each field (Keys[i] for
+	// Fields[i]): "HTTP_USER_AGENT", "CONTENT_TYPE".
+	Keys []string
+
+	// ContentLength is the body length; -1 without a Content-Length.
+	ContentLength int64
+	// Chunked is set for "Transfer-Encoding: chunked".
+	Chunked bool
+	// Close is set when a Connection field has the "close" option.
+	Close bool
+	// Expect is the Expect field's value; Expects counts Expect fields.
+	Expect  string
+	Expects int
+	// HasHost is set when the head has a Host field.
+	HasHost bool
+
+	// Started is set once any byte of the request arrived: a timeout
+	// before it is an idle connection, after it a slow client.
+	Started bool
+}
+
+// span locates one field line in the head: the name and the value
+// (whitespace trimmed), as offsets from the head's start.
+type span struct {
+	name0, name1, val0, val1 int32
+	key                      string
+}
+
+// reset empties h for the next request, keeping its slices' storage.
+func (h *Head) reset() {
+	fields, keys := h.Fields[:0], h.Keys[:0]
+	clear(h.Fields)
+	clear(h.Keys)
+	*h = Head{Fields: fields, Keys: keys, ContentLength: -1}
+}
+
+// ReadHead reads the next request head into h: the request line, the
+// field lines up to the empty line, then the checks of what they mean
+// together (framing, Host, the target). Empty lines before the request
+// line are skipped (RFC 9112 section 2.2). For
+//
+//	GET /a%20b?x=1 HTTP/1.1\r\n
+//	Host: example.org\r\n
+//	X-Id: 7\r\n
+//	\r\n
+//
+// h gets Method "GET", Target "/a%20b?x=1", Version "HTTP/1.1", and Fields
+// [{Host example.org} {X-Id 7}] with Keys [HTTP_HOST HTTP_X_ID]. The bytes
+// are read where they lie in the buffer and copied once, into Raw.
+//
+// An error is an *Error (a refused request, to be answered and the
+// connection closed), io.EOF when the connection closed before a request
+// began, io.ErrUnexpectedEOF when it closed inside one, or the
+// connection's read error.
+func (b *Reader) ReadHead(h *Head, lim Limits) error {
+	h.reset()
+	lim = lim.orDefault()
+	if err := b.skipEmptyLines(); err != nil {
+		if err != io.EOF || b.r != b.w {
+			h.Started = true
+		}
+		return err
+	}
+	h.Started = true
+	maxBuf := lim.MaxRequestLine + 2 + lim.MaxHeaderBytes
+	spans := b.spans[:0]
+	defer func() { b.spans = spans[:0] }()
+	var (
+		pos       int  // where the search for the next LF goes on, from b.r
+		lineStart int  // the start of the current line, from b.r
+		inFields  bool // past the request line
+		lineEnd   int  // the end of the request line
+		end       int  // the end of the head, past its empty line
+	)
+	for end == 0 {
+		data := b.buf[b.r:b.w]
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i < 0 {
+			pos = len(data)
+			if err := b.partialLimits(data, lineStart, inFields, lineEnd, len(spans), lim); err != nil {
+				b.keepLine(h, data, lineStart, inFields, lineEnd, err)
+				return err
+			}
+			if err := b.fill(maxBuf); err != nil {
+				b.keepLine(h, b.buf[b.r:b.w], lineStart, inFields, lineEnd, err)
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return err
+			}
+			continue
+		}
+		lf := pos + i
+		pos = lf + 1
+		if lf == lineStart || data[lf-1] != '\r' {
+			b.keepLine(h, data, lineStart, inFields, lineEnd, ErrBareLF)
+			return ErrBareLF
+		}
+		line := data[lineStart : lf-1]
+		if !inFields {
+			if len(line) > lim.MaxRequestLine {
+				return ErrRequestLineTooLong
+			}
+			if err := h.requestLine(line); err != nil {
+				h.Line = string(line)
+				return err
+			}
+			inFields, lineEnd = true, len(line)
+		} else if len(line) == 0 {
+			end = pos
+		} else {
+			if len(line) > lim.MaxFieldLine {
+				b.keepLine(h, data, lineStart, inFields, lineEnd, ErrFieldLineTooLong)
+				return ErrFieldLineTooLong
+			}
+			if len(spans) >= lim.MaxFields {
+				b.keepLine(h, data, lineStart, inFields, lineEnd, ErrTooManyFields)
+				return ErrTooManyFields
+			}
+			sp, err := parseField(line, int32(lineStart))
+			if err != nil {
+				b.keepLine(h, data, lineStart, inFields, lineEnd, err)
+				return err
+			}
+			sp.key = b.keys.key(line[:sp.name1-sp.name0])
+			spans = append(spans, sp)
+		}
+		if inFields && pos-lineEnd-2 > lim.MaxHeaderBytes {
+			b.keepLine(h, data, lineStart, inFields, lineEnd, ErrHeadTooLarge)
+			return ErrHeadTooLarge
+		}
+		lineStart = pos
+	}
+	h.Raw = string(b.buf[b.r : b.r+end])
+	b.r += end
+	h.fill(spans, lineEnd)
+	return h.check()
+}
+
+// skipEmptyLines drops the CRLFs a client may send before a request line
+// (RFC 9112 section 2.2) and waits for the request's first byte.
+func (b *Reader) skipEmptyLines() error {
+	for {
+		switch n := b.w - b.r; {
+		case n >= 2 && b.buf[b.r] == '\r' && b.buf[b.r+1] == '\n':
+			b.r += 2
+			continue
+		case n >= 2, n == 1 && b.buf[b.r] != '\r':
+			return nil
+		}
+		if err := b.fill(minBuffer); err != nil {
+			return err
+		}
+	}
+}
+
+// partialLimits checks the line that has no LF yet against the limits, so
+// that a client cannot make the reader buffer past them.
+func (b *Reader) partialLimits(data []byte, lineStart int, inFields bool, lineEnd, fields int, lim Limits) error {
+	n := len(data) - lineStart
+	switch {
+	case !inFields && n > lim.MaxRequestLine+1: // +1: the CR may have come
+		return ErrRequestLineTooLong
+	case inFields && n > lim.MaxFieldLine+1:
+		return ErrFieldLineTooLong
+	case inFields && len(data)-lineEnd-2 > lim.MaxHeaderBytes:
+		return ErrHeadTooLarge
+	case inFields && n > 0 && fields >= lim.MaxFields && !(n == 1 && data[lineStart] == '\r'):
+		return ErrTooManyFields
+	}
+	return nil
+}
+
+// keepLine sets h.Line, for the log of a refused or unfinished request, to
+// the request line or what arrived of it. A request line over the limit
+// is not kept: CPython logs none for its 414.
+func (b *Reader) keepLine(h *Head, data []byte, lineStart int, inFields bool, lineEnd int, err error) {
+	switch {
+	case err == ErrRequestLineTooLong:
+	case inFields:
+		h.Line = string(data[:lineEnd])
+	default:
+		line := data[lineStart:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		line = bytes.TrimRight(line, "\r")
+		h.Line = string(line)
+	}
+}
+
+// requestLine parses "METHOD SP request-target SP HTTP-version" (RFC 9112
+// section 3), one space apart, into offsets h.fill turns into strings.
+//
+//	GET /p HTTP/1.1   method GET, target /p, version 1.1
+//	GET  /p HTTP/1.1  ErrRequestLine: two spaces
+//	GET /p HTTP/1.32  ErrVersion
+//	GET /p HTTP/2.0   ErrMajor (505)
+func (h *Head) requestLine(line []byte) error {
+	sp1 := bytes.IndexByte(line, ' ')
+	if sp1 < 0 {
+		if i := bytes.IndexByte(line, '\r'); i >= 0 {
+			return ErrBareCR
+		}
+		return ErrRequestLine
+	}
+	rest := line[sp1+1:]
+	sp2 := bytes.IndexByte(rest, ' ')
+	if sp2 < 0 {
+		return ErrRequestLine
+	}
+	method, target, version := line[:sp1], rest[:sp2], rest[sp2+1:]
+	if len(method) == 0 || len(target) == 0 {
+		return ErrRequestLine
+	}
+	for _, c := range method {
+		if !tokenChar[c] {
+			if c == '\r' {
+				return ErrBareCR
+			}
+			return ErrMethod
+		}
+	}
+	for _, c := range target {
+		if !targetByte[c] {
+			if c == '\r' {
+				return ErrBareCR
+			}
+			return ErrTargetByte
+		}
+	}
+	major, minor, err := parseVersion(version)
+	if err != nil {
+		if bytes.IndexByte(version, '\r') >= 0 {
+			return ErrBareCR
+		}
+		return err
+	}
+	h.Major, h.Minor = major, minor
+	return nil
+}
+
+// parseVersion reads HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112
+// section 2.3): exactly one digit each side, as sent.
+func parseVersion(v []byte) (major, minor int, err error) {
+	if len(v) != len("HTTP/1.1") || string(v[:5]) != "HTTP/" || v[6] != '.' ||
+		v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9' {
+		return 0, 0, ErrVersion
+	}
+	major, minor = int(v[5]-'0'), int(v[7]-'0')
+	if major != 1 {
+		return major, minor, ErrMajor
+	}
+	return major, minor, nil
+}
+
+// parseField parses one field line (RFC 9112 section 5):
+//
+//	field-line = field-name ":" OWS field-value OWS
+//
+// "Host: example.org " gives the name "Host" and the value "example.org".
+// A line starting with whitespace is obsolete folding, whitespace before
+// the colon is refused, and the value may hold VCHAR, obs-text, SP and HTAB
+// only. Offsets are from the head's start; off is the line's.
+func parseField(line []byte, off int32) (span, error) {
+	var sp span
+	if c := line[0]; c == ' ' || c == '\t' {
+		return sp, ErrObsFold
+	}
+	colon := -1
+	for i, c := range line {
+		if tokenChar[c] {
+			continue
+		}
+		switch c {
+		case ':':
+			colon = i
+		case ' ', '\t':
+			return sp, ErrSpaceBefore
+		case '\r':
+			return sp, ErrBareCR
+		default:
+			return sp, ErrNameByte
+		}
+		break
+	}
+	switch colon {
+	case -1:
+		return sp, ErrNoColon
+	case 0:
+		return sp, ErrEmptyName
+	}
+	v0, v1 := colon+1, len(line)
+	for v0 < v1 && (line[v0] == ' ' || line[v0] == '\t') {
+		v0++
+	}
+	for v1 > v0 && (line[v1-1] == ' ' || line[v1-1] == '\t') {
+		v1--
+	}
+	for _, c := range line[v0:v1] {
+		if !fieldValueByte[c] {
+			if c == '\r' {
+				return sp, ErrBareCR
+			}
+			return sp, ErrValueByte
+		}
+	}
+	return span{name0: off, name1: off + int32(colon), val0: off + int32(v0), val1: off + int32(v1)}, nil
+}
+
+// fill turns the offsets into substrings of h.Raw.
+func (h *Head) fill(spans []span, lineEnd int) {
+	raw := h.Raw
+	h.Line = raw[:lineEnd]
+	sp1 := strings.IndexByte(h.Line, ' ')
+	h.Method = h.Line[:sp1]
+	rest := h.Line[sp1+1:]
+	sp2 := strings.IndexByte(rest, ' ')
+	h.Target, h.Version = rest[:sp2], rest[sp2+1:]
+	for _, sp := range spans {
+		h.Fields = append(h.Fields, headers.Field{Name: raw[sp.name0:sp.name1], Value: raw[sp.val0:sp.val1]})
+		h.Keys = append(h.Keys, sp.key)
+	}
+}
