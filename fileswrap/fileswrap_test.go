@@ -346,18 +346,24 @@ func TestWriteToTCP(t *testing.T) {
 
 // TestWriteToSendfileStrace runs TestWriteToTCP under strace and checks
 // that the kernel was asked to move the file with sendfile(2) or splice(2)
-// and that the file was never read into user space with read(2). It skips
-// without strace or when ptrace is not allowed.
+// and that the file was never read into user space with read(2). Only the
+// calls between the file's openat and its close count: once closed, its
+// descriptor number is reused (under -cover, for the coverage files the
+// test binary reads back at exit). It skips without strace or when ptrace
+// is not allowed.
 func TestWriteToSendfileStrace(t *testing.T) {
 	if os.Getenv("FILESWRAP_UNDER_STRACE") != "" {
 		t.Skip("already under strace")
 	}
 	strace, err := exec.LookPath("strace")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("strace not installed (apt-get install -y strace)")
+		}
 		t.Skip("strace not installed")
 	}
 	out := filepath.Join(t.TempDir(), "trace")
-	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile,splice,read,openat", "-o", out,
+	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile,splice,read,openat,close", "-o", out,
 		os.Args[0], "-test.run=^TestWriteToTCP$/^TCPConn$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "FILESWRAP_UNDER_STRACE=1")
 	if msg, err := cmd.CombinedOutput(); err != nil {
@@ -370,21 +376,36 @@ func TestWriteToSendfileStrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Find the file's descriptor, then the calls that used it.
-	fd := ""
-	for _, line := range strings.Split(string(trace), "\n") {
-		if strings.Contains(line, "openat(") && strings.Contains(line, "/body\"") {
-			if i := strings.LastIndex(line, "= "); i >= 0 {
-				fd = strings.TrimSpace(line[i+2:])
-			}
-		}
-	}
+	fd, sendfile, reads := fileCalls(string(trace), "/body")
 	if fd == "" {
 		t.Fatalf("no openat of the body file in the trace:\n%s", tail(trace))
 	}
-	var sendfile, reads int
-	for _, line := range strings.Split(string(trace), "\n") {
+	t.Logf("file descriptor %s: %d sendfile/splice calls, %d reads", fd, sendfile, reads)
+	if sendfile == 0 || reads != 0 {
+		t.Errorf("want sendfile or splice and no read of the file; trace:\n%s", tail(trace))
+	}
+}
+
+// fileCalls reads an strace -f log and counts, for the file whose path
+// ends in suffix, the sendfile/splice calls and the reads made on its
+// descriptor while it was open: from each openat that returned it to the
+// close of that number. fd is the descriptor of the last open.
+//
+//	1234 openat(AT_FDCWD, "/tmp/x/body", O_RDONLY|O_CLOEXEC) = 5
+//	1234 sendfile(7, 5, NULL, 4194304) = 1048576
+//	1234 close(5) = 0
+//	1234 read(5, "...", 4096) = 544      (another file now: not counted)
+func fileCalls(trace, suffix string) (fd string, sendfile, reads int) {
+	open := false
+	for _, line := range strings.Split(trace, "\n") {
 		switch {
+		case !open && strings.Contains(line, "openat(") && strings.Contains(line, suffix+"\""):
+			if i := strings.LastIndex(line, "= "); i >= 0 {
+				fd, open = strings.TrimSpace(line[i+2:]), true
+			}
+		case !open:
+		case strings.Contains(line, "close("+fd+")") || strings.Contains(line, "close("+fd+" "):
+			open = false
 		case strings.Contains(line, "sendfile(") && strings.Contains(line, ", "+fd+","),
 			strings.Contains(line, "splice("+fd+","):
 			sendfile++
@@ -392,9 +413,33 @@ func TestWriteToSendfileStrace(t *testing.T) {
 			reads++
 		}
 	}
-	t.Logf("file descriptor %s: %d sendfile/splice calls, %d reads", fd, sendfile, reads)
-	if sendfile == 0 || reads != 0 {
-		t.Errorf("want sendfile or splice and no read of the file; trace:\n%s", tail(trace))
+	return fd, sendfile, reads
+}
+
+// TestWriteToSendfileStraceCover runs TestWriteToSendfileStrace in a test
+// binary built with -cover, where the coverage runtime reuses the file's
+// descriptor number at exit: `go test -cover ./...` must pass too.
+func TestWriteToSendfileStraceCover(t *testing.T) {
+	if testing.CoverMode() != "" || os.Getenv("FILESWRAP_UNDER_STRACE") != "" {
+		t.Skip("already a coverage run")
+	}
+	if testing.Short() {
+		t.Skip("builds the package with -cover")
+	}
+	if _, err := exec.LookPath("strace"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("strace not installed (apt-get install -y strace)")
+		}
+		t.Skip("strace not installed")
+	}
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	cmd := exec.Command(gobin, "test", "-count=1", "-cover", "-v", "-run=^TestWriteToSendfileStrace$", ".")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go test -cover: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("--- PASS: TestWriteToSendfileStrace")) {
+		t.Fatalf("TestWriteToSendfileStrace did not pass under -cover (skipped?):\n%s", out)
 	}
 }
 
