@@ -1,0 +1,36 @@
+// Package fastcgi is a FastCGI 1.0 responder: [Serve] runs a WSGI
+// application for a front end (nginx fastcgi_pass, lighttpd mod_fastcgi,
+// Apache mod_proxy_fcgi) over TCP or a Unix socket, in the way flup's
+// WSGIServer does for Python.
+//
+// Each request's environ is the FCGI_PARAMS the front end sends, as it sends
+// them (CGI variables in its order; HTTPS=on makes wsgi.url_scheme "https");
+// wsgi.input streams the FCGI_STDIN records as the application reads them,
+// without buffering the body; wsgi.errors goes out as FCGI_STDERR. The
+// response is written by [handlers.Handler] in its CGI form ("Status: 200
+// OK", headers, body) as FCGI_STDOUT records, then FCGI_END_REQUEST.
+//
+// What the server does with the protocol:
+//   - Requests on separate connections run concurrently; a connection opened
+//     with FCGI_KEEP_CONN serves one request after another, otherwise it is
+//     closed after the request.
+//   - A connection carries one request at a time. A BEGIN_REQUEST for
+//     another id while one is active is answered FCGI_CANT_MPX_CONN and the
+//     active request goes on; FCGI_GET_VALUES says FCGI_MPXS_CONNS=0, and
+//     FCGI_MAX_CONNS and FCGI_MAX_REQS when [WithMaxConns] sets a limit.
+//   - FCGI_ABORT_REQUEST (or the front end closing the connection) ends the
+//     application's request: wsgi.input and the response writes fail with
+//     [ErrAborted], and the request ends with FCGI_END_REQUEST.
+//   - Roles other than FCGI_RESPONDER are answered FCGI_UNKNOWN_ROLE,
+//     unknown management records FCGI_UNKNOWN_TYPE; records for an id that is
+//     not active are ignored, as the specification asks.
+//   - Bad input (a truncated record, a version other than 1, a parameter
+//     block over [WithMaxParamsBytes], a malformed name-value pair, a record
+//     out of order, a front end that goes away mid-body) is logged with the
+//     reason and closes that connection; the server keeps serving the others.
+//
+// Parsing allocates nothing per request beyond the environ's strings, and
+// those are one allocation: the parameter block is copied once into a
+// string that every name and value slices. Connection state (buffers, the
+// handler, the environ's lists) is pooled.
+package fastcgi
