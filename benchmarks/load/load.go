@@ -45,6 +45,14 @@ type Config struct {
 	Duration time.Duration
 	// Timeout bounds each request (connect, write, read); 5s when zero.
 	Timeout time.Duration
+	// Fields are extra request field lines ("Name: value"), sent after
+	// Host and User-Agent in this order.
+	Fields []string
+	// Pipeline is the number of requests written at once on a
+	// connection before the responses are read (HTTP/1.1 pipelining);
+	// 1 when zero. Each request of a batch counts, with the batch's
+	// latency.
+	Pipeline int
 }
 
 // Result is what one run measured.
@@ -122,6 +130,9 @@ func (c *Config) check() error {
 	if c.Timeout <= 0 {
 		c.Timeout = 5 * time.Second
 	}
+	if c.Pipeline <= 0 {
+		c.Pipeline = 1
+	}
 	return nil
 }
 
@@ -134,7 +145,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	deadline := time.Now().Add(cfg.Duration)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	req := []byte("GET " + cfg.Path + " HTTP/1.1\r\nHost: " + cfg.Addr + "\r\nUser-Agent: gowsgi-load\r\n\r\n")
+	req := []byte("GET " + cfg.Path + " HTTP/1.1\r\nHost: " + cfg.Addr + "\r\nUser-Agent: gowsgi-load\r\n")
+	for _, f := range cfg.Fields {
+		req = append(req, f+"\r\n"...)
+	}
+	req = bytes.Repeat(append(req, "\r\n"...), cfg.Pipeline)
 	var tickets atomic.Int64
 	workers := make([]worker, cfg.Conns)
 	per := cfg.Requests/cfg.Conns + 1
@@ -201,7 +216,8 @@ type worker struct {
 func (w *worker) run(ctx context.Context) {
 	defer w.drop()
 	consecutive := 0
-	for ctx.Err() == nil && w.tickets.Add(1) <= int64(w.cfg.Requests) {
+	depth := w.cfg.Pipeline
+	for ctx.Err() == nil && w.tickets.Add(int64(depth)) <= int64(w.cfg.Requests+depth-1) {
 		t0 := time.Now()
 		status, err := w.roundTrip(ctx, t0)
 		if err != nil {
@@ -223,9 +239,11 @@ func (w *worker) run(ctx context.Context) {
 			continue
 		}
 		consecutive = 0
-		w.lat = append(w.lat, time.Since(t0))
+		for range depth {
+			w.lat = append(w.lat, time.Since(t0))
+		}
 		if status < 200 || status > 299 {
-			w.non2xx++
+			w.non2xx += depth
 		}
 	}
 }
@@ -303,7 +321,27 @@ func (w *worker) exchange() (status int, keep bool, err error) {
 	if _, err := w.conn.Write(w.req); err != nil {
 		return 0, false, errReset
 	}
-	resp, err := readResponse(w.br)
+	// With pipelining, the batch's status is the first non-2xx one, and
+	// the connection must stay open up to the batch's last response.
+	var resp response
+	var body int64
+	for i := range w.cfg.Pipeline {
+		resp, err = readResponse(w.br)
+		body += resp.body
+		if i > 0 {
+			resp.started = true // the batch broke after a response
+		}
+		if err != nil {
+			break
+		}
+		if status == 0 || status/100 == 2 {
+			status = resp.status
+		}
+		if !resp.keep && i < w.cfg.Pipeline-1 {
+			err = fmt.Errorf("%w: connection closed after %d of %d pipelined responses", errMalformed, i+1, w.cfg.Pipeline)
+			break
+		}
+	}
 	if err != nil {
 		if resp.started {
 			return 0, false, err
@@ -317,8 +355,8 @@ func (w *worker) exchange() (status int, keep bool, err error) {
 		}
 		return 0, false, err
 	}
-	w.body += resp.body
-	return resp.status, resp.keep, nil
+	w.body += body
+	return status, resp.keep, nil
 }
 
 type response struct {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -332,5 +333,35 @@ func TestReadResponseAllocs(t *testing.T) {
 		readResponse(br)
 	}); n != 0 {
 		t.Errorf("readResponse: %v allocs per response, want 0", n)
+	}
+}
+
+// TestRunPipelinedFields: 16 requests per write, each with the extra
+// fields, all answered on the same connections.
+func TestRunPipelinedFields(t *testing.T) {
+	var mu sync.Mutex
+	seen := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-A") != "1" || len(r.Header["X-B"]) != 2 {
+			w.WriteHeader(400)
+		}
+		mu.Lock()
+		seen++
+		mu.Unlock()
+		w.Write([]byte("Hello world!\n"))
+	}))
+	defer srv.Close()
+	cfg := quick(srv.Listener.Addr().String(), 320, 2)
+	cfg.Pipeline = 16
+	cfg.Fields = []string{"X-A: 1", "X-B: 2", "X-B: 3"}
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests != 320 || res.Errors != 0 || res.Non2xx != 0 || res.Dials != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	if res.BodyBytes != 320*13 || seen != 320 {
+		t.Errorf("body bytes %d, server saw %d requests; want %d and 320", res.BodyBytes, seen, 320*13)
 	}
 }

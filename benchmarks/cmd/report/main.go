@@ -40,6 +40,7 @@ type config struct {
 	skipLoad, skipMicro  bool
 	profile              string
 	renderOnly           bool
+	serverOnly           bool
 }
 
 func logf(format string, a ...any) {
@@ -57,6 +58,7 @@ func main() {
 	flag.BoolVar(&cfg.skipMicro, "skip-micro", false, "skip the micro-benchmarks")
 	flag.BoolVar(&cfg.renderOnly, "render", false, "measure nothing: rewrite README.md and chart.svg from the results.json in -out")
 	flag.StringVar(&cfg.profile, "profile", "auto", "CPU-profile missed targets: yes, no, or auto (yes unless -quick)")
+	flag.BoolVar(&cfg.serverOnly, "server-only", false, "only the server sections (pipeline.go, fields.go): BenchmarkServer*, hello world at 16 conns, pipelining and many fields; give -out")
 	flag.Parse()
 	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -103,6 +105,9 @@ func run(cfg *config) error {
 		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 1200*time.Millisecond, 300*time.Millisecond, 1_000_000
 		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 5
 	}
+	if cfg.serverOnly {
+		cfg.bench, cfg.conns = "^BenchmarkServer", []int{targetConns}
+	}
 	began := time.Now()
 	res := &Results{Generated: began.UTC().Format("2006-01-02 15:04 MST"), Quick: cfg.quick, Machine: machine(cfg)}
 	res.LoadSpec = LoadParams{Seconds: cfg.cell.Seconds(), MaxRequests: cfg.maxRequests, Conns: cfg.conns, IdleConns: cfg.idle, Rounds: cfg.rounds}
@@ -115,7 +120,9 @@ func run(cfg *config) error {
 		}
 		res.Micro = append(res.Micro, benches...)
 		logf("CPython timeit")
-		if v, py, err := runPythonTimeit(ctx, cfg); err != nil {
+		if cfg.serverOnly {
+			// no CPython timeit: it has no server benchmarks
+		} else if v, py, err := runPythonTimeit(ctx, cfg); err != nil {
 			note(res, err)
 		} else {
 			res.Machine.Python = v
@@ -131,15 +138,21 @@ func run(cfg *config) error {
 		}
 		logf("load: %v connections, %v per cell", cfg.conns, cfg.cell)
 		runLoad(ctx, cfg, res)
-		logf("memory per idle connection")
-		runMemory(ctx, cfg, res)
-		logf("64 MiB file")
-		runFile(ctx, cfg, res)
+		logf("server sections: pipelining and many fields at %d conns", targetConns)
+		runServerLoad(ctx, cfg, res)
+		if !cfg.serverOnly {
+			logf("memory per idle connection")
+			runMemory(ctx, cfg, res)
+			logf("64 MiB file")
+			runFile(ctx, cfg, res)
+		}
 	}
 	evalTargets(res)
+	evalServerTargets(res)
 	if (cfg.profile == "yes" || cfg.profile == "auto" && !cfg.quick) && ctx.Err() == nil {
 		logf("profiles of missed targets")
 		profileMissed(ctx, cfg, res)
+		profileServerMissed(ctx, cfg, res)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted; nothing written: %w", err)

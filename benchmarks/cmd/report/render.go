@@ -297,6 +297,7 @@ func readme(res *Results) string {
 	for _, c := range contenders {
 		w("- **%s**: %s\n", c.Name, c.Note)
 	}
+	w("\n%s", serverSectionsMarkdown(res))
 	w("\n## Memory per idle keep-alive connection\n\n")
 	w("Resident set size of the server process before and after opening %d connections that\n", res.LoadSpec.IdleConns)
 	w("each carried one request and then stay idle (Linux `/proc/<pid>/status` VmRSS).\n\n%s\n", memoryTable(res))

@@ -22,6 +22,9 @@ type Results struct {
 	Profiles  []Profile  `json:"profiles,omitempty"`
 	Servers   []string   `json:"servers"`
 	LoadSpec  LoadParams `json:"load_params"`
+
+	// ServerLoad holds the pipelined and many-field runs (pipeline.go).
+	ServerLoad []ServerLoadRow `json:"server_load,omitempty"`
 }
 
 // Machine describes where the numbers come from.

@@ -33,6 +33,7 @@ const (
 	srvQuiet    = "wsgiref simpleserver, access log off"
 	srvBridge   = "wsgiref app via net/http bridge"
 	srvNetHTTP  = "net/http"
+	srvFastHTTP = "fasthttp"
 	srvCPython  = "CPython wsgiref.simple_server"
 	srvWerkzeug = "werkzeug dev server (threaded)"
 )
@@ -76,6 +77,8 @@ var contenders = []contender{
 		Note: "the same WSGI app served by net/http through the handlers bridge."},
 	{Name: srvNetHTTP, Memory: true, command: goHello("nethttp"),
 		Note: "a plain net/http handler writing the same bytes."},
+	{Name: srvFastHTTP, Memory: true, command: goHello("fasthttp"),
+		Note: "fasthttp v1.66.0's server with its defaults, a handler writing the same page; logs nothing."},
 	{Name: srvCPython, command: pyHello("", "wsgiref"),
 		Note: "measured as it is: single-threaded, HTTP/1.0, closes every connection (the driver reconnects; connect time counts), logs every request to stderr, listen backlog 5."},
 	{Name: srvWerkzeug, command: pyHello("/usr/bin/python3", "werkzeug"),
