@@ -102,7 +102,11 @@ func (b *SeqBody) Close() error {
 // must release something when the server is done with its response (the
 // Python idiom of a generator with a finally clause).
 type ClosingBody struct {
+	// Body is the wrapped body; nil is an empty body.
 	Body
+	// CloseFunc, when set, runs once the server is done with the
+	// response, after the wrapped body's own Close; its error is
+	// Close's unless the body's Close failed first.
 	CloseFunc func() error
 }
 

@@ -57,7 +57,10 @@ var (
 // HopByHopError reports a hop-by-hop header (Connection, Transfer-Encoding,
 // ...) set by the application: only the server may frame the connection.
 type HopByHopError struct {
-	Name, Value string
+	// Name is the field name as the application gave it ("Connection").
+	Name string
+	// Value is the field's value ("close").
+	Value string
 }
 
 // Error returns CPython's assertion message.

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,4 +69,25 @@ func ExampleHTTPHandler() {
 	body, _ := io.ReadAll(resp.Body)
 	fmt.Println(resp.Status, resp.Header.Get("Content-Length"), string(body))
 	// Output: 200 OK 14 Hello, gopher!
+}
+
+// A LogError that counts application errors and still writes each one as
+// the default does, with WriteError.
+func ExampleWriteError() {
+	var failures int
+	env := wsgiref.NewEnviron("REQUEST_METHOD", "GET", "PATH_INFO", "/")
+	var out, errs bytes.Buffer
+	h := handlers.NewBaseCGIHandler(strings.NewReader(""), &out, &errs, env, false, true)
+	h.LogError = func(env *wsgiref.Environ, err error) {
+		failures++
+		handlers.WriteError(env.Errors, err)
+	}
+	h.Run(wsgiref.AppFunc(func(*wsgiref.Environ, wsgiref.StartResponse) (wsgiref.Body, error) {
+		return nil, errors.New("database unavailable")
+	}))
+	fmt.Print(failures, " failure: ", errs.String())
+	fmt.Println(strings.SplitN(out.String(), "\r\n", 2)[0])
+	// Output:
+	// 1 failure: database unavailable
+	// Status: 500 Internal Server Error
 }

@@ -89,6 +89,15 @@ func (h *Handler) logError(err error) {
 // WriteError writes err as the default LogError does: a panic's stack
 // first, then one line with the error, the way a Python traceback ends with
 // the exception. The writer is flushed when it can be.
+//
+// It is exported for a [Handler.LogError] that does more than the default
+// and keeps its format, the way a Python handler's log_exception override
+// calls the base method:
+//
+//	h.LogError = func(env *wsgiref.Environ, err error) {
+//		failures.Add(1)
+//		handlers.WriteError(env.Errors, err)
+//	}
 func WriteError(w io.Writer, err error) {
 	b := make([]byte, 0, 256)
 	var pe *PanicError

@@ -16,7 +16,7 @@ func Example() {
 	h.Add("Set-Cookie", "a=1")
 	h.Add("Set-Cookie", "b=2")
 	h.Set("content-type", "text/html")
-	h.AddHeader("Content-Disposition", "attachment", headers.Param{"filename", "bud.gif"})
+	h.AddHeader("Content-Disposition", "attachment", headers.Param{Name: "filename", Value: "bud.gif"})
 	fmt.Println(h.Get("CONTENT-TYPE"), h.GetAll("set-cookie"), h.Has("x-missing"))
 	if err := h.Validate(); err != nil {
 		fmt.Println(err)
@@ -37,9 +37,9 @@ func Example() {
 // takes RFC 8187's extended form.
 func ExampleHeaders_AddHeader() {
 	var h headers.Headers
-	h.AddHeader("foo", "bar", headers.Param{"baz", "spam"}, headers.Param{Name: "cheese"})
-	h.AddHeader("Content-Type", "text/plain", headers.Param{"charset", "utf-8"})
-	h.AddHeader("Content-Disposition", "attachment", headers.Param{"file_name", "Übersicht.pdf"})
+	h.AddHeader("foo", "bar", headers.Param{Name: "baz", Value: "spam"}, headers.Param{Name: "cheese"})
+	h.AddHeader("Content-Type", "text/plain", headers.Param{Name: "charset", Value: "utf-8"})
+	h.AddHeader("Content-Disposition", "attachment", headers.Param{Name: "file_name", Value: "Übersicht.pdf"})
 	fmt.Print(strings.ReplaceAll(h.String(), "\r\n", "\n"))
 	// Output:
 	// foo: bar; baz="spam"; cheese

@@ -28,7 +28,12 @@ import (
 
 // Field is one header field: a name and its value, raw bytes in strings.
 type Field struct {
-	Name, Value string
+	// Name is the field name as the application or the client spelled it
+	// ("content-type" stays so); lookups compare it case-insensitively.
+	Name string
+	// Value is the field value without the line's CR LF, raw bytes (PEP
+	// 3333's ISO-8859-1 strings).
+	Value string
 }
 
 // Headers is an ordered list of header fields, duplicates allowed. Its zero

@@ -8,13 +8,18 @@ import (
 // Param is a MIME parameter of [Headers.AddHeader]. An empty Value renders
 // the bare name, as CPython does for a parameter of None or "".
 type Param struct {
-	Name, Value string
+	// Name is the parameter name; an underscore in it is written as a
+	// dash ("file_name" gives "file-name").
+	Name string
+	// Value is the parameter value, unquoted; AddHeader quotes it, or
+	// writes the RFC 8187 form for a value with bytes above 0x7F.
+	Value string
 }
 
 // AddHeader appends a field whose value is value followed by its parameters,
 // as CPython's add_header does:
 //
-//	h.AddHeader("Content-Disposition", "attachment", headers.Param{"filename", "bud.gif"})
+//	h.AddHeader("Content-Disposition", "attachment", headers.Param{Name: "filename", Value: "bud.gif"})
 //	// Content-Disposition: attachment; filename="bud.gif"
 //
 // Each parameter is rendered in order as name="value", with backslashes and
@@ -29,7 +34,7 @@ type Param struct {
 // the extended form of RFC 8187 (RFC 5987, RFC 2231), which browsers decode
 // into the right file name:
 //
-//	h.AddHeader("Content-Disposition", "attachment", headers.Param{"filename", "bä.gif"})
+//	h.AddHeader("Content-Disposition", "attachment", headers.Param{Name: "filename", Value: "bä.gif"})
 //	// Content-Disposition: attachment; filename*=UTF-8''b%C3%A4.gif
 //
 // CPython would put the raw characters inside quotes, which clients

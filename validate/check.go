@@ -11,8 +11,9 @@ import (
 
 // Result is what [Check] saw of one run of an application.
 type Result struct {
-	// Status and Headers are the last start_response arguments.
-	Status  string
+	// Status is the status of the last start_response call.
+	Status string
+	// Headers are the fields of the last start_response call.
 	Headers headers.Headers
 	// Body is everything written: the write callable's data, then the
 	// body's blocks.

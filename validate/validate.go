@@ -33,8 +33,10 @@ import (
 )
 
 // Error is a violation of PEP 3333, CPython's AssertionError in
-// wsgiref.validate. Message is CPython's message.
+// wsgiref.validate. Match it with errors.As or [IsViolation].
 type Error struct {
+	// Message is CPython's assertion message, word for word ("Status
+	// codes must be three characters: '2000'").
 	Message string
 }
 
