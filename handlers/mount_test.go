@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +95,96 @@ func TestBridgeMountPoint(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzMountPoint: for any ServeMux pattern, StripPrefix prefix and
+// request-target, an application the mux reaches sees a SCRIPT_NAME that
+// is "" or starts with '/' and does not end with one, a PATH_INFO that is
+// "" or starts with '/', and the two together spell the request's path
+// (as PathInfo decodes it; runs of slashes compared as one, since
+// PATH_INFO's leading slashes collapse as CPython's gh-87389 guard wants).
+func FuzzMountPoint(f *testing.F) {
+	for _, seed := range []struct {
+		mode            byte
+		pattern, prefix string
+		target          string
+	}{
+		{0, "/app/", "", "/app/x/y?q=1"},
+		{1, "/app/", "/app", "/app/x/y"},
+		{1, "/app/", "/app/", "/app/app/y"},
+		{2, "/app/", "/api", "/api/app/x"},
+		{0, "GET /files/{path...}", "", "/files/a%2Fb/c"},
+		{0, "/users/{id}/", "", "/users/4%202/x"},
+		{0, "/app/{$}", "", "/app/"},
+		{0, "/app", "", "/app"},
+		{0, "/my%20app/", "", "/my%20app/a"},
+		{1, "/", "/a", "/a%2F%2Fevil.example"},
+		{2, "/{x}/", "/ap", "/app/p/q"},
+	} {
+		f.Add(seed.mode, seed.pattern, seed.prefix, seed.target)
+	}
+	f.Fuzz(func(t *testing.T, mode byte, pattern, prefix, target string) {
+		if !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \t\r\n#") {
+			return
+		}
+		var script, pathInfo string
+		reached := false
+		bridge := handlers.NewHTTPHandler(wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+			script, pathInfo, reached = env.Get("SCRIPT_NAME"), env.Get("PATH_INFO"), true
+			_, err := start("204 No Content", nil)
+			return nil, err
+		}))
+		bridge.Errors = io.Discard
+		var h http.Handler
+		mux := http.NewServeMux()
+		func() {
+			defer func() { recover() }() // an invalid pattern: nothing to serve
+			switch mode % 3 {
+			case 0: // the mux alone
+				mux.Handle(pattern, bridge)
+				h = mux
+			case 1: // the mux, then StripPrefix
+				mux.Handle(pattern, http.StripPrefix(prefix, bridge))
+				h = mux
+			case 2: // StripPrefix, then the mux
+				mux.Handle(pattern, bridge)
+				h = http.StripPrefix(prefix, mux)
+			}
+		}()
+		if h == nil {
+			return
+		}
+		var r *http.Request
+		func() {
+			defer func() { recover() }() // a target httptest cannot parse
+			r = httptest.NewRequest("GET", "http://example.org"+target, nil)
+			r.RequestURI = target
+		}()
+		if r == nil {
+			return
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if !reached {
+			return
+		}
+		if script != "" && (script[0] != '/' || script[len(script)-1] == '/') {
+			t.Errorf("SCRIPT_NAME %q for %q under %q (mode %d, prefix %q)", script, target, pattern, mode%3, prefix)
+		}
+		if pathInfo != "" && pathInfo[0] != '/' {
+			t.Errorf("PATH_INFO %q for %q under %q (mode %d, prefix %q)", pathInfo, target, pattern, mode%3, prefix)
+		}
+		whole, _ := wsgiutil.PathInfo(target)
+		if oneSlash(script+pathInfo) != oneSlash(whole) {
+			t.Errorf("SCRIPT_NAME %q + PATH_INFO %q is not the path %q of %q under %q (mode %d, prefix %q)",
+				script, pathInfo, whole, target, pattern, mode%3, prefix)
+		}
+	})
+}
+
+// oneSlash collapses each run of slashes to one: "/a//b" gives "/a/b".
+func oneSlash(s string) string {
+	for strings.Contains(s, "//") {
+		s = strings.ReplaceAll(s, "//", "/")
+	}
+	return s
 }
