@@ -8,22 +8,6 @@ import (
 	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
-// OriginalKey is the extension key under which [Middleware.Fix] keeps the
-// values it replaced, as an *[Original]; it is set only when something was
-// replaced.
-const OriginalKey = "proxyfix.orig"
-
-// Original holds the environ's values before the forwarding fields
-// replaced them: those of the connection from the last proxy. A variable
-// that was absent is "".
-type Original struct {
-	RemoteAddr, RemotePort string
-	URLScheme              string
-	HTTPHost               string
-	ServerName, ServerPort string
-	ScriptName             string
-}
-
 // forwarding is what the trusted fields of one request say.
 type forwarding struct {
 	addr       netip.Addr // the client; invalid when not given
@@ -277,63 +261,4 @@ func (fw *forwarding) setPrefix(v string) *FieldError {
 	}
 	fw.prefix, fw.hasPrefix = strings.TrimRight(p, "/"), true
 	return nil
-}
-
-// apply writes fw into env, keeping what it replaces under OriginalKey.
-// The scheme goes first, since the default port of a host without one
-// depends on it.
-func apply(env *wsgiref.Environ, fw *forwarding) {
-	if !fw.addr.IsValid() && fw.scheme == "" && fw.host == "" && fw.port == "" && !fw.hasPrefix {
-		return
-	}
-	env.SetExtension(OriginalKey, &Original{
-		RemoteAddr: env.Get("REMOTE_ADDR"), RemotePort: env.Get("REMOTE_PORT"),
-		URLScheme: env.Get(wsgiref.URLSchemeKey), HTTPHost: env.Get("HTTP_HOST"),
-		ServerName: env.Get("SERVER_NAME"), ServerPort: env.Get("SERVER_PORT"),
-		ScriptName: env.Get("SCRIPT_NAME"),
-	})
-	if fw.addr.IsValid() {
-		env.Set("REMOTE_ADDR", fw.addr.String())
-		if fw.remotePort != "" {
-			env.Set("REMOTE_PORT", fw.remotePort)
-		} else {
-			env.Del("REMOTE_PORT") // it was the proxy's
-		}
-	}
-	if fw.scheme != "" {
-		env.Set(wsgiref.URLSchemeKey, fw.scheme)
-	}
-	if fw.host != "" {
-		env.Set("HTTP_HOST", fw.host)
-		env.Set("SERVER_NAME", fw.hostName)
-		switch {
-		case fw.hostPort != "":
-			env.Set("SERVER_PORT", fw.hostPort)
-		case env.Get(wsgiref.URLSchemeKey) == "https":
-			env.Set("SERVER_PORT", "443")
-		default:
-			env.Set("SERVER_PORT", "80")
-		}
-	}
-	if fw.port != "" {
-		env.Set("SERVER_PORT", fw.port)
-		if h, ok := env.Lookup("HTTP_HOST"); ok {
-			env.Set("HTTP_HOST", hostWithoutPort(h)+":"+fw.port)
-		}
-	}
-	if fw.hasPrefix {
-		env.Set("SCRIPT_NAME", fw.prefix+env.Get("SCRIPT_NAME"))
-	}
-}
-
-// hostWithoutPort drops the port of a Host value: "a:80" gives "a",
-// "[::1]:80" gives "[::1]", "[::1]" stays.
-func hostWithoutPort(h string) string {
-	if strings.HasSuffix(h, "]") {
-		return h
-	}
-	if i := strings.LastIndexByte(h, ':'); i >= 0 {
-		return h[:i]
-	}
-	return h
 }
