@@ -10,16 +10,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
 // TestPythonTimeit runs the CPython script in its quick mode: it checks
 // its own answers against the fixtures (and exits non-zero when one is
 // wrong) and must time every operation the Go side names.
 func TestPythonTimeit(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3")
-	}
+	py := oracle.Python(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, py, "python/wsgiref_timeit.py", "--quick", "testdata/fixtures.json").Output()
