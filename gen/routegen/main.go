@@ -2,11 +2,16 @@
 // holding a nested switch on path segments that dispatches a
 // wsgiref.Environ to the application of each route.
 //
-//	go run github.com/gowsgi/wsgiref/gen/routegen -in routes.txt -out router_gen.go -pkg api
+//	go get -tool github.com/gowsgi/wsgiref/gen/routegen
+//	go tool routegen -in routes.txt -out router_gen.go -pkg api
 //
 // or, in a file of package api:
 //
-//	//go:generate go run github.com/gowsgi/wsgiref/gen/routegen -in routes.txt -out router_gen.go -pkg api
+//	//go:generate go tool routegen -in routes.txt -out router_gen.go -pkg api
+//
+// As a tool of the module (Go's tool directive), the command builds from
+// the module's own requirements and go.sum; the README's recipe shows the
+// setup from a clone before the module is published.
 //
 // The route file has one route a line, "#" starting a comment:
 //
