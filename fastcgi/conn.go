@@ -100,6 +100,11 @@ func (c *conn) serve() {
 	err := c.readLoop()
 	c.mu.Lock()
 	active := c.phase != idle
+	// A front end that closes once it has the whole request is done with
+	// the response (nginx after the headers of a HEAD, or when its client
+	// left): that is a client gone, silent as in handlers. One that closes
+	// inside the request has cut it: that is logged.
+	midRequest := c.phase == begun || c.phase == running && !c.in.eof
 	if c.phase == running {
 		// The request cannot be answered over a connection that broke
 		// or broke the protocol: the worker sends nothing more.
@@ -116,8 +121,9 @@ func (c *conn) serve() {
 		// The worker closed a connection without FCGI_KEEP_CONN.
 	case err == io.EOF && !active:
 		// The front end closed an idle connection.
-	case err == io.EOF:
+	case err == io.EOF && midRequest:
 		c.srv.logf("fastcgi: %s: %v", c.rwc.RemoteAddr(), ErrConnLost)
+	case err == io.EOF || handlers.IsClientGone(err) && !midRequest:
 	case err != nil && !c.closing.Load():
 		c.srv.logf("fastcgi: %s: %v", c.rwc.RemoteAddr(), err)
 	}

@@ -29,6 +29,15 @@
 //     out of order, a front end that goes away mid-body) is logged with the
 //     reason and closes that connection; the server keeps serving the others.
 //
+// Read the body before answering. wsgi.input hands the application one
+// FCGI_STDIN record at a time and reads the next only when that one is
+// consumed, so a large body is never held in memory. nginx, though, stops
+// sending the request body once the response headers arrive: an
+// application that starts its response before it has read a body larger
+// than the socket buffers (a streaming echo of a few hundred KiB over a
+// Unix socket, for one) waits for the rest until fastcgi_read_timeout.
+// Reading the body first, as PEP 3333 applications normally do, is safe.
+//
 // Parsing allocates nothing per request beyond the environ's strings, and
 // those are one allocation: the parameter block is copied once into a
 // string that every name and value slices. Connection state (buffers, the
