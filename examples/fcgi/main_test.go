@@ -95,3 +95,19 @@ func TestExampleBehindNginx(t *testing.T) {
 		t.Errorf("socket %s left behind after SIGINT: %v", sock, err)
 	}
 }
+
+// TestREADMEShowsTheTestedBlock checks that the README's nginx block is
+// nginx.conf, the configuration the tests run, word for word.
+func TestREADMEShowsTheTestedBlock(t *testing.T) {
+	conf, err := os.ReadFile("nginx.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```nginx\n"+string(conf)+"```\n") {
+		t.Error("README.md does not show examples/fcgi/nginx.conf as it is")
+	}
+}
