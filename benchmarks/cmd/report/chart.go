@@ -137,6 +137,7 @@ func chartPanels(res *Results) []panel {
 		}
 	}
 	panels = append(panels, micro)
+	panels = append(panels, environGrowthPanel(res)) // environgrowth.go
 
 	loadP := panel{title: "Hello-world throughput: requests per second (longer is faster)"}
 	var conns []int

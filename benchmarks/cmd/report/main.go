@@ -149,6 +149,7 @@ func run(cfg *config) error {
 	}
 	evalTargets(res)
 	evalServerTargets(res)
+	evalEnvironGrowthTargets(res) // environgrowth.go
 	if (cfg.profile == "yes" || cfg.profile == "auto" && !cfg.quick) && ctx.Err() == nil {
 		logf("profiles of missed targets")
 		profileMissed(ctx, cfg, res)

@@ -282,6 +282,7 @@ func readme(res *Results) string {
 			w("%s\n\n", d)
 		}
 	}
+	w("%s", environGrowthMarkdown(res)) // environgrowth.go
 
 	w("## Server load: hello world\n\n")
 	w("`load` (this module's driver, Go, loopback only) sends `GET /` on N connections for %gs per\n", res.LoadSpec.Seconds)
