@@ -115,6 +115,11 @@ type Handler struct {
 	// succeeded. When false on an HTTP/1.1 origin response the handler adds
 	// "Connection: close".
 	KeepAlive bool
+	// AnnounceClose makes an origin response say "Connection: close"
+	// whatever the HTTP version, as CPython's send_error does for the
+	// error pages of refused requests: a server sets it when it closes the
+	// connection after this response in any case.
+	AnnounceClose bool
 
 	env     wsgiref.Environ
 	startFn wsgiref.StartResponse

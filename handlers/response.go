@@ -245,7 +245,7 @@ func (h *Handler) sendHeaders(first int64) error {
 		// A 1xx as the final status leaves the client waiting for the
 		// real one: the connection cannot serve another request.
 		h.persistent = h.KeepAlive && framed && h.status[0] != '1'
-		if http11 && !h.persistent {
+		if http11 && !h.persistent || h.AnnounceClose {
 			b = append(b, "Connection: close\r\n"...)
 		} else if !http11 && h.persistent {
 			b = append(b, "Connection: keep-alive\r\n"...)

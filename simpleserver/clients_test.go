@@ -106,7 +106,7 @@ func TestCurl(t *testing.T) {
 	t.Run("chunked request", func(t *testing.T) {
 		data := strings.Repeat("0123456789", 1000)
 		out, _ := runCurl(t, data, "-i", "-H", "Transfer-Encoding: chunked", "-H", "Expect:", "--data-binary", "@-", base+"/echo")
-		if !strings.Contains(out, "X-Content-Length: \"\" false\r\n") || !strings.HasSuffix(out, "\r\n\r\n"+data) {
+		if !strings.Contains(out, "X-Content-Length: \"\" true\r\n") || !strings.HasSuffix(out, "\r\n\r\n"+data) {
 			t.Errorf("echo of a chunked upload: %.300q", out)
 		}
 	})
@@ -187,7 +187,7 @@ func TestPythonHTTPClient(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"stream":         `[200,"chunked","one two three",true]`,
-		"chunked_upload": `[200,"abcdef","\"\" false",true]`,
+		"chunked_upload": `[200,"abcdef","\"\" true",true]`,
 		"head":           `[200,0,true,true]`,
 		"environ":        `[200,"Python test,Python test 2;query=test;/header",true]`,
 		"http10":         `[200,10,"one;query=test;/header",null,true]`,

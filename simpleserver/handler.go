@@ -1,12 +1,17 @@
 package simpleserver
 
 import (
+	"crypto/tls"
 	"io"
 	"net"
-	"net/http"
+	"strings"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/cgikey"
+	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // RequestHandler serves the requests of a connection: the Go form of
@@ -28,13 +33,29 @@ type RequestHandler interface {
 	Handle(r *Request) error
 }
 
-// Request is one parsed request on its connection: what a CPython request
-// handler holds in self. It is valid during Handle only; the server reuses
-// it for the connection's next request.
+// Request is one request read from its connection: what a CPython request
+// handler holds in self after parse_request. It is valid during Handle
+// only; the server reuses it, and its Headers slice, for the connection's
+// next request. The strings are the request's own (one copy of the head
+// per request) and may be kept.
 type Request struct {
-	// HTTP is the request as net/http parsed it. Its Body is the raw body;
-	// the application reads it through wsgi.input.
-	HTTP *http.Request
+	// Command is the method, "GET" (CPython's command).
+	Command string
+	// Path is the request-target as sent, "/a%20b?x=1" (CPython's path).
+	Path string
+	// RequestVersion is the version as sent, "HTTP/1.1"
+	// (request_version); HTTP/1.2 and later 1.x minors are served as
+	// HTTP/1.1 and keep their version here and in SERVER_PROTOCOL.
+	RequestVersion string
+	// RequestLine is the request line without its CRLF (requestline).
+	RequestLine string
+	// ClientAddress is the client's address (client_address).
+	ClientAddress net.Addr
+	// Headers are the request's field lines in wire order, names as sent,
+	// values without surrounding whitespace (headers).
+	Headers headers.Headers
+	// TLS is the connection's TLS state, nil without TLS.
+	TLS *tls.ConnectionState
 	// Server is the server the request came to.
 	Server *WSGIServer
 	// Conn is the client connection. Write to it only from a Handle that
@@ -42,6 +63,8 @@ type Request struct {
 	Conn net.Conn
 
 	c         *conn
+	keys      []string // the CGI key of each of Headers, from the reader
+	minor     int
 	keepAlive bool
 	reusable  bool
 	status    string
@@ -63,13 +86,94 @@ func (r *Request) Handler() *handlers.Handler { return r.c.h }
 type WSGIRequestHandler struct{}
 
 // GetEnviron copies the server's base environ into env, then adds the
-// request's variables with [handlers.RequestEnviron].
+// request's variables as CPython's WSGIRequestHandler.get_environ does,
+// byte for byte: SERVER_PROTOCOL, SERVER_SOFTWARE, REQUEST_METHOD,
+// PATH_INFO (percent-decoded, see [wsgiutil.PathInfo]), QUERY_STRING,
+// REMOTE_ADDR, CONTENT_TYPE (text/plain without the field), CONTENT_LENGTH
+// (when the field is not empty), then one HTTP_* variable per field name
+// in wire order, repeated fields joined with "," in wire order, and a field
+// whose bare key is already set (Content-Type, or "Server-Name" against
+// SERVER_NAME) skipped. Under TLS, HTTPS is "on" and wsgi.url_scheme
+// "https".
+//
+// Two deliberate differences from CPython: a field name containing "_" is
+// dropped unless [WithUnderscoreFields] is given, since "X_Forwarded_For"
+// would alias "X-Forwarded-For" (gunicorn, nginx and Django's runserver
+// drop them too); and an absolute-form target ("GET http://h/p") gives
+// the URI's path as PATH_INFO and its host as the value of HTTP_HOST (in
+// the Host field's place), as RFC 9112 section 3.2.2 asks, where CPython
+// puts the whole URI in PATH_INFO.
 func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	s := r.Server
 	for k, v := range s.base.All() {
 		env.Set(k, v)
 	}
-	handlers.RequestEnviron(env, r.HTTP, s.info)
+	env.Set("SERVER_PROTOCOL", r.RequestVersion)
+	env.Set("SERVER_SOFTWARE", s.info.Software)
+	env.Set("REQUEST_METHOD", r.Command)
+	path, query := http1.PathQuery(r.Path)
+	pathInfo, _ := wsgiutil.PathInfo(path)
+	env.Set("PATH_INFO", pathInfo)
+	env.Set("QUERY_STRING", query)
+	env.Set("REMOTE_ADDR", remoteIP(addrString(r)))
+	if ct, ok := r.Headers.Lookup("Content-Type"); ok {
+		env.Set("CONTENT_TYPE", ct)
+	} else {
+		env.Set("CONTENT_TYPE", handlers.DefaultContentType)
+	}
+	if cl := r.Headers.Get("Content-Length"); cl != "" {
+		env.Set("CONTENT_LENGTH", cl)
+	}
+	keepUnderscore := s.cfg.underscoreFields
+	authority, absolute := http1.Authority(r.Path)
+	for i, f := range r.Headers {
+		if !keepUnderscore && strings.IndexByte(f.Name, '_') >= 0 {
+			continue
+		}
+		key := r.key(i)
+		bare := key
+		if key != "CONTENT_TYPE" && key != "CONTENT_LENGTH" {
+			bare = key[len("HTTP_"):]
+		}
+		if env.Has(bare) {
+			continue
+		}
+		v := wsgiutil.Strip(f.Value)
+		if absolute && key == "HTTP_HOST" {
+			v = authority
+		}
+		if old, ok := env.Lookup(key); ok {
+			env.Set(key, old+","+v)
+		} else {
+			env.Set(key, v)
+		}
+	}
+	if r.TLS != nil {
+		env.Set("HTTPS", "on")
+		env.Set(wsgiref.URLSchemeKey, "https")
+	} else {
+		env.Set(wsgiref.URLSchemeKey, "http")
+	}
+}
+
+// key returns the CGI key of r.Headers[i]: the reader's, unless a
+// RequestHandler changed the fields.
+func (r *Request) key(i int) string {
+	if len(r.keys) == len(r.Headers) && i < len(r.keys) {
+		return r.keys[i]
+	}
+	return cgikey.Key(r.Headers[i].Name)
+}
+
+// addrString is the client address as "host:port".
+func addrString(r *Request) string {
+	if r.c != nil && r.ClientAddress == r.c.rwc.RemoteAddr() {
+		return r.c.remote
+	}
+	if r.ClientAddress == nil {
+		return ""
+	}
+	return r.ClientAddress.String()
 }
 
 // GetStderr returns the server's wsgi.errors ([WithErrors]), os.Stderr by
@@ -88,17 +192,17 @@ func (WSGIRequestHandler) Handle(r *Request) error {
 	env := h.Env()
 	s.cfg.handler.GetEnviron(r, env)
 	h.Stdin = &c.in
-	h.Stdout = c.bw
+	h.Stdout = &c.out
 	h.Stderr = s.cfg.handler.GetStderr(r)
 	h.Environ = env
 	h.OSEnviron = s.cfg.osEnviron
 	h.Multithread, h.Multiprocess, h.RunOnce = true, false, false
 	h.OriginServer = true
 	h.HTTPVersion = "1.0"
-	if r.HTTP.ProtoAtLeast(1, 1) {
+	if r.minor >= 1 {
 		h.HTTPVersion = "1.1"
 	}
-	h.ServerSoftware = SoftwareVersion
+	h.ServerSoftware = s.info.Software
 	h.KeepAlive = r.keepAlive
 	if s.cfg.fileWrapper != nil {
 		h.FileWrapper = *s.cfg.fileWrapper

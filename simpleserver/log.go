@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/gowsgi/wsgiref/handlers"
 )
 
 // LogHandler is the default [slog.Handler] of the access log: it writes the
@@ -114,9 +112,10 @@ func appendLogPrefix(b []byte, ip string, t time.Time) []byte {
 // appendEscaped appends raw request bytes as CPython's log_message writes
 // them: the string is Latin-1, control characters (C0, DEL, C1) become
 // \xNN and a backslash \\, other bytes above 0x7F their UTF-8 encoding.
-func appendEscaped(b []byte, s []byte) []byte {
+func appendEscaped(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	for _, c := range s {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case c == '\\':
 			b = append(b, '\\', '\\')
@@ -138,26 +137,26 @@ func (s *WSGIServer) logRequest(r *Request) {
 	if len(r.status) >= 3 {
 		code = r.status[:3]
 	}
-	s.logLine(r.c, r.c.cr.requestLine(), code, r.bytesSent, slog.LevelInfo, "")
+	s.logLine(r.c, r.RequestLine, code, r.bytesSent, slog.LevelInfo, "")
 }
 
 // logLine writes one log_message line: an access line (request line,
 // code, size; a negative size prints "-") or, when errMsg is set, a
 // log_error line "code 414, message ..." first.
-func (s *WSGIServer) logLine(c *conn, reqLine []byte, code string, size int64, level slog.Level, errMsg string) {
+func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, level slog.Level, errMsg string) {
 	lg := s.cfg.logger
 	ctx := context.Background()
 	if !lg.Enabled(ctx, level) {
 		return
 	}
-	ip := remoteIP(c.remote)
+	ip := c.remoteIP
 	now := time.Now()
 	if errMsg != "" {
 		b := appendLogPrefix(c.log[:0], ip, now)
 		b = append(b, "code "...)
 		b = append(b, code...)
 		b = append(b, ", message "...)
-		b = appendEscaped(b, []byte(errMsg))
+		b = appendEscaped(b, errMsg)
 		c.log = b
 		lg.LogAttrs(ctx, level, string(b), slog.String("client", ip), slog.String("code", code), slog.String("error", errMsg))
 	}
@@ -189,9 +188,9 @@ func (s *WSGIServer) logError(c *conn, msg string) {
 	if !lg.Enabled(ctx, slog.LevelWarn) {
 		return
 	}
-	ip := remoteIP(c.remote)
+	ip := c.remoteIP
 	b := appendLogPrefix(c.log[:0], ip, time.Now())
-	b = appendEscaped(b, []byte(msg))
+	b = appendEscaped(b, msg)
 	c.log = b
 	lg.LogAttrs(ctx, slog.LevelWarn, string(b), slog.String("client", ip), slog.String("error", msg))
 }
@@ -251,11 +250,10 @@ const errorPage = `<!DOCTYPE HTML>
 </html>
 `
 
-// AppendErrorResponse appends the bytes CPython's send_error writes for
-// code: an HTTP/1.0 status line, Server, Date, "Connection: close", and the
-// HTML error page (escaped) unless head is set. An empty explain means the
-// standard explanation of the code.
-func AppendErrorResponse(b []byte, code int, explain string, now time.Time, head bool) []byte {
+// errorResponse returns the status and the HTML error page CPython's
+// send_error sends for code (the page escaped as CPython escapes it). An
+// empty explain means the standard explanation of the code.
+func errorResponse(code int, explain string) (status string, body []byte) {
 	texts, ok := errorTexts[code]
 	if !ok {
 		texts = [2]string{http.StatusText(code), http.StatusText(code)}
@@ -267,7 +265,7 @@ func AppendErrorResponse(b []byte, code int, explain string, now time.Time, head
 		explain = texts[1]
 	}
 	cs := strconv.Itoa(code)
-	body := make([]byte, 0, len(errorPage)+len(explain)+16)
+	body = make([]byte, 0, len(errorPage)+len(explain)+16)
 	rest := errorPage
 	for len(rest) > 0 {
 		i := indexPct(rest)
@@ -288,21 +286,7 @@ func AppendErrorResponse(b []byte, code int, explain string, now time.Time, head
 			}
 		}
 	}
-	b = append(b, "HTTP/1.0 "...)
-	b = append(b, cs...)
-	b = append(b, ' ')
-	b = append(b, texts[0]...)
-	b = append(b, "\r\nServer: "...)
-	b = append(b, SoftwareVersion...)
-	b = append(b, "\r\nDate: "...)
-	b = append(b, handlers.FormatDateTime(now)...)
-	b = append(b, "\r\nConnection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: "...)
-	b = strconv.AppendInt(b, int64(len(body)), 10)
-	b = append(b, "\r\n\r\n"...)
-	if !head {
-		b = append(b, body...)
-	}
-	return b
+	return cs + " " + texts[0], body
 }
 
 func indexPct(s string) int {
@@ -330,27 +314,4 @@ func escapeNoQuote(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// sendError answers a request the application never sees, as CPython's
-// send_error: log_error, the error response, then the access line with
-// size "-". req is nil when the request could not be parsed.
-func (c *conn) sendError(req *http.Request, code int, explain string) {
-	head := req != nil && req.Method == "HEAD"
-	c.linger = true
-	c.rwc.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	c.bw.Write(AppendErrorResponse(c.log[:0], code, explain, time.Now(), head))
-	c.bw.Flush()
-	texts := errorTexts[code]
-	var line []byte
-	if code != http.StatusRequestURITooLong {
-		line = c.cr.requestLine()
-	}
-	msg := texts[0]
-	if explain != "" {
-		// The reason, as CPython's send_error calls carry it ("Bad
-		// request version ('HTTP/9')"): the log says why, not just what.
-		msg = explain
-	}
-	c.s.logLine(c, line, strconv.Itoa(code), -1, slog.LevelWarn, msg)
 }

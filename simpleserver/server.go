@@ -1,6 +1,7 @@
 package simpleserver
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
 )
 
 // Version is the version of the server, simple_server.__version__.
@@ -32,17 +34,20 @@ var SysVersion = "Go/" + strings.TrimPrefix(runtime.Version(), "go")
 
 // SoftwareVersion is the Server header of every response, CPython's
 // simple_server.software_version, and SERVER_SOFTWARE in every environ.
+// MakeServer reads it once, for both: a change made later reaches the
+// servers made after it, and the two always agree.
 // CPython's environ says only "WSGIServer/0.2" there; naming the runtime
 // too tells an application which server it really runs under.
 var SoftwareVersion = ServerVersion + " " + SysVersion
 
-// MaxRequestLine is the longest request line, CRLF included, that the
-// server reads; a longer one gets 414, as in CPython's
-// WSGIRequestHandler.handle.
-const MaxRequestLine = 65536
-
-// Defaults of the limits that [Option]s change.
+// Defaults of the limits that [Option]s change. The head limits are Apache
+// httpd's (LimitRequestLine, LimitRequestFieldSize, LimitRequestFields):
+// CPython's server takes a 65536-byte request line and any number of
+// 65536-byte fields up to 100.
 const (
+	DefaultMaxRequestLine    = http1.DefaultMaxRequestLine // bytes without CRLF; longer gets 414
+	DefaultMaxFieldLine      = http1.DefaultMaxFieldLine   // bytes of one field line without CRLF; longer gets 431
+	DefaultMaxFields         = http1.DefaultMaxFields      // field lines in a head; more get 431
 	DefaultMaxHeaderBytes    = 1 << 20
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
@@ -79,7 +84,8 @@ type appBox struct{ app wsgiref.App }
 type config struct {
 	handler           RequestHandler
 	tls               *tls.Config
-	maxHeaderBytes    int
+	limits            http1.Limits
+	underscoreFields  bool
 	maxConns          int
 	maxBodyBytes      int64
 	readHeaderTimeout time.Duration
@@ -111,10 +117,40 @@ func WithTLS(cfg *tls.Config) Option {
 	return func(c *config) { c.tls = cfg }
 }
 
-// WithMaxHeaderBytes bounds the header block of a request (the lines after
-// the request line); a larger one gets 431. n <= 0 means the default, 1 MiB.
+// WithMaxHeaderBytes bounds the header block of a request (the field
+// lines after the request line, CRLFs included); a larger one gets 431.
+// n <= 0 means the default, 1 MiB.
 func WithMaxHeaderBytes(n int) Option {
-	return func(c *config) { c.maxHeaderBytes = n }
+	return func(c *config) { c.limits.MaxHeaderBytes = n }
+}
+
+// WithMaxRequestLine bounds the request line, without its CRLF; a longer
+// one gets 414. n <= 0 means the default, [DefaultMaxRequestLine].
+func WithMaxRequestLine(n int) Option {
+	return func(c *config) { c.limits.MaxRequestLine = n }
+}
+
+// WithMaxFieldLine bounds one header field line, without its CRLF; a
+// longer one gets 431. n <= 0 means the default, [DefaultMaxFieldLine].
+func WithMaxFieldLine(n int) Option {
+	return func(c *config) { c.limits.MaxFieldLine = n }
+}
+
+// WithMaxFields bounds the number of header field lines of a request (and
+// of a chunked body's trailer); more get 431. n <= 0 means the default,
+// [DefaultMaxFields].
+func WithMaxFields(n int) Option {
+	return func(c *config) { c.limits.MaxFields = n }
+}
+
+// WithUnderscoreFields(true) keeps CPython's behaviour for header field
+// names containing "_": "X_Forwarded_For: x" becomes HTTP_X_FORWARDED_FOR
+// like "X-Forwarded-For" does, so the two alias and a client can pass one
+// for the other past a proxy that checks only the dashed name. By default
+// such fields are left out of the environ (they stay in
+// [Request.Headers]), as gunicorn, nginx and Django's runserver do.
+func WithUnderscoreFields(keep bool) Option {
+	return func(c *config) { c.underscoreFields = keep }
 }
 
 // WithMaxBodyBytes bounds a request body. A request whose Content-Length
@@ -221,7 +257,6 @@ func WithListener(ln net.Listener) Option {
 func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGIServer, error) {
 	cfg := config{
 		handler:           WSGIRequestHandler{},
-		maxHeaderBytes:    DefaultMaxHeaderBytes,
 		readHeaderTimeout: DefaultReadHeaderTimeout,
 		idleTimeout:       DefaultIdleTimeout,
 		stderr:            os.Stderr,
@@ -229,8 +264,11 @@ func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGISe
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.maxHeaderBytes <= 0 {
-		cfg.maxHeaderBytes = DefaultMaxHeaderBytes
+	cfg.limits = http1.Limits{
+		MaxRequestLine: cmp.Or(max(cfg.limits.MaxRequestLine, 0), DefaultMaxRequestLine),
+		MaxFieldLine:   cmp.Or(max(cfg.limits.MaxFieldLine, 0), DefaultMaxFieldLine),
+		MaxFields:      cmp.Or(max(cfg.limits.MaxFields, 0), DefaultMaxFields),
+		MaxHeaderBytes: cmp.Or(max(cfg.limits.MaxHeaderBytes, 0), DefaultMaxHeaderBytes),
 	}
 	if cfg.handler == nil {
 		cfg.handler = WSGIRequestHandler{}

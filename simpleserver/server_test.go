@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,7 +150,10 @@ var logLine = regexp.MustCompile(`^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z][a-z]/\d{4}
 // CPython's bytes and the connection closes.
 func TestPlainHello(t *testing.T) {
 	ts := startServer(t, helloApp)
-	for _, raw := range []string{"GET / HTTP/1.0\n\n", "GET / HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"} {
+	// test_plain_hello sends bare LF line ends, which this server refuses
+	// (TestHostileRequests); the empty line before a request line is
+	// skipped (RFC 9112 section 2.2).
+	for _, raw := range []string{"\r\nGET / HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"} {
 		checkHello(t, roundTrip(t, ts.Addr(), raw))
 	}
 	waitFor(t, func() bool { return strings.Count(ts.log.String(), "\n") == 3 })
@@ -161,12 +165,13 @@ func TestPlainHello(t *testing.T) {
 }
 
 // TestPlainHelloCPython compares the bytes with CPython's own run of
-// test_wsgiref's hello_app, the Server header's runtime name aside.
+// test_wsgiref's hello_app, the Server header's runtime name aside, with
+// CRLF line ends (test_plain_hello's bare LFs get 400 here).
 func TestPlainHelloCPython(t *testing.T) {
-	out := cpythonAmock(t, "hello_app", "GET / HTTP/1.0\n\n")
+	out := cpythonAmock(t, "hello_app", "GET / HTTP/1.0\r\n\r\n")
 	out = strings.Replace(out, "CPython/"+cpythonVersion(t), SysVersion, 1)
 	ts := startServer(t, helloApp)
-	if got := roundTrip(t, ts.Addr(), "GET / HTTP/1.0\n\n"); got != out {
+	if got := roundTrip(t, ts.Addr(), "GET / HTTP/1.0\r\n\r\n"); got != out {
 		t.Errorf("response\n  got %q\nCPython %q", got, out)
 	}
 }
@@ -196,20 +201,25 @@ func cpythonVersion(t *testing.T) string { return oracle.Current(t).String() }
 // decoded.
 func TestEnviron(t *testing.T) {
 	ts := startServer(t, headerApp)
-	out := roundTrip(t, ts.Addr(), "GET /p%61th/?query=test HTTP/1.0\n"+
-		"X-Test-Header: Python test \n"+
-		"X-Test-Header: Python test 2\n"+
-		"Content-Length: 0\n\n")
+	out := roundTrip(t, ts.Addr(), "GET /p%61th/?query=test HTTP/1.0\r\n"+
+		"X-Test-Header: Python test \r\n"+
+		"X-Test-Header: Python test 2\r\n"+
+		"Content-Length: 0\r\n\r\n")
 	lines := strings.Split(out, "\n")
 	if got, want := lines[len(lines)-1], "Python test,Python test 2;query=test;/path/"; got != want {
 		t.Errorf("last line %q, want %q", got, want)
 	}
 }
 
-// TestCP1252URL is test_cp1252_url: PATH_INFO holds the raw bytes.
+// TestCP1252URL is test_cp1252_url: PATH_INFO holds the raw bytes. The
+// test sends a raw 0x80 in the target, which this server refuses (RFC 9112
+// has no bytes above 0x7E there); escaped, it decodes to the same PATH_INFO.
 func TestCP1252URL(t *testing.T) {
 	ts := startServer(t, pathApp)
-	out := roundTrip(t, ts.Addr(), "GET /\x80%80 HTTP/1.0\r\n\r\n")
+	if out := roundTrip(t, ts.Addr(), "GET /\x80%80 HTTP/1.0\r\n\r\n"); !strings.HasPrefix(out, "HTTP/1.0 400 ") {
+		t.Errorf("raw 0x80 in the target: %.40q", out)
+	}
+	out := roundTrip(t, ts.Addr(), "GET /%80%80 HTTP/1.0\r\n\r\n")
 	want := []string{
 		"HTTP/1.0 200 OK",
 		"Server: " + SoftwareVersion,
@@ -222,25 +232,26 @@ func TestCP1252URL(t *testing.T) {
 	if got := strings.Split(out, "\r\n"); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("lines\n got %q\nwant %q", got, want)
 	}
-	waitFor(t, func() bool { return strings.Contains(ts.log.String(), `"GET /\x80%80 HTTP/1.0" 200 3`) })
+	waitFor(t, func() bool { return strings.Contains(ts.log.String(), `"GET /%80%80 HTTP/1.0" 200 3`) })
 }
 
 // TestRequestLength is test_request_length: a request line over 65536
-// bytes gets CPython's 414, and the server keeps serving.
+// bytes gets CPython's 414 (this server's limit is lower, 8190), and the
+// server keeps serving.
 func TestRequestLength(t *testing.T) {
 	ts := startServer(t, helloApp)
-	out := roundTrip(t, ts.Addr(), "GET "+strings.Repeat("x", 65537)+" HTTP/1.0\n\n")
+	out := roundTrip(t, ts.Addr(), "GET "+strings.Repeat("x", 65537)+" HTTP/1.0\r\n\r\n")
 	if first, _, _ := strings.Cut(out, "\r\n"); first != "HTTP/1.0 "+oracle.Status(414) {
 		t.Errorf("status line %q", first)
 	}
-	want := cpythonAmock(t, "hello_app", "GET "+strings.Repeat("x", 65537)+" HTTP/1.0\n\n")
+	want := cpythonAmock(t, "hello_app", "GET "+strings.Repeat("x", 65537)+" HTTP/1.0\r\n\r\n")
 	want = strings.Replace(want, "Python/"+cpythonVersion(t), SysVersion, 1)
-	if mask(out) != mask(want) {
+	if normalizeErrorResponse(out, SoftwareVersion, "") != normalizeErrorResponse(want, SoftwareVersion, "") {
 		t.Errorf("414 response\n  got %q\nCPython %q", out, want)
 	}
 	checkHello(t, roundTrip(t, ts.Addr(), "GET / HTTP/1.0\r\n\r\n"))
 	waitFor(t, func() bool { return strings.Contains(ts.log.String(), `"" 414 -`) })
-	if !strings.Contains(ts.log.String(), "] code 414, message URI Too Long\n") {
+	if !strings.Contains(ts.log.String(), "] code 414, message Request line too long\n") {
 		t.Errorf("log %q", ts.log.String())
 	}
 }
@@ -249,16 +260,16 @@ var dateHeader = regexp.MustCompile(`Date: [^\r]*\r\n`)
 
 func mask(s string) string { return dateHeader.ReplaceAllString(s, "Date: *\r\n") }
 
-// TestRequestLineBoundary checks the exact limit: 65536 bytes with the
-// CRLF pass, one more does not.
+// TestRequestLineBoundary checks the exact limit: DefaultMaxRequestLine
+// bytes without the CRLF pass, one more does not.
 func TestRequestLineBoundary(t *testing.T) {
 	ts := startServer(t, helloApp)
 	for _, tc := range []struct {
 		lineLen int // with CRLF
 		status  string
 	}{
-		{65536, "HTTP/1.0 200 OK"},
-		{65537, "HTTP/1.0 " + oracle.Status(414)},
+		{DefaultMaxRequestLine + 2, "HTTP/1.0 200 OK"},
+		{DefaultMaxRequestLine + 3, "HTTP/1.0 " + oracle.Status(414)},
 		{70000, "HTTP/1.0 " + oracle.Status(414)},
 	} {
 		fixed := len("GET / HTTP/1.0\r\n")
@@ -298,7 +309,7 @@ func TestLimits(t *testing.T) {
 			if first != tc.status {
 				t.Errorf("status line %q, want %q", first, tc.status)
 			}
-			if !strings.Contains(rest, "Connection: close\r\nContent-Type: text/html;charset=utf-8\r\n") ||
+			if !strings.Contains(rest, "\r\nConnection: close\r\n") || !strings.Contains(rest, "\r\nContent-Type: text/html;charset=utf-8\r\n") ||
 				!strings.Contains(rest, "<title>Error response</title>") {
 				t.Errorf("not CPython's error page: %q", out)
 			}
@@ -307,42 +318,64 @@ func TestLimits(t *testing.T) {
 	}
 }
 
-// TestErrorResponseCPython checks AppendErrorResponse against CPython's
-// send_error for the codes the server sends.
+// TestErrorResponseCPython checks the error pages of refused requests, as
+// the server sends them, against CPython's send_error(code, None, explain)
+// for the codes the server sends: the same status line, fields and page, the
+// fields in the handler's order (it writes every response).
 func TestErrorResponseCPython(t *testing.T) {
 	python := oracle.Python(t)
-	codes := []int{400, 413, 414, 416, 417, 431, 505}
-	script := `import sys, io
+	ts := startServer(t, helloApp, WithMaxBodyBytes(10))
+	for _, tc := range []struct {
+		raw     string
+		code    int
+		explain string
+	}{
+		{"GET / HTTP/1.1\r\n\r\n", 400, "Missing required Host header"},
+		{"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", 413, ""},
+		{"GET /" + strings.Repeat("a", DefaultMaxRequestLine) + " HTTP/1.1\r\n\r\n", 414, ""},
+		{"GET / HTTP/1.1\r\nHost: h\r\nExpect: x\r\n\r\n", 417, "Expectation not supported"},
+		{"GET / HTTP/1.1\r\nHost: h\r\n" + strings.Repeat("X: y\r\n", 101) + "\r\n", 431, ""},
+		{"CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\n", 501, "CONNECT is not supported"},
+		{"GET / HTTP/2.0\r\n\r\n", 505, "Invalid HTTP version (2.0)"},
+	} {
+		script := `import sys, io
 from http.server import BaseHTTPRequestHandler
 class H(BaseHTTPRequestHandler):
     def __init__(self): self.wfile = io.BytesIO(); self.request_version = 'HTTP/1.0'; self.command = 'GET'; self.requestline = ''
     def log_message(self, *a): pass
     def date_time_string(self, t=None): return 'DATE'
     def version_string(self): return 'SERVER'
-for code in sys.argv[1:]:
-    h = H(); h.send_error(int(code)); sys.stdout.buffer.write(h.wfile.getvalue() + b'\0')
+h = H(); h.send_error(int(sys.argv[1]), None, sys.argv[2] or None); sys.stdout.buffer.write(h.wfile.getvalue())
 `
-	args := []string{"-c", script}
-	for _, c := range codes {
-		args = append(args, strconv.Itoa(c))
-	}
-	out, err := exec.Command(python, args...).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	for i := range want {
+		out, err := exec.Command(python, "-c", script, strconv.Itoa(tc.code), tc.explain).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
 		// This server follows the newest CPython where versions differ.
-		want[i] = oracle.ToNewest(want[i], oracle.Current(t))
-	}
-	for i, code := range codes {
-		got := string(AppendErrorResponse(nil, code, "", time.Unix(0, 0), false))
-		got = strings.Replace(got, "Server: "+SoftwareVersion, "Server: SERVER", 1)
-		got = strings.Replace(got, "Date: Thu, 01 Jan 1970 00:00:00 GMT", "Date: DATE", 1)
-		if got != want[i] {
-			t.Errorf("%d:\n  got %q\nCPython %q", code, got, want[i])
+		want := normalizeErrorResponse(oracle.ToNewest(string(out), oracle.Current(t)), "SERVER", "DATE")
+		got := normalizeErrorResponse(roundTrip(t, ts.Addr(), tc.raw), SoftwareVersion, "")
+		if got != want {
+			t.Errorf("%d:\n  got %q\nCPython %q", tc.code, got, want)
 		}
 	}
+}
+
+// normalizeErrorResponse puts the fields of an error response in name order
+// (the handler's order differs from send_error's) with Server and Date
+// values replaced.
+func normalizeErrorResponse(resp, server, date string) string {
+	head, body, _ := strings.Cut(resp, "\r\n\r\n")
+	lines := strings.Split(head, "\r\n")
+	for i, l := range lines {
+		switch {
+		case l == "Server: "+server:
+			lines[i] = "Server: S"
+		case strings.HasPrefix(l, "Date: ") && (date == "" || l == "Date: "+date):
+			lines[i] = "Date: D"
+		}
+	}
+	slices.Sort(lines[1:])
+	return strings.Join(lines, "\r\n") + "\r\n\r\n" + body
 }
 
 // TestKeepAlive: two requests from net/http's client share one connection.
@@ -498,8 +531,8 @@ func TestChunkedRequest(t *testing.T) {
 	if string(body) != "part 0;part 1;part 2;" {
 		t.Errorf("echoed %q", body)
 	}
-	if got := resp.Header.Get("X-Content-Length"); got != `"" false` {
-		t.Errorf("CONTENT_LENGTH %s, want absent", got)
+	if got := resp.Header.Get("X-Content-Length"); got != `"" true` {
+		t.Errorf("CONTENT_LENGTH %s, want the base environ's empty one, as CPython", got)
 	}
 	if got := resp.Header.Get("X-Transfer-Encoding"); got != "chunked" {
 		t.Errorf("HTTP_TRANSFER_ENCODING %q", got)
@@ -912,7 +945,7 @@ func waitFor(t *testing.T, cond func() bool) {
 
 // TestHeaderLimitBoundary: a header block (the bytes after the request
 // line, the blank line included) of exactly the limit passes, one byte more
-// gets 431; with CRLF or bare LF, alone or pipelined behind a request.
+// gets 431; alone or pipelined behind a request.
 func TestHeaderLimitBoundary(t *testing.T) {
 	const limit = 200
 	ts := startServer(t, helloApp, WithMaxHeaderBytes(limit))
@@ -927,7 +960,7 @@ func TestHeaderLimitBoundary(t *testing.T) {
 		b.WriteString("X: " + strings.Repeat("y", pad) + eol + eol)
 		return b.String()
 	}
-	for _, eol := range []string{"\r\n", "\n"} {
+	for _, eol := range []string{"\r\n"} {
 		for _, tc := range []struct {
 			size   int
 			status string
@@ -1005,7 +1038,7 @@ func TestMaxConnsShedsIdle(t *testing.T) {
 type panicHandler struct{ WSGIRequestHandler }
 
 func (h panicHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
-	if r.HTTP.URL.Path == "/bug" {
+	if r.Path == "/bug" {
 		panic("request handler bug")
 	}
 	h.WSGIRequestHandler.GetEnviron(r, env)

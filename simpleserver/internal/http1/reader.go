@@ -129,3 +129,14 @@ func (b *Reader) Read(p []byte) (int, error) {
 	b.r += n
 	return n, nil
 }
+
+// Wait blocks until at least one byte is buffered: the start of the next
+// request on a kept-alive connection. It returns the read's error.
+func (b *Reader) Wait() error {
+	for b.r == b.w {
+		if err := b.fill(len(b.buf)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

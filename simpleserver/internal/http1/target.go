@@ -73,3 +73,21 @@ func PathQuery(target string) (path, query string) {
 	path, query, _ = strings.Cut(target, "?")
 	return path, query
 }
+
+// Authority returns the host of an absolute-form target, "example.org:8080"
+// for "http://example.org:8080/p"; ok is false for any other form. RFC
+// 9112 section 3.2.2 has an origin server use it instead of the Host
+// field's value.
+func Authority(target string) (host string, ok bool) {
+	if target == "" || target[0] == '/' || target == "*" {
+		return "", false
+	}
+	if _, ok := absolutePath(target); !ok {
+		return "", false
+	}
+	_, rest, _ := strings.Cut(target, "://")
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest, true
+}
