@@ -2,12 +2,12 @@ package simpleserver
 
 import (
 	"fmt"
-	"github.com/gowsgi/wsgiref/internal/pyrepr"
 	"slices"
 	"strconv"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/pyrepr"
 )
 
 // DemoApp is demo_app: a small but complete application that answers
@@ -25,7 +25,7 @@ func demoApp(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, e
 	type item struct{ key, value string }
 	var items []item
 	for k, v := range env.All() {
-		items = append(items, item{k, PyRepr(v)})
+		items = append(items, item{k, pyrepr.String(v)})
 	}
 	typed := func(k, v string) {
 		if !env.Has(k) {
@@ -45,7 +45,7 @@ func demoApp(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, e
 	typed("wsgi.version", "("+strconv.Itoa(env.Version[0])+", "+strconv.Itoa(env.Version[1])+")")
 	for k, v := range env.Extensions() {
 		if s, ok := v.(string); ok {
-			typed(k, PyRepr(s))
+			typed(k, pyrepr.String(s))
 		} else {
 			typed(k, objectRepr(v))
 		}
@@ -85,10 +85,3 @@ func objectRepr(v any) string {
 	}
 	return fmt.Sprintf("<%T>", v)
 }
-
-// PyRepr returns Python's repr() of a PEP 3333 string (each byte a Latin-1
-// character), encoded in UTF-8 as demo_app prints it: single quotes unless
-// the string holds a single quote and no double quote; backslash, the
-// quote, \t, \n and \r escaped; other control and non-printable characters
-// (C0, DEL, C1, no-break space, soft hyphen) as \xNN.
-func PyRepr(s string) string { return pyrepr.String(s) }

@@ -2,6 +2,7 @@ package simpleserver
 
 import (
 	"encoding/json"
+	"github.com/gowsgi/wsgiref/internal/pyrepr"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 	"github.com/gowsgi/wsgiref/internal/oracle"
 )
 
-// TestPyReprCPython compares PyRepr with Python's repr for every byte
+// TestPyReprCPython compares pyrepr.String, DemoApp's repr, with Python's repr for every byte
 // alone and for strings mixing quotes, escapes and Latin-1.
 func TestPyReprCPython(t *testing.T) {
 	python := oracle.Python(t)
@@ -38,8 +39,8 @@ func TestPyReprCPython(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, s := range inputs {
-		if got := PyRepr(s); got != want[i] {
-			t.Errorf("PyRepr(%q) = %q, Python %q", s, got, want[i])
+		if got := pyrepr.String(s); got != want[i] {
+			t.Errorf("pyrepr.String(%q) = %q, Python %q", s, got, want[i])
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package simpleserver_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -108,16 +109,6 @@ func ExampleWithRequestHandler() {
 	// Output: tenant blue
 }
 
-func ExamplePyRepr() {
-	fmt.Println(simpleserver.PyRepr("GET"))
-	fmt.Println(simpleserver.PyRepr("it's"))
-	fmt.Println(simpleserver.PyRepr("caf\xe9\x00\n"))
-	// Output:
-	// 'GET'
-	// "it's"
-	// 'café\x00\n'
-}
-
 // A body limit: a declared length over it is refused before the
 // application runs; a chunked body that grows past it fails wsgi.input,
 // and the client is told 413 when the application passes the error on.
@@ -157,4 +148,41 @@ func ExampleWithMaxBodyBytes() {
 	// Output:
 	// 1000 200 OK
 	// 5000 413 Content Too Large
+}
+
+// An application that handles the body limit itself: wsgi.input's error
+// past WithMaxBodyBytes is a *MaxBytesError.
+func ExampleMaxBytesError() {
+	upload := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		_, err := io.ReadAll(env.Input)
+		var tooLarge *simpleserver.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			start("413 Content Too Large", headers.Headers{{Name: "Content-Type", Value: "text/plain"}})
+			return wsgiref.Strings(fmt.Sprintf("at most %d bytes, please", tooLarge.Limit)), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		start("200 OK", nil)
+		return wsgiref.Strings("stored"), nil
+	})
+	srv, err := simpleserver.MakeServer("127.0.0.1", 0, upload,
+		simpleserver.WithMaxBodyBytes(4),
+		simpleserver.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	go srv.ServeForever()
+	// A body of unknown length goes chunked: the limit applies as it is read.
+	resp, err := http.Post("http://"+srv.Addr().String()+"/", "text/plain", io.MultiReader(strings.NewReader("too long")))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.Status, string(body))
+	// Output: 413 Content Too Large at most 4 bytes, please
 }

@@ -3,6 +3,7 @@ package simpleserver
 import (
 	"bufio"
 	"bytes"
+	"github.com/gowsgi/wsgiref/internal/pyrepr"
 	"io"
 	"log/slog"
 	"net"
@@ -125,24 +126,24 @@ func isReset(err error) bool {
 	return strings.Contains(err.Error(), "connection reset")
 }
 
-// FuzzPyRepr checks the invariants of PyRepr: quoted, printable ASCII or
-// UTF-8 only, and reversible.
+// FuzzPyRepr checks the invariants of pyrepr.String, what DemoApp prints:
+// quoted, printable ASCII or UTF-8 only, and reversible.
 func FuzzPyRepr(f *testing.F) {
 	for _, s := range []string{"", "GET", "it's", `"'`, "\x00\x7f\x80\xa0\xad\xff\\"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r := PyRepr(s)
+		r := pyrepr.String(s)
 		if len(r) < 2 || r[0] != r[len(r)-1] || (r[0] != '\'' && r[0] != '"') {
-			t.Fatalf("PyRepr(%q) = %q: not quoted", s, r)
+			t.Fatalf("pyrepr.String(%q) = %q: not quoted", s, r)
 		}
 		if got := unrepr(t, r); got != s {
-			t.Fatalf("PyRepr(%q) = %q reads back as %q", s, r, got)
+			t.Fatalf("pyrepr.String(%q) = %q reads back as %q", s, r, got)
 		}
 	})
 }
 
-// unrepr reads a PyRepr result back into bytes.
+// unrepr reads a pyrepr.String result back into bytes.
 func unrepr(t *testing.T, r string) string {
 	var b []byte
 	body := []rune(r[1 : len(r)-1])

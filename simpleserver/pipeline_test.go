@@ -1,0 +1,154 @@
+package simpleserver
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+)
+
+// countingListener counts the writes of the connections it accepts.
+type countingListener struct {
+	net.Listener
+	writes atomic.Int64
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{Conn: c, l: l}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	l *countingListener
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	c.l.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+// TestPipelinedResponsesBatched: 16 requests sent in one write get their 16
+// responses in order, in far fewer writes than 16 (one per request was the
+// old behaviour): a response waits while the next request is buffered.
+func TestPipelinedResponsesBatched(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := &countingListener{Listener: ln}
+	ts := startServer(t, inspectApp, WithListener(cl))
+	c, err := net.Dial("tcp", ts.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	var reqs strings.Builder
+	for i := range 16 {
+		reqs.WriteString("GET /" + string(rune('a'+i)) + " HTTP/1.1\r\nHost: h\r\n\r\n")
+	}
+	if _, err := c.Write([]byte(reqs.String())); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	for i := range 16 {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		body := make([]byte, resp.ContentLength)
+		if _, err := io.ReadFull(resp.Body, body); err != nil {
+			t.Fatal(err)
+		}
+		if want := `PATH_INFO="/` + string(rune('a'+i)) + `"`; !strings.Contains(string(body), want) {
+			t.Errorf("response %d out of order: %q", i, body)
+		}
+	}
+	// The 16 requests may reach the server in more than one read; each
+	// read ends a batch. Loopback delivers one write whole almost always.
+	if n := cl.writes.Load(); n > 4 {
+		t.Errorf("%d writes for 16 pipelined responses", n)
+	}
+}
+
+// TestNoResponseHeld: a response goes out while the next request is still
+// incomplete: the server never holds a response while it waits for the
+// client.
+func TestNoResponseHeld(t *testing.T) {
+	ts := startServer(t, inspectApp)
+	c, err := net.Dial("tcp", ts.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	// The first request whole, the second's start: a pipelining client
+	// that has not written the rest yet.
+	if _, err := c.Write([]byte("GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTT")); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("first response held: %v", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if _, err := c.Write([]byte("P/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `PATH_INFO="/two"`) {
+		t.Errorf("second response %q", body)
+	}
+}
+
+// wireApp answers with the environ's CGI variables in order, one per line.
+var wireApp = wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+	var b strings.Builder
+	for k, v := range env.All() {
+		if strings.HasPrefix(k, "HTTP_") || k == "CONTENT_TYPE" || k == "CONTENT_LENGTH" {
+			b.WriteString(k + "=" + v + "\n")
+		}
+	}
+	_, err := start("200 OK", headers.Headers{{Name: "Content-Type", Value: "text/plain"}})
+	return wsgiref.Strings(b.String()), err
+})
+
+// TestEnvironWireOrder: HTTP_* come in wire order, repeated fields join
+// with "," in wire order, nothing is invented (no HTTP_CACHE_CONTROL for a
+// Pragma), names with "_" are dropped unless WithUnderscoreFields(true),
+// and a field whose bare key is set already is skipped, as in CPython
+// (Server-Name against SERVER_NAME, Http-Z-Last against HTTP_Z_LAST).
+func TestEnvironWireOrder(t *testing.T) {
+	raw := "GET / HTTP/1.0\r\nZ-Last: 1\r\nPragma: no-cache\r\nX-Foo: a\r\nHost: h\r\nX_Foo: u\r\nx-foo: b\r\n" +
+		"Content-Type: text/x\r\nServer-Name: evil\r\nHttp-Z-Last: 2\r\n\r\n"
+	for _, tc := range []struct {
+		opts []Option
+		want string
+	}{
+		{nil, "CONTENT_LENGTH=\nCONTENT_TYPE=text/x\nHTTP_Z_LAST=1\nHTTP_PRAGMA=no-cache\nHTTP_X_FOO=a,b\nHTTP_HOST=h\n"},
+		{[]Option{WithUnderscoreFields(true)}, "CONTENT_LENGTH=\nCONTENT_TYPE=text/x\nHTTP_Z_LAST=1\nHTTP_PRAGMA=no-cache\nHTTP_X_FOO=a,u,b\nHTTP_HOST=h\n"},
+	} {
+		ts := startServer(t, wireApp, tc.opts...)
+		out := roundTrip(t, ts.Addr(), raw)
+		_, body, _ := strings.Cut(out, "\r\n\r\n")
+		if body != tc.want {
+			t.Errorf("environ\n got %q\nwant %q", body, tc.want)
+		}
+	}
+}
