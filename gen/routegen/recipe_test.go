@@ -13,11 +13,11 @@ import (
 	"time"
 )
 
-// recipeMarkers returns the lines that delimit the README's recipe of that
-// name: "<!-- begin routegen recipe -->" and "<!-- end routegen recipe -->".
-func recipeMarkers(name string) (begin, end string) {
-	return "<!-- begin " + name + " recipe -->", "<!-- end " + name + " recipe -->"
-}
+// The README's routegen recipe lies between these two lines.
+const (
+	recipeBegin = "<!-- begin routegen recipe -->"
+	recipeEnd   = "<!-- end routegen recipe -->"
+)
 
 // recipe is the README's recipe: the files it shows (a fenced block whose
 // first line names the file, "# routes.txt" or "// api.go") and the
@@ -27,8 +27,8 @@ type recipe struct {
 	commands [][]string
 }
 
-// readRecipe extracts the recipe called name from the README text,
-// between its markers (see recipeMarkers). For
+// readRecipe extracts the recipe from the README text between the
+// markers. For
 //
 //	```sh
 //	go mod tidy
@@ -39,10 +39,8 @@ type recipe struct {
 //	```
 //
 // it returns the command [go mod tidy] and the file routes.txt holding
-// "# routes.txt\nGET /x\n". A recipe needs at least one command; its files
-// may come from another recipe.
-func readRecipe(readme, name string) (*recipe, error) {
-	recipeBegin, recipeEnd := recipeMarkers(name)
+// "# routes.txt\nGET /x\n".
+func readRecipe(readme string) (*recipe, error) {
 	_, rest, ok := strings.Cut(readme, recipeBegin)
 	if !ok {
 		return nil, fmt.Errorf("README has no %q line", recipeBegin)
@@ -75,8 +73,8 @@ func readRecipe(readme, name string) (*recipe, error) {
 	if inBlock {
 		return nil, fmt.Errorf("unterminated ``` block in the recipe")
 	}
-	if len(r.commands) == 0 {
-		return nil, fmt.Errorf("recipe %s has no commands", name)
+	if len(r.files) == 0 || len(r.commands) == 0 {
+		return nil, fmt.Errorf("recipe has %d files and %d commands", len(r.files), len(r.commands))
 	}
 	return r, nil
 }
@@ -111,75 +109,6 @@ func (r *recipe) add(info string, lines []string) error {
 	return nil
 }
 
-// userModule makes a fresh module example.com/api in a temporary
-// directory, next to a link "wsgiref" to this checkout (where a clone
-// would be), with the given files, and returns its directory.
-func userModule(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.Symlink(root, filepath.Join(dir, "wsgiref")); err != nil {
-		t.Fatal(err)
-	}
-	mod := filepath.Join(dir, "api")
-	if err := os.Mkdir(mod, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(mod, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	goCommand(t, mod, false, "go", "mod", "init", "example.com/api") // the user's module
-	return mod
-}
-
-// goCommand runs a recipe command in the module dir, go being this test's
-// toolchain. Outside a workspace the module may record what it needs
-// (GOFLAGS=-mod=mod), and no go.work of the checkout's applies; GOPROXY
-// and the module cache are the environment's.
-func goCommand(t *testing.T, dir string, workspace bool, args ...string) {
-	t.Helper()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GOWORK=") && !strings.HasPrefix(kv, "GOFLAGS=") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "GOTOOLCHAIN=local", "PATH="+filepath.Dir(gobin)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	if !workspace {
-		env = append(env, "GOFLAGS=-mod=mod", "GOWORK=off")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if args[0] == "go" {
-		args[0] = gobin
-	}
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Dir, cmd.Env = dir, env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
-
-// readmeRecipe reads the recipe called name from this checkout's README.
-func readmeRecipe(t *testing.T, name string) *recipe {
-	t.Helper()
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := readRecipe(string(readme), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 // TestREADMERecipe follows the README's routegen recipe in a fresh module,
 // as a new user would: the module sits next to a clone of this one (a
 // symbolic link to the checkout, named as the recipe's replace names it),
@@ -191,13 +120,54 @@ func TestREADMERecipe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module")
 	}
-	r := readmeRecipe(t, "routegen")
-	if len(r.files) == 0 {
-		t.Fatal("the routegen recipe shows no files")
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
 	}
-	mod := userModule(t, r.files)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := readRecipe(string(readme))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(root, filepath.Join(dir, "wsgiref")); err != nil {
+		t.Fatal(err)
+	}
+	mod := filepath.Join(dir, "api")
+	if err := os.Mkdir(mod, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range r.files {
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	env := append(os.Environ(),
+		"GOFLAGS=-mod=mod", // the temp module may record what it needs
+		"GOWORK=off",       // no workspace of the checkout's
+		"GOTOOLCHAIN=local",
+		"PATH="+filepath.Dir(gobin)+string(os.PathListSeparator)+os.Getenv("PATH"),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run := func(args ...string) {
+		t.Helper()
+		if args[0] == "go" {
+			args[0] = gobin
+		}
+		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd.Dir, cmd.Env = mod, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	run("go", "mod", "init", "example.com/api") // the user's module
 	for _, args := range r.commands {
-		goCommand(t, mod, false, args...)
+		run(args...)
 	}
 	generated, err := os.ReadFile(filepath.Join(mod, "router_gen.go"))
 	if err != nil {
@@ -215,64 +185,21 @@ func TestREADMERecipe(t *testing.T) {
 	}
 }
 
-// TestREADMEBeforePublication follows the README's two ways of using a
-// clone before the module is published, with the README's program: a
-// replace directive, and a go.work that leaves go.mod as it was.
-func TestREADMEBeforePublication(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a module")
-	}
-	program := readmeRecipe(t, "replace")
-	if len(program.files) == 0 {
-		t.Fatal("the replace recipe shows no program")
-	}
-	for _, tc := range []struct {
-		recipe    string
-		workspace bool
-	}{
-		{"replace", false},
-		{"workspace", true},
-	} {
-		t.Run(tc.recipe, func(t *testing.T) {
-			r := readmeRecipe(t, tc.recipe)
-			mod := userModule(t, program.files)
-			before, err := os.ReadFile(filepath.Join(mod, "go.mod"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, args := range r.commands {
-				goCommand(t, mod, tc.workspace, args...)
-			}
-			after, err := os.ReadFile(filepath.Join(mod, "go.mod"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.workspace && string(after) != string(before) {
-				t.Errorf("the workspace recipe changed go.mod:\n%s", after)
-			}
-			if !tc.workspace && !strings.Contains(string(after), "github.com/gowsgi/wsgiref => ../wsgiref") {
-				t.Errorf("go.mod has no replace after the recipe:\n%s", after)
-			}
-		})
-	}
-}
-
 // TestReadRecipeRefuses: an incomplete or shell-dependent recipe is an
 // error that names the problem, not a silent pass.
 func TestReadRecipeRefuses(t *testing.T) {
 	fence := "```"
-	recipeBegin, recipeEnd := recipeMarkers("x")
 	for _, tc := range []struct{ name, readme, want string }{
 		{"no markers", "text", "no \"" + recipeBegin},
-		{"other recipe's markers", "<!-- begin y recipe -->\n<!-- end y recipe -->", "no \"" + recipeBegin},
 		{"no end", recipeBegin + "\n", "no \"" + recipeEnd},
-		{"no commands", recipeBegin + "\n" + fence + "\n# routes.txt\n" + fence + "\n" + recipeEnd, "no commands"},
+		{"no commands", recipeBegin + "\n" + fence + "\n# routes.txt\n" + fence + "\n" + recipeEnd, "0 commands"},
+		{"no files", recipeBegin + "\n" + fence + "sh\ngo build\n" + fence + "\n" + recipeEnd, "0 files"},
 		{"shell", recipeBegin + "\n" + fence + "sh\ngo generate && go build\n" + fence + "\n" + recipeEnd, "needs a shell"},
 		{"unnamed block", recipeBegin + "\n" + fence + "go\npackage api\n" + fence + "\n" + recipeEnd, "not a file name"},
 		{"unterminated", recipeBegin + "\n" + fence + "sh\ngo build\n" + recipeEnd, "unterminated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := readRecipe(tc.readme, "x")
+			_, err := readRecipe(tc.readme)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("readRecipe: %v, want an error with %q", err, tc.want)
 			}
