@@ -132,7 +132,9 @@ func (c *conn) setState(state int) bool {
 	if c.state == stateClosed {
 		return false
 	}
-	if state == stateActive && c.s.closing.Load() {
+	if state == stateActive && c.s.closing.Load() && c.state != stateNew {
+		// A new connection still gets its first request (see newGrace):
+		// its client connected before Shutdown and is sending it.
 		return false
 	}
 	c.state = state

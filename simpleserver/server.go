@@ -69,6 +69,7 @@ type WSGIServer struct {
 	sem      chan struct{}
 	done     chan struct{}
 	closing  atomic.Bool
+	closed   bool // Close was called; guarded by mu
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	active   sync.WaitGroup
@@ -356,8 +357,12 @@ func (s *WSGIServer) Addr() net.Addr { return s.ln.Addr() }
 func (s *WSGIServer) ServeForever() error {
 	var backoff time.Duration
 	for {
+		if !s.beginAccept() {
+			return ErrServerClosed
+		}
 		rwc, err := s.ln.Accept()
 		if err != nil {
+			s.active.Done()
 			if s.closing.Load() {
 				return ErrServerClosed
 			}
@@ -377,6 +382,7 @@ func (s *WSGIServer) ServeForever() error {
 		backoff = 0
 		if !s.acquire() {
 			rwc.Close()
+			s.active.Done()
 			return ErrServerClosed
 		}
 		c := s.track(rwc)
@@ -421,8 +427,12 @@ func (s *WSGIServer) acquire() bool {
 // closes it, as CPython's handle_request does. It returns the error of the
 // accept, or nil once the request was served (whatever its status).
 func (s *WSGIServer) HandleRequest() error {
+	if !s.beginAccept() {
+		return ErrServerClosed
+	}
 	rwc, err := s.ln.Accept()
 	if err != nil {
+		s.active.Done()
 		if s.closing.Load() {
 			return ErrServerClosed
 		}
@@ -452,19 +462,34 @@ func (s *WSGIServer) warn(msg string, err error, backoff time.Duration) {
 		slog.Any("error", err), slog.Duration("retry", backoff))
 }
 
-// track registers a new connection, or closes it and returns nil when the
-// server is shutting down.
+// beginAccept counts an Accept about to run as active, so that Shutdown
+// waits for the connection it may return; false once the server closes.
+func (s *WSGIServer) beginAccept() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.active.Add(1)
+	return true
+}
+
+// track registers a connection just accepted, taking over the count of
+// its beginAccept. A connection accepted as Shutdown begins is served all
+// the same: its client (a load balancer, on a socket other processes
+// share) has already passed it a request. It returns nil only when Close
+// was called.
 func (s *WSGIServer) track(rwc net.Conn) *conn {
 	c := s.getConn(rwc)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing.Load() {
+	if s.closed {
 		rwc.Close()
 		s.putConn(c)
+		s.active.Done()
 		return nil
 	}
 	s.conns[c] = struct{}{}
-	s.active.Add(1)
 	s.live.Add(1)
 	return c
 }
@@ -508,6 +533,7 @@ func (s *WSGIServer) Shutdown(ctx context.Context) error {
 func (s *WSGIServer) Close() error {
 	err := s.stop()
 	s.mu.Lock()
+	s.closed = true
 	for c := range s.conns {
 		c.rwc.Close()
 	}
