@@ -20,9 +20,12 @@ var (
 	ErrNoContentLength = errors.New("scgi: CONTENT_LENGTH is not the first header")
 	// ErrNotSCGI: the SCGI variable is missing or not "1". 400.
 	ErrNotSCGI = errors.New("scgi: SCGI header missing or not 1")
-	// ErrDuplicateHeader: a variable other than HTTP_* appears twice
-	// (repeated HTTP_* variables are joined with ",", as CGI does). 400.
-	ErrDuplicateHeader = errors.New("scgi: duplicate header")
+	// ErrDuplicateLength: CONTENT_LENGTH appears twice, so the body's
+	// framing is in doubt. 400. Other repeated variables are accepted:
+	// HTTP_* values are joined with ",", as CGI does, and for the others
+	// the later wins, as in flup's dict (nginx repeats a parameter that a
+	// location block sets after an include already did).
+	ErrDuplicateLength = errors.New("scgi: CONTENT_LENGTH given twice")
 
 	// ErrBadContentLength: CONTENT_LENGTH is not a decimal number. 400.
 	ErrBadContentLength = gateway.ErrBadContentLength

@@ -63,7 +63,7 @@ func FuzzReadRequest(f *testing.F) {
 		var env wsgiref.Environ
 		n, err := parseHeaders(data, &env)
 		if err != nil {
-			if !oneOf(err, ErrMalformedHeaders, ErrNoContentLength, ErrNotSCGI, ErrDuplicateHeader, ErrBadContentLength) {
+			if !oneOf(err, ErrMalformedHeaders, ErrNoContentLength, ErrNotSCGI, ErrDuplicateLength, ErrBadContentLength) {
 				t.Fatalf("parseHeaders: unexpected error %v", err)
 			}
 			return

@@ -147,7 +147,7 @@ func TestServeRequest(t *testing.T) {
 	for _, network := range []string{"tcp", "unix"} {
 		t.Run(network, func(t *testing.T) {
 			ts := start(t, network)
-			raw := request("a=1&b=2", "REQUEST_METHOD", "POST", "SCRIPT_NAME", "/app", "PATH_INFO", "/x y",
+			raw := request("a=1&b=2", "REQUEST_METHOD", "POST", "PATH_INFO", "/first, then overridden", "SCRIPT_NAME", "/app", "PATH_INFO", "/x y",
 				"QUERY_STRING", "q=%20", "HTTP_X_A", "1", "HTTP_X_A", "2",
 				"X_ECHO", "REQUEST_METHOD,SCRIPT_NAME,PATH_INFO,QUERY_STRING,CONTENT_LENGTH,HTTP_X_A,SCGI,wsgi.url_scheme")
 			got, err := ts.roundTrip(t, raw, false)

@@ -9,8 +9,9 @@
 // 0 (a WSGI request) with modifier2 0 is served. The variables become the
 // environ as the front end sent them (HTTPS "on" makes wsgi.url_scheme
 // "https"); the response goes back through [handlers.Handler] in the CGI
-// "Status:" form, which nginx accepts as uWSGI's, and the server closes the
-// connection.
+// form, but with an HTTP/1.1 status line in place of the "Status:" header,
+// as uWSGI answers: nginx's uwsgi module would pass a Status header on to
+// the client. The server closes the connection after the response.
 //
 // A malformed or oversized packet is logged (one Warn record with the
 // reason), answered with 400, 413 or 431 when the front end can still read,

@@ -15,9 +15,13 @@ var (
 	// ErrMalformedVars: the variables do not parse as length-prefixed
 	// pairs filling the packet exactly, or a name is empty. 400.
 	ErrMalformedVars = errors.New("uwsgi: malformed variables")
-	// ErrDuplicateVar: a variable other than HTTP_* appears twice
-	// (repeated HTTP_* variables are joined with ",", as CGI does). 400.
-	ErrDuplicateVar = errors.New("uwsgi: duplicate variable")
+	// ErrDuplicateLength: CONTENT_LENGTH appears twice, so the body's
+	// framing is in doubt. 400. Other repeated variables are accepted:
+	// HTTP_* values are joined with ",", as CGI does, and for the others
+	// the later wins, as in uWSGI (nginx repeats a parameter that a
+	// location block sets after an include already did, PATH_INFO of
+	// uwsgi_params for one).
+	ErrDuplicateLength = errors.New("uwsgi: CONTENT_LENGTH given twice")
 
 	// ErrBadContentLength: CONTENT_LENGTH is not a decimal number. 400.
 	ErrBadContentLength = gateway.ErrBadContentLength

@@ -35,5 +35,5 @@ func ExampleServe() {
 	resp, _ := io.ReadAll(c)
 	fmt.Printf("%q\n", resp)
 	// Output:
-	// "Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nHello from /app/hello\n"
+	// "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nHello from /app/hello\n"
 }

@@ -29,7 +29,7 @@ func TestBadInput(t *testing.T) {
 		{name: "odd byte at the end", raw: "\x00\x01\x00\x00\x09", status: "400 Bad Request", reason: "uwsgi: refused request: malformed variables"},
 		{name: "key without value", raw: "\x00\x04\x00\x00\x02\x00ab", status: "400 Bad Request", reason: "uwsgi: refused request: malformed variables"},
 		{name: "empty name", raw: string(packet(0, 0, "", "x")), status: "400 Bad Request", reason: "uwsgi: refused request: malformed variables"},
-		{name: "duplicate variable", raw: string(packet(0, 0, "PATH_INFO", "/a", "PATH_INFO", "/b")), status: "400 Bad Request", reason: "uwsgi: refused request: duplicate variable"},
+		{name: "duplicate length", raw: string(packet(0, 0, "CONTENT_LENGTH", "0", "CONTENT_LENGTH", "5")), status: "400 Bad Request", reason: "uwsgi: refused request: CONTENT_LENGTH given twice"},
 		{name: "signed length", raw: string(packet(0, 0, "CONTENT_LENGTH", "+5")), status: "400 Bad Request", reason: "CONTENT_LENGTH is not a decimal number"},
 		{name: "body over limit", raw: string(packet(0, 0, "CONTENT_LENGTH", "101")), status: "413 Content Too Large", reason: "request body larger than the limit"},
 		{name: "client vanishes mid-body", raw: string(packet(0, 0, "CONTENT_LENGTH", "50")) + "only ten b", closeWrite: true,
@@ -46,7 +46,7 @@ func TestBadInput(t *testing.T) {
 				if got != "" {
 					t.Errorf("answered %q, want nothing", got)
 				}
-			} else if !strings.HasPrefix(got, "Status: "+tc.status+"\r\n") {
+			} else if !strings.HasPrefix(got, "HTTP/1.1 "+tc.status+"\r\n") {
 				t.Errorf("answered %q, want status %s", got, tc.status)
 			}
 			logged := waitLog(ts, before)
@@ -93,7 +93,7 @@ func TestErrorBeforeHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 59\r\n\r\n" +
+	want := "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 59\r\n\r\n" +
 		"A server error occurred.  Please contact the administrator."
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)

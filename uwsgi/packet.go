@@ -2,6 +2,7 @@ package uwsgi
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 
 	"github.com/gowsgi/wsgiref/internal/gateway"
@@ -31,7 +32,7 @@ func readPacket(r *bufio.Reader, max int, buf *[]byte) ([]byte, error) {
 		return nil, gateway.Truncated(err)
 	}
 	if h[0] != 0 || h[3] != 0 {
-		return nil, ErrModifier
+		return nil, fmt.Errorf("%w %d and %d", ErrModifier, h[0], h[3])
 	}
 	n := int(h[1]) | int(h[2])<<8
 	if n > max {

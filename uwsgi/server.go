@@ -19,6 +19,7 @@ type Server struct {
 func NewServer(app wsgiref.App, opts ...Option) *Server {
 	cfg := gateway.NewConfig("uwsgi")
 	cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	cfg.StatusLine = true
 	for _, o := range opts {
 		o(&cfg)
 	}

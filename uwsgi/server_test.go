@@ -147,7 +147,7 @@ func TestServeRequest(t *testing.T) {
 	for _, network := range []string{"tcp", "unix"} {
 		t.Run(network, func(t *testing.T) {
 			ts := start(t, network)
-			raw := request("a=1&b=2", "REQUEST_METHOD", "POST", "SCRIPT_NAME", "/app", "PATH_INFO", "/x y",
+			raw := request("a=1&b=2", "REQUEST_METHOD", "POST", "PATH_INFO", "/first, then overridden", "SCRIPT_NAME", "/app", "PATH_INFO", "/x y",
 				"QUERY_STRING", "q=%20", "HTTP_X_A", "1", "HTTP_X_A", "2",
 				"X_ECHO", "REQUEST_METHOD,SCRIPT_NAME,PATH_INFO,QUERY_STRING,CONTENT_LENGTH,HTTP_X_A,wsgi.url_scheme")
 			got, err := ts.roundTrip(t, raw, false)
@@ -156,7 +156,7 @@ func TestServeRequest(t *testing.T) {
 			}
 			body := "REQUEST_METHOD=POST\nSCRIPT_NAME=/app\nPATH_INFO=/x y\nQUERY_STRING=q=%20\nCONTENT_LENGTH=7\n" +
 				"HTTP_X_A=1,2\nwsgi.url_scheme=http\na=1&b=2"
-			want := "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+			want := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
 			if got != want {
 				t.Errorf("response\n%q\nwant\n%q", got, want)
 			}

@@ -36,6 +36,10 @@ type Config struct {
 	Errors io.Writer
 	// Multiprocess is wsgi.multiprocess.
 	Multiprocess bool
+	// StatusLine makes responses start with an HTTP/1.1 status line
+	// instead of a "Status:" header, as uWSGI answers: nginx's uwsgi
+	// module reads either, but passes a Status header on to the client.
+	StatusLine bool
 }
 
 // NewConfig returns the defaults for protocol.

@@ -30,6 +30,7 @@ type Conn struct {
 
 	rwc  net.Conn
 	w    *bufio.Writer
+	line lineWriter
 	h    *handlers.Handler
 	in   body
 	late bool // an application error after the headers were sent
@@ -92,6 +93,10 @@ func (c *Conn) serve(rwc net.Conn, read ReadRequest, app wsgiref.App) {
 	c.in.reset(c.R, n)
 	h := c.h
 	h.Stdin, h.Stdout, h.Stderr, h.Environ = &c.in, c.w, cfg.Errors, c.Env
+	if cfg.StatusLine {
+		c.line.reset(c.w)
+		h.Stdout = &c.line
+	}
 	err = h.Run(app)
 	if err == nil {
 		err = c.w.Flush()
@@ -122,7 +127,11 @@ func (c *Conn) refuse(err error) {
 	}
 	c.rwc.SetWriteDeadline(time.Now().Add(time.Second))
 	b := c.w.AvailableBuffer()
-	b = append(b, "Status: "...)
+	if c.cfg.StatusLine {
+		b = append(b, statusLine...)
+	} else {
+		b = append(b, statusPrefix...)
+	}
 	b = append(b, st...)
 	b = append(b, "\r\nContent-Type: text/plain\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(st)+1), 10)
