@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // get fetches url and returns the status code and body.
@@ -61,6 +62,16 @@ func TestNginx(t *testing.T) {
 		location /up/ { proxy_pass http://app; }`,
 		Workers: 2,
 	})
+	// The master forks its workers after it listens: wait for both.
+	var pids []int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if pids = s.Processes(); len(pids) == 3 {
+			break
+		}
+	}
+	if len(pids) != 3 || pids[0] != s.cmd.Process.Pid {
+		t.Errorf("Processes() = %v, want the master and its 2 workers", pids)
+	}
 	if code, body := get(t, s.URL("/hello")); code != 200 || body != "hello from nginx" {
 		t.Errorf("GET /hello = %d %q, want 200 %q", code, body, "hello from nginx")
 	}
@@ -228,3 +239,21 @@ func TestErrorLogOnFailure(t *testing.T) {
 }
 
 func sprintf(f string, a ...any) string { return fmt.Sprintf(f, a...) }
+
+func TestStartNginx(t *testing.T) {
+	Require(t, "nginx")
+	s, err := StartNginx(t.TempDir(), NginxConfig{Server: `location / { return 200 "program"; }`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(t, s.URL("/")); code != 200 || body != "program" {
+		t.Errorf("GET / = %d %q", code, body)
+	}
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	assertGone(t, s)
+	if _, err := StartNginx(t.TempDir(), NginxConfig{Server: "bogus_directive;"}); err == nil || !strings.Contains(err.Error(), "bogus_directive") {
+		t.Errorf("bad configuration: %v", err)
+	}
+}

@@ -37,13 +37,24 @@ const nginxEtc = "/etc/nginx"
 // nginx is stopped when the test ends.
 func Nginx(t testing.TB, c NginxConfig) *Server {
 	t.Helper()
-	return start(t, launch{
+	return start(t, nginxLaunch(c))
+}
+
+func nginxLaunch(c NginxConfig) launch {
+	return launch{
 		name:  "nginx",
 		files: func(dir string, port int) (string, string, error) { return nginxFiles(dir, port, c) },
 		args: func(dir, config string) []string {
 			return []string{"-p", dir + "/", "-c", config, "-e", filepath.Join(dir, "error.log")}
 		},
-	})
+	}
+}
+
+// StartNginx is [Nginx] for a program that is not a test (the benchmark
+// report): nginx runs in a new directory under dir, a missing binary or a
+// failed start is an error, and the caller calls Stop.
+func StartNginx(dir string, c NginxConfig) (*Server, error) {
+	return startProgram(dir, nginxLaunch(c))
 }
 
 // nginxFiles writes nginx.conf for c on port, and the parameter files, into

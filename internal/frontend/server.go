@@ -114,27 +114,47 @@ var errAddrInUse = errors.New("address already in use")
 func start(t testing.TB, l launch) *Server {
 	t.Helper()
 	bin := Require(t, l.name)
-	var lastErr error
-	for attempt := 0; attempt < portAttempts; attempt++ {
-		s, err := startOnce(bin, t.TempDir(), l)
-		if err == nil {
-			t.Cleanup(func() {
-				if err := s.Stop(); err != nil {
-					t.Errorf("frontend: %v", err)
-				}
-				if t.Failed() {
-					t.Logf("%s error log (%s):\n%s", s.Name, s.ConfigFile, s.ErrorLog())
-				}
-			})
-			return s
+	s, err := startRetrying(bin, func() (string, error) { return t.TempDir(), nil }, l)
+	if err != nil {
+		t.Fatalf("frontend: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("frontend: %v", err)
 		}
-		lastErr = err
-		if !errors.Is(err, errAddrInUse) {
-			break
+		if t.Failed() {
+			t.Logf("%s error log (%s):\n%s", s.Name, s.ConfigFile, s.ErrorLog())
+		}
+	})
+	return s
+}
+
+// startRetrying is startOnce on a fresh directory from newDir, again on
+// another port when the chosen one was taken meanwhile.
+func startRetrying(bin string, newDir func() (string, error), l launch) (*Server, error) {
+	var err error
+	for attempt := 0; attempt < portAttempts; attempt++ {
+		var dir string
+		if dir, err = newDir(); err != nil {
+			return nil, err
+		}
+		var s *Server
+		if s, err = startOnce(bin, dir, l); err == nil || !errors.Is(err, errAddrInUse) {
+			return s, err
 		}
 	}
-	t.Fatalf("frontend: %v", lastErr)
-	return nil
+	return nil, err
+}
+
+// startProgram is start for a program that is not a test: the front end
+// runs in subdirectories of dir, a missing binary is an error, and the
+// caller stops it.
+func startProgram(dir string, l launch) (*Server, error) {
+	bin, err := lookPath(l.name)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not installed (apt-get install -y %s)", l.name, l.name)
+	}
+	return startRetrying(bin, func() (string, error) { return os.MkdirTemp(dir, l.name+"-") }, l)
 }
 
 // startOnce starts the front end on a free port and waits until it accepts
@@ -215,4 +235,22 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Processes returns the process ids of the front end: its main process
+// first, then the processes it forked (nginx's workers), as Linux lists
+// them in /proc/<pid>/task/<pid>/children. A benchmark reads their CPU time.
+func (s *Server) Processes() []int {
+	pid := s.cmd.Process.Pid
+	pids := []int{pid}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil {
+		return pids
+	}
+	for _, f := range bytes.Fields(data) {
+		if n, err := strconv.Atoi(string(f)); err == nil {
+			pids = append(pids, n)
+		}
+	}
+	return pids
 }

@@ -32,12 +32,15 @@ type server func(ln net.Listener, file string) error
 var servers = map[string]server{}
 
 func main() {
-	name := flag.String("server", "nethttp", "contender: "+strings.Join(names(), ", "))
+	name := flag.String("server", "nethttp", "contender: "+strings.Join(names(), ", ")+"; gateway behind a front end: "+strings.Join(gatewayNames(), ", "))
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	file := flag.String("file", "", "file to serve at /file")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here until SIGINT or SIGTERM")
 	flag.Parse()
 	srv, ok := servers[*name]
+	if !ok {
+		srv, ok = gateways[*name]
+	}
 	if !ok {
 		fmt.Fprintf(os.Stderr, "hello: unknown server %q (have %s)\n", *name, strings.Join(names(), ", "))
 		os.Exit(2)

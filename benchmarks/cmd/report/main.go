@@ -41,6 +41,7 @@ type config struct {
 	profile              string
 	renderOnly           bool
 	serverOnly           bool
+	gatewaysOnly         bool
 }
 
 func logf(format string, a ...any) {
@@ -59,6 +60,7 @@ func main() {
 	flag.BoolVar(&cfg.renderOnly, "render", false, "measure nothing: rewrite README.md and chart.svg from the results.json in -out")
 	flag.StringVar(&cfg.profile, "profile", "auto", "CPU-profile missed targets: yes, no, or auto (yes unless -quick)")
 	flag.BoolVar(&cfg.serverOnly, "server-only", false, "only the server sections (pipeline.go, fields.go): BenchmarkServer*, hello world at 16 conns, pipelining and many fields; give -out")
+	flag.BoolVar(&cfg.gatewaysOnly, "gateways-only", false, "only the gateway table (gateways.go): each gateway behind nginx; give -out")
 	flag.Parse()
 	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -108,6 +110,9 @@ func run(cfg *config) error {
 	if cfg.serverOnly {
 		cfg.bench, cfg.conns = "^BenchmarkServer", []int{targetConns}
 	}
+	if cfg.gatewaysOnly {
+		cfg.skipMicro = true
+	}
 	began := time.Now()
 	res := &Results{Generated: began.UTC().Format("2006-01-02 15:04 MST"), Quick: cfg.quick, Machine: machine(cfg)}
 	res.LoadSpec = LoadParams{Seconds: cfg.cell.Seconds(), MaxRequests: cfg.maxRequests, Conns: cfg.conns, IdleConns: cfg.idle, Rounds: cfg.rounds}
@@ -136,11 +141,17 @@ func run(cfg *config) error {
 		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("building cmd/hello: %v\n%s", err, out)
 		}
-		logf("load: %v connections, %v per cell", cfg.conns, cfg.cell)
-		runLoad(ctx, cfg, res)
-		logf("server sections: pipelining and many fields at %d conns", targetConns)
-		runServerLoad(ctx, cfg, res)
+		if !cfg.gatewaysOnly {
+			logf("load: %v connections, %v per cell", cfg.conns, cfg.cell)
+			runLoad(ctx, cfg, res)
+			logf("server sections: pipelining and many fields at %d conns", targetConns)
+			runServerLoad(ctx, cfg, res)
+		}
 		if !cfg.serverOnly {
+			logf("gateways behind nginx at %d conns", gatewayConns)
+			runGateways(ctx, cfg, res)
+		}
+		if !cfg.serverOnly && !cfg.gatewaysOnly {
 			logf("memory per idle connection")
 			runMemory(ctx, cfg, res)
 			logf("64 MiB file")
@@ -150,6 +161,7 @@ func run(cfg *config) error {
 	evalTargets(res)
 	evalServerTargets(res)
 	evalEnvironGrowthTargets(res) // environgrowth.go
+	evalGatewayTargets(res)
 	if (cfg.profile == "yes" || cfg.profile == "auto" && !cfg.quick) && ctx.Err() == nil {
 		logf("profiles of missed targets")
 		profileMissed(ctx, cfg, res)

@@ -299,6 +299,7 @@ func readme(res *Results) string {
 		w("- **%s**: %s\n", c.Name, c.Note)
 	}
 	w("\n%s", serverSectionsMarkdown(res))
+	w("\n%s", gatewaysMarkdown(res))
 	w("\n## Memory per idle keep-alive connection\n\n")
 	w("Resident set size of the server process before and after opening %d connections that\n", res.LoadSpec.IdleConns)
 	w("each carried one request and then stay idle (Linux `/proc/<pid>/status` VmRSS).\n\n%s\n", memoryTable(res))

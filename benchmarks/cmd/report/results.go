@@ -25,6 +25,8 @@ type Results struct {
 
 	// ServerLoad holds the pipelined and many-field runs (pipeline.go).
 	ServerLoad []ServerLoadRow `json:"server_load,omitempty"`
+	// Gateways holds the gateway table behind nginx (gateways.go).
+	Gateways []GatewayRow `json:"gateways,omitempty"`
 }
 
 // Machine describes where the numbers come from.
