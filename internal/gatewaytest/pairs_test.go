@@ -17,6 +17,7 @@ import (
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
 	"github.com/gowsgi/wsgiref/internal/frontend"
+	"github.com/gowsgi/wsgiref/proxyfix"
 	"github.com/gowsgi/wsgiref/scgi"
 	"github.com/gowsgi/wsgiref/simpleserver"
 	"github.com/gowsgi/wsgiref/uwsgi"
@@ -115,8 +116,12 @@ var pairs = []pair{
 			`"host" => "127.0.0.1", "port" => 8002`, `"socket" => "`+path+`"`,
 			`# scgi.protocol = "uwsgi"`, `scgi.protocol = "uwsgi"`))
 	}},
-	{name: "nginx proxy_pass simpleserver", script: "", seesReset: true, start: func(t *testing.T, app wsgiref.App) *frontend.Server {
+	{name: "nginx proxy_pass simpleserver", script: "/app", seesReset: true, start: func(t *testing.T, app wsgiref.App) *frontend.Server {
 		l := listenTCP(t)
+		app, err := proxyfix.New(app, proxyfix.Config{Hops: proxyfix.Hops{Prefix: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		srv, err := simpleserver.MakeServer("127.0.0.1", 0, app, simpleserver.WithListener(l),
 			simpleserver.WithLogger(quiet()), simpleserver.WithErrors(io.Discard), simpleserver.WithServerName("localhost"))
 		if err != nil {
