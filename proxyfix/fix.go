@@ -11,6 +11,7 @@ import (
 // forwarding is what the trusted fields of one request say.
 type forwarding struct {
 	addr       netip.Addr // the client; invalid when not given
+	addrText   string     // addr as the field spelled it, port and brackets cut
 	remotePort string
 	scheme     string // "http" or "https"; "" when not given
 	host       string // host[:port] for HTTP_HOST; "" when not given
@@ -115,7 +116,7 @@ func trustedValue(env *wsgiref.Environ, key string, n int) (string, bool) {
 func (m *Middleware) clientFor(v string, n int, fw *forwarding) (bool, *FieldError) {
 	l := fromRight{v}
 	var client netip.Addr
-	var port string
+	var port, text string
 	for i := 1; i <= n; i++ {
 		elem, ok := l.next()
 		if !ok {
@@ -131,12 +132,12 @@ func (m *Middleware) clientFor(v string, n int, fw *forwarding) (bool, *FieldErr
 		if reason != "" {
 			return false, &FieldError{"X-Forwarded-For", elem, reason}
 		}
-		client, port = a, p
+		client, port, text = a, p, elem[:len(elem)-len(p)]
 		if len(m.cfg.Proxies) > 0 && !m.cfg.trusted(a) {
 			break
 		}
 	}
-	fw.addr, fw.remotePort = client, port
+	fw.addr, fw.remotePort, fw.addrText = client, port, strings.TrimSuffix(text, ":")
 	return true, nil
 }
 
@@ -185,6 +186,9 @@ func (m *Middleware) fromForwarded(env *wsgiref.Environ, n int, fw *forwarding) 
 		}
 	}
 	fw.addr, fw.remotePort = client, port
+	if client.IsValid() {
+		fw.addrText = el.forNode // reused by addrString only when it is the bare address
+	}
 	if el.hasProto {
 		var err *FieldError
 		if fw.scheme, err = scheme("Forwarded", el.proto); err != nil {

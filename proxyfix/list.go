@@ -23,7 +23,7 @@ func (l *fromRight) next() (string, bool) {
 		} else {
 			elem, l.rest = l.rest, ""
 		}
-		if elem = strings.Trim(elem, " \t"); elem != "" {
+		if elem = trimOWS(elem); elem != "" {
 			return elem, true
 		}
 	}
@@ -43,4 +43,15 @@ func nthFromRight(list string, n int) (string, bool) {
 		}
 	}
 	return l.next()
+}
+
+// trimOWS cuts the optional white space (SP and HTAB) around s.
+func trimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package proxyfix
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/gowsgi/wsgiref"
@@ -43,7 +44,7 @@ func apply(env *wsgiref.Environ, fw *forwarding) {
 		ScriptName: env.Get("SCRIPT_NAME"),
 	})
 	if fw.addr.IsValid() {
-		env.Set("REMOTE_ADDR", fw.addr.String())
+		env.Set("REMOTE_ADDR", addrString(fw.addr, fw.addrText))
 		if fw.remotePort != "" {
 			env.Set("REMOTE_PORT", fw.remotePort)
 		} else {
@@ -86,4 +87,15 @@ func hostWithoutPort(h string) string {
 		return h[:i]
 	}
 	return h
+}
+
+// addrString returns the text of a, reusing text, the address as the
+// field spelled it, when that is already a's canonical form: an IPv4
+// address that parsed is one (netip refuses leading zeros), so the common
+// case allocates nothing.
+func addrString(a netip.Addr, text string) string {
+	if a.Is4() && len(text) <= len("255.255.255.255") && !strings.Contains(text, ":") {
+		return text
+	}
+	return a.String()
 }
