@@ -52,6 +52,8 @@ type conn struct {
 	in       input
 	req      Request
 	log      []byte
+	repeats  []int       // GetEnviron's scratch: the indices of repeated fields
+	join     joinScratch // and joinRepeats'
 
 	linger bool // unread request bytes may remain: drain before closing
 

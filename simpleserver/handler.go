@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/gowsgi/wsgiref"
@@ -124,8 +125,15 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	if cl := r.Headers.Get("Content-Length"); cl != "" {
 		env.Set("CONTENT_LENGTH", cl)
 	}
+	// CPython's loop: a field whose bare key is set is skipped; the first
+	// of a name sets HTTP_NAME; a repeat appends ","+value. The repeats
+	// are joined after the loop, all in one string, so that a name sent n
+	// times costs one allocation and n values' bytes, not n copies.
+	var repeats []int
+	if r.c != nil {
+		repeats = r.c.repeats[:0]
+	}
 	keepUnderscore := s.cfg.underscoreFields
-	authority, absolute := http1.Authority(r.Path)
 	for i, f := range r.Headers {
 		if !keepUnderscore && strings.IndexByte(f.Name, '_') >= 0 {
 			continue
@@ -138,15 +146,17 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		if env.Has(bare) {
 			continue
 		}
-		v := wsgiutil.Strip(f.Value)
-		if absolute && key == "HTTP_HOST" {
-			v = authority
+		if env.Has(key) {
+			repeats = append(repeats, i)
+			continue
 		}
-		if old, ok := env.Lookup(key); ok {
-			env.Set(key, old+","+v)
-		} else {
-			env.Set(key, v)
-		}
+		env.Set(key, r.fieldValue(i))
+	}
+	if len(repeats) > 0 {
+		r.joinRepeats(env, repeats)
+	}
+	if r.c != nil {
+		r.c.repeats = repeats[:0]
 	}
 	if r.TLS != nil {
 		env.Set("HTTPS", "on")
@@ -154,6 +164,70 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	} else {
 		env.Set(wsgiref.URLSchemeKey, "http")
 	}
+}
+
+// fieldValue is the environ value of r.Headers[i]: stripped as
+// str.strip() does; for Host under an absolute-form target, the target's
+// authority (RFC 9112 section 3.2.2).
+func (r *Request) fieldValue(i int) string {
+	if host, ok := http1.Authority(r.Path); ok && r.key(i) == "HTTP_HOST" {
+		return host
+	}
+	return wsgiutil.Strip(r.Headers[i].Value)
+}
+
+// joinRepeats appends the values of the repeated fields (the indices in
+// repeats, in wire order) to their keys' values with ",", as CPython's
+// env['HTTP_'+k] += ','+v, building every joined value in one string. Each
+// repeat is looked at a constant number of times per distinct key.
+func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
+	var sc *joinScratch
+	if r.c != nil {
+		// The connection's scratch: a head with many repeated names
+		// costs nothing more after the first.
+		sc = &r.c.join
+	} else {
+		sc = new(joinScratch)
+	}
+	sc.keys, sc.group, sc.ends = sc.keys[:0], sc.group[:0], sc.ends[:0]
+	size := 0
+	for _, i := range repeats {
+		key := r.key(i)
+		g := slices.Index(sc.keys, key)
+		if g < 0 {
+			g = len(sc.keys)
+			sc.keys = append(sc.keys, key)
+			size += len(env.Get(key))
+		}
+		sc.group = append(sc.group, g)
+		size += 1 + len(r.fieldValue(i))
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for g, key := range sc.keys {
+		b.WriteString(env.Get(key))
+		for j, i := range repeats {
+			if sc.group[j] == g {
+				b.WriteByte(',')
+				b.WriteString(r.fieldValue(i))
+			}
+		}
+		sc.ends = append(sc.ends, b.Len())
+	}
+	joined, start := b.String(), 0
+	for g, key := range sc.keys {
+		env.Set(key, joined[start:sc.ends[g]])
+		start = sc.ends[g]
+	}
+	clear(sc.keys)
+}
+
+// joinScratch is what joinRepeats reuses: the distinct keys, each
+// repeat's key, and where each key's joined value ends.
+type joinScratch struct {
+	keys  []string
+	group []int
+	ends  []int
 }
 
 // key returns the CGI key of r.Headers[i]: the reader's, unless a

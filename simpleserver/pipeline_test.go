@@ -152,3 +152,14 @@ func TestEnvironWireOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvironJoins: interleaved repeats of several names join per name in
+// wire order, each variable where its name first came.
+func TestEnvironJoins(t *testing.T) {
+	ts := startServer(t, wireApp)
+	out := roundTrip(t, ts.Addr(), "GET / HTTP/1.0\r\nA: 1\r\nB: x\r\na: 2\r\nC: only\r\nB:  y \r\nA: 3\r\n\r\n")
+	_, body, _ := strings.Cut(out, "\r\n\r\n")
+	if want := "CONTENT_LENGTH=\nCONTENT_TYPE=text/plain\nHTTP_A=1,2,3\nHTTP_B=x,y\nHTTP_C=only\n"; body != want {
+		t.Errorf("environ\n got %q\nwant %q", body, want)
+	}
+}

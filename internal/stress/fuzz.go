@@ -23,7 +23,7 @@ type FuzzTarget struct {
 var FuzzTargets = []FuzzTarget{
 	{"./simpleserver", "FuzzServe"},
 	{"./simpleserver", "FuzzServerEnviron"},
-	{"./simpleserver", "FuzzConnReader"},
+	{"./simpleserver/internal/http1", "FuzzReadHead"},
 	{"./handlers", "FuzzHandlerResponse"},
 	{"./handlers", "FuzzStartResponse"},
 	{"./wsgiutil", "FuzzShiftPathInfo"},
