@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/go-chi/chi/v5"
 	wsgiref "github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/examples/githubapi"
@@ -16,6 +17,8 @@ import (
 	"github.com/gowsgi/wsgiref/headers"
 	"github.com/gowsgi/wsgiref/routing"
 	"github.com/julienschmidt/httprouter"
+	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bunrouter"
 )
 
 // The router benchmarks run the GitHub API's 203 routes through each
@@ -111,6 +114,36 @@ func httprouterRouter(routes []routing.Route, c *counters) http.Handler {
 	return r
 }
 
+// ginRouter is gin in release mode with no middleware (gin.New, not
+// gin.Default, which adds a logger and a recovery handler).
+func ginRouter(routes []routing.Route, c *counters) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	for _, rt := range routes {
+		r.Handle(rt.Method, rt.Path, func(*gin.Context) { c.hits++ })
+	}
+	return r
+}
+
+// bunrouterRouter is bunrouter's own handler type (a bunrouter.Request,
+// an error result), the path it documents as the fast one.
+func bunrouterRouter(routes []routing.Route, c *counters) http.Handler {
+	r := bunrouter.New()
+	for _, rt := range routes {
+		r.Handle(rt.Method, rt.Path, func(http.ResponseWriter, bunrouter.Request) error { c.hits++; return nil })
+	}
+	return r
+}
+
+// echoRouter is echo with no middleware; its handlers get an echo.Context.
+func echoRouter(routes []routing.Route, c *counters) http.Handler {
+	e := echo.New()
+	for _, rt := range routes {
+		e.Add(rt.Method, rt.Path, func(echo.Context) error { c.hits++; return nil })
+	}
+	return e
+}
+
 func chiRouter(routes []routing.Route, c *counters) http.Handler {
 	r := chi.NewRouter()
 	for _, rt := range routes {
@@ -198,14 +231,18 @@ func setAllHandlers(h *githubapi.Handlers, app wsgiref.App) {
 	}
 }
 
-// routerContenders returns the four routers, each with its counter.
+// routerContenders returns the routers, each with its counter: ours
+// first, then the peers.
 func routerContenders(routes []routing.Route) ([]routerBench, []*counters) {
-	cs := []*counters{{}, {}, {}, {}}
+	cs := []*counters{{}, {}, {}, {}, {}, {}, {}}
 	return []routerBench{
 		{"wsgiref", wsgiRound(wsgirefRouter(cs[0]))},
 		{"httprouter", httpRound(httprouterRouter(routes, cs[1]))},
-		{"chi", httpRound(chiRouter(routes, cs[2]))},
-		{"servemux", httpRound(serveMux(routes, cs[3]))},
+		{"gin", httpRound(ginRouter(routes, cs[2]))},
+		{"bunrouter", httpRound(bunrouterRouter(routes, cs[3]))},
+		{"echo", httpRound(echoRouter(routes, cs[4]))},
+		{"chi", httpRound(chiRouter(routes, cs[5]))},
+		{"servemux", httpRound(serveMux(routes, cs[6]))},
 	}, cs
 }
 
