@@ -440,220 +440,639 @@ func NewRouter(h Handlers) *Router {
 	return &Router{h: h}
 }
 
-// Routes lists the routes of routes.txt in file order.
+// Routes lists the routes of routes.txt in file order, each with its builder.
 var Routes = []routing.Route{
-	{Method: "GET", Path: "/authorizations", Handler: "GetAuthorizations", Line: 1},
-	{Method: "GET", Path: "/authorizations/:id", Handler: "GetAuthorizationsByID", Line: 2},
-	{Method: "POST", Path: "/authorizations", Handler: "PostAuthorizations", Line: 3},
-	{Method: "DELETE", Path: "/authorizations/:id", Handler: "DeleteAuthorizationsByID", Line: 4},
-	{Method: "GET", Path: "/applications/:client_id/tokens/:access_token", Handler: "GetApplicationsByClientIDTokensByAccessToken", Line: 5},
-	{Method: "DELETE", Path: "/applications/:client_id/tokens", Handler: "DeleteApplicationsByClientIDTokens", Line: 6},
-	{Method: "DELETE", Path: "/applications/:client_id/tokens/:access_token", Handler: "DeleteApplicationsByClientIDTokensByAccessToken", Line: 7},
-	{Method: "GET", Path: "/events", Handler: "GetEvents", Line: 8},
-	{Method: "GET", Path: "/repos/:owner/:repo/events", Handler: "GetReposByOwnerByRepoEvents", Line: 9},
-	{Method: "GET", Path: "/networks/:owner/:repo/events", Handler: "GetNetworksByOwnerByRepoEvents", Line: 10},
-	{Method: "GET", Path: "/orgs/:org/events", Handler: "GetOrgsByOrgEvents", Line: 11},
-	{Method: "GET", Path: "/users/:user/received_events", Handler: "GetUsersByUserReceivedEvents", Line: 12},
-	{Method: "GET", Path: "/users/:user/received_events/public", Handler: "GetUsersByUserReceivedEventsPublic", Line: 13},
-	{Method: "GET", Path: "/users/:user/events", Handler: "GetUsersByUserEvents", Line: 14},
-	{Method: "GET", Path: "/users/:user/events/public", Handler: "GetUsersByUserEventsPublic", Line: 15},
-	{Method: "GET", Path: "/users/:user/events/orgs/:org", Handler: "GetUsersByUserEventsOrgsByOrg", Line: 16},
-	{Method: "GET", Path: "/feeds", Handler: "GetFeeds", Line: 17},
-	{Method: "GET", Path: "/notifications", Handler: "GetNotifications", Line: 18},
-	{Method: "GET", Path: "/repos/:owner/:repo/notifications", Handler: "GetReposByOwnerByRepoNotifications", Line: 19},
-	{Method: "PUT", Path: "/notifications", Handler: "PutNotifications", Line: 20},
-	{Method: "PUT", Path: "/repos/:owner/:repo/notifications", Handler: "PutReposByOwnerByRepoNotifications", Line: 21},
-	{Method: "GET", Path: "/notifications/threads/:id", Handler: "GetNotificationsThreadsByID", Line: 22},
-	{Method: "GET", Path: "/notifications/threads/:id/subscription", Handler: "GetNotificationsThreadsByIDSubscription", Line: 23},
-	{Method: "PUT", Path: "/notifications/threads/:id/subscription", Handler: "PutNotificationsThreadsByIDSubscription", Line: 24},
-	{Method: "DELETE", Path: "/notifications/threads/:id/subscription", Handler: "DeleteNotificationsThreadsByIDSubscription", Line: 25},
-	{Method: "GET", Path: "/repos/:owner/:repo/stargazers", Handler: "GetReposByOwnerByRepoStargazers", Line: 26},
-	{Method: "GET", Path: "/users/:user/starred", Handler: "GetUsersByUserStarred", Line: 27},
-	{Method: "GET", Path: "/user/starred", Handler: "GetUserStarred", Line: 28},
-	{Method: "GET", Path: "/user/starred/:owner/:repo", Handler: "GetUserStarredByOwnerByRepo", Line: 29},
-	{Method: "PUT", Path: "/user/starred/:owner/:repo", Handler: "PutUserStarredByOwnerByRepo", Line: 30},
-	{Method: "DELETE", Path: "/user/starred/:owner/:repo", Handler: "DeleteUserStarredByOwnerByRepo", Line: 31},
-	{Method: "GET", Path: "/repos/:owner/:repo/subscribers", Handler: "GetReposByOwnerByRepoSubscribers", Line: 32},
-	{Method: "GET", Path: "/users/:user/subscriptions", Handler: "GetUsersByUserSubscriptions", Line: 33},
-	{Method: "GET", Path: "/user/subscriptions", Handler: "GetUserSubscriptions", Line: 34},
-	{Method: "GET", Path: "/repos/:owner/:repo/subscription", Handler: "GetReposByOwnerByRepoSubscription", Line: 35},
-	{Method: "PUT", Path: "/repos/:owner/:repo/subscription", Handler: "PutReposByOwnerByRepoSubscription", Line: 36},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/subscription", Handler: "DeleteReposByOwnerByRepoSubscription", Line: 37},
-	{Method: "GET", Path: "/user/subscriptions/:owner/:repo", Handler: "GetUserSubscriptionsByOwnerByRepo", Line: 38},
-	{Method: "PUT", Path: "/user/subscriptions/:owner/:repo", Handler: "PutUserSubscriptionsByOwnerByRepo", Line: 39},
-	{Method: "DELETE", Path: "/user/subscriptions/:owner/:repo", Handler: "DeleteUserSubscriptionsByOwnerByRepo", Line: 40},
-	{Method: "GET", Path: "/users/:user/gists", Handler: "GetUsersByUserGists", Line: 41},
-	{Method: "GET", Path: "/gists", Handler: "GetGists", Line: 42},
-	{Method: "GET", Path: "/gists/:id", Handler: "GetGistsByID", Line: 43},
-	{Method: "POST", Path: "/gists", Handler: "PostGists", Line: 44},
-	{Method: "PUT", Path: "/gists/:id/star", Handler: "PutGistsByIDStar", Line: 45},
-	{Method: "DELETE", Path: "/gists/:id/star", Handler: "DeleteGistsByIDStar", Line: 46},
-	{Method: "GET", Path: "/gists/:id/star", Handler: "GetGistsByIDStar", Line: 47},
-	{Method: "POST", Path: "/gists/:id/forks", Handler: "PostGistsByIDForks", Line: 48},
-	{Method: "DELETE", Path: "/gists/:id", Handler: "DeleteGistsByID", Line: 49},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/blobs/:sha", Handler: "GetReposByOwnerByRepoGitBlobsBySHA", Line: 50},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/blobs", Handler: "PostReposByOwnerByRepoGitBlobs", Line: 51},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/commits/:sha", Handler: "GetReposByOwnerByRepoGitCommitsBySHA", Line: 52},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/commits", Handler: "PostReposByOwnerByRepoGitCommits", Line: 53},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/refs", Handler: "GetReposByOwnerByRepoGitRefs", Line: 54},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/refs", Handler: "PostReposByOwnerByRepoGitRefs", Line: 55},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/tags/:sha", Handler: "GetReposByOwnerByRepoGitTagsBySHA", Line: 56},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/tags", Handler: "PostReposByOwnerByRepoGitTags", Line: 57},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/trees/:sha", Handler: "GetReposByOwnerByRepoGitTreesBySHA", Line: 58},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/trees", Handler: "PostReposByOwnerByRepoGitTrees", Line: 59},
-	{Method: "GET", Path: "/issues", Handler: "GetIssues", Line: 60},
-	{Method: "GET", Path: "/user/issues", Handler: "GetUserIssues", Line: 61},
-	{Method: "GET", Path: "/orgs/:org/issues", Handler: "GetOrgsByOrgIssues", Line: 62},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues", Handler: "GetReposByOwnerByRepoIssues", Line: 63},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number", Handler: "GetReposByOwnerByRepoIssuesByNumber", Line: 64},
-	{Method: "POST", Path: "/repos/:owner/:repo/issues", Handler: "PostReposByOwnerByRepoIssues", Line: 65},
-	{Method: "GET", Path: "/repos/:owner/:repo/assignees", Handler: "GetReposByOwnerByRepoAssignees", Line: 66},
-	{Method: "GET", Path: "/repos/:owner/:repo/assignees/:assignee", Handler: "GetReposByOwnerByRepoAssigneesByAssignee", Line: 67},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "GetReposByOwnerByRepoIssuesByNumberComments", Line: 68},
-	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "PostReposByOwnerByRepoIssuesByNumberComments", Line: 69},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/events", Handler: "GetReposByOwnerByRepoIssuesByNumberEvents", Line: 70},
-	{Method: "GET", Path: "/repos/:owner/:repo/labels", Handler: "GetReposByOwnerByRepoLabels", Line: 71},
-	{Method: "GET", Path: "/repos/:owner/:repo/labels/:name", Handler: "GetReposByOwnerByRepoLabelsByName", Line: 72},
-	{Method: "POST", Path: "/repos/:owner/:repo/labels", Handler: "PostReposByOwnerByRepoLabels", Line: 73},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/labels/:name", Handler: "DeleteReposByOwnerByRepoLabelsByName", Line: 74},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "GetReposByOwnerByRepoIssuesByNumberLabels", Line: 75},
-	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PostReposByOwnerByRepoIssuesByNumberLabels", Line: 76},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels/:name", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", Line: 77},
-	{Method: "PUT", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PutReposByOwnerByRepoIssuesByNumberLabels", Line: 78},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabels", Line: 79},
-	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number/labels", Handler: "GetReposByOwnerByRepoMilestonesByNumberLabels", Line: 80},
-	{Method: "GET", Path: "/repos/:owner/:repo/milestones", Handler: "GetReposByOwnerByRepoMilestones", Line: 81},
-	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number", Handler: "GetReposByOwnerByRepoMilestonesByNumber", Line: 82},
-	{Method: "POST", Path: "/repos/:owner/:repo/milestones", Handler: "PostReposByOwnerByRepoMilestones", Line: 83},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/milestones/:number", Handler: "DeleteReposByOwnerByRepoMilestonesByNumber", Line: 84},
-	{Method: "GET", Path: "/emojis", Handler: "GetEmojis", Line: 85},
-	{Method: "GET", Path: "/gitignore/templates", Handler: "GetGitignoreTemplates", Line: 86},
-	{Method: "GET", Path: "/gitignore/templates/:name", Handler: "GetGitignoreTemplatesByName", Line: 87},
-	{Method: "POST", Path: "/markdown", Handler: "PostMarkdown", Line: 88},
-	{Method: "POST", Path: "/markdown/raw", Handler: "PostMarkdownRaw", Line: 89},
-	{Method: "GET", Path: "/meta", Handler: "GetMeta", Line: 90},
-	{Method: "GET", Path: "/rate_limit", Handler: "GetRateLimit", Line: 91},
-	{Method: "GET", Path: "/users/:user/orgs", Handler: "GetUsersByUserOrgs", Line: 92},
-	{Method: "GET", Path: "/user/orgs", Handler: "GetUserOrgs", Line: 93},
-	{Method: "GET", Path: "/orgs/:org", Handler: "GetOrgsByOrg", Line: 94},
-	{Method: "GET", Path: "/orgs/:org/members", Handler: "GetOrgsByOrgMembers", Line: 95},
-	{Method: "GET", Path: "/orgs/:org/members/:user", Handler: "GetOrgsByOrgMembersByUser", Line: 96},
-	{Method: "DELETE", Path: "/orgs/:org/members/:user", Handler: "DeleteOrgsByOrgMembersByUser", Line: 97},
-	{Method: "GET", Path: "/orgs/:org/public_members", Handler: "GetOrgsByOrgPublicMembers", Line: 98},
-	{Method: "GET", Path: "/orgs/:org/public_members/:user", Handler: "GetOrgsByOrgPublicMembersByUser", Line: 99},
-	{Method: "PUT", Path: "/orgs/:org/public_members/:user", Handler: "PutOrgsByOrgPublicMembersByUser", Line: 100},
-	{Method: "DELETE", Path: "/orgs/:org/public_members/:user", Handler: "DeleteOrgsByOrgPublicMembersByUser", Line: 101},
-	{Method: "GET", Path: "/orgs/:org/teams", Handler: "GetOrgsByOrgTeams", Line: 102},
-	{Method: "GET", Path: "/teams/:id", Handler: "GetTeamsByID", Line: 103},
-	{Method: "POST", Path: "/orgs/:org/teams", Handler: "PostOrgsByOrgTeams", Line: 104},
-	{Method: "DELETE", Path: "/teams/:id", Handler: "DeleteTeamsByID", Line: 105},
-	{Method: "GET", Path: "/teams/:id/members", Handler: "GetTeamsByIDMembers", Line: 106},
-	{Method: "GET", Path: "/teams/:id/members/:user", Handler: "GetTeamsByIDMembersByUser", Line: 107},
-	{Method: "PUT", Path: "/teams/:id/members/:user", Handler: "PutTeamsByIDMembersByUser", Line: 108},
-	{Method: "DELETE", Path: "/teams/:id/members/:user", Handler: "DeleteTeamsByIDMembersByUser", Line: 109},
-	{Method: "GET", Path: "/teams/:id/repos", Handler: "GetTeamsByIDRepos", Line: 110},
-	{Method: "GET", Path: "/teams/:id/repos/:owner/:repo", Handler: "GetTeamsByIDReposByOwnerByRepo", Line: 111},
-	{Method: "PUT", Path: "/teams/:id/repos/:owner/:repo", Handler: "PutTeamsByIDReposByOwnerByRepo", Line: 112},
-	{Method: "DELETE", Path: "/teams/:id/repos/:owner/:repo", Handler: "DeleteTeamsByIDReposByOwnerByRepo", Line: 113},
-	{Method: "GET", Path: "/user/teams", Handler: "GetUserTeams", Line: 114},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls", Handler: "GetReposByOwnerByRepoPulls", Line: 115},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number", Handler: "GetReposByOwnerByRepoPullsByNumber", Line: 116},
-	{Method: "POST", Path: "/repos/:owner/:repo/pulls", Handler: "PostReposByOwnerByRepoPulls", Line: 117},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/commits", Handler: "GetReposByOwnerByRepoPullsByNumberCommits", Line: 118},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/files", Handler: "GetReposByOwnerByRepoPullsByNumberFiles", Line: 119},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "GetReposByOwnerByRepoPullsByNumberMerge", Line: 120},
-	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "PutReposByOwnerByRepoPullsByNumberMerge", Line: 121},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "GetReposByOwnerByRepoPullsByNumberComments", Line: 122},
-	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "PutReposByOwnerByRepoPullsByNumberComments", Line: 123},
-	{Method: "GET", Path: "/user/repos", Handler: "GetUserRepos", Line: 124},
-	{Method: "GET", Path: "/users/:user/repos", Handler: "GetUsersByUserRepos", Line: 125},
-	{Method: "GET", Path: "/orgs/:org/repos", Handler: "GetOrgsByOrgRepos", Line: 126},
-	{Method: "GET", Path: "/repositories", Handler: "GetRepositories", Line: 127},
-	{Method: "POST", Path: "/user/repos", Handler: "PostUserRepos", Line: 128},
-	{Method: "POST", Path: "/orgs/:org/repos", Handler: "PostOrgsByOrgRepos", Line: 129},
-	{Method: "GET", Path: "/repos/:owner/:repo", Handler: "GetReposByOwnerByRepo", Line: 130},
-	{Method: "GET", Path: "/repos/:owner/:repo/contributors", Handler: "GetReposByOwnerByRepoContributors", Line: 131},
-	{Method: "GET", Path: "/repos/:owner/:repo/languages", Handler: "GetReposByOwnerByRepoLanguages", Line: 132},
-	{Method: "GET", Path: "/repos/:owner/:repo/teams", Handler: "GetReposByOwnerByRepoTeams", Line: 133},
-	{Method: "GET", Path: "/repos/:owner/:repo/tags", Handler: "GetReposByOwnerByRepoTags", Line: 134},
-	{Method: "GET", Path: "/repos/:owner/:repo/branches", Handler: "GetReposByOwnerByRepoBranches", Line: 135},
-	{Method: "GET", Path: "/repos/:owner/:repo/branches/:branch", Handler: "GetReposByOwnerByRepoBranchesByBranch", Line: 136},
-	{Method: "DELETE", Path: "/repos/:owner/:repo", Handler: "DeleteReposByOwnerByRepo", Line: 137},
-	{Method: "GET", Path: "/repos/:owner/:repo/collaborators", Handler: "GetReposByOwnerByRepoCollaborators", Line: 138},
-	{Method: "GET", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "GetReposByOwnerByRepoCollaboratorsByUser", Line: 139},
-	{Method: "PUT", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "PutReposByOwnerByRepoCollaboratorsByUser", Line: 140},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "DeleteReposByOwnerByRepoCollaboratorsByUser", Line: 141},
-	{Method: "GET", Path: "/repos/:owner/:repo/comments", Handler: "GetReposByOwnerByRepoComments", Line: 142},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "GetReposByOwnerByRepoCommitsBySHAComments", Line: 143},
-	{Method: "POST", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "PostReposByOwnerByRepoCommitsBySHAComments", Line: 144},
-	{Method: "GET", Path: "/repos/:owner/:repo/comments/:id", Handler: "GetReposByOwnerByRepoCommentsByID", Line: 145},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/comments/:id", Handler: "DeleteReposByOwnerByRepoCommentsByID", Line: 146},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits", Handler: "GetReposByOwnerByRepoCommits", Line: 147},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha", Handler: "GetReposByOwnerByRepoCommitsBySHA", Line: 148},
-	{Method: "GET", Path: "/repos/:owner/:repo/readme", Handler: "GetReposByOwnerByRepoReadme", Line: 149},
-	{Method: "GET", Path: "/repos/:owner/:repo/keys", Handler: "GetReposByOwnerByRepoKeys", Line: 150},
-	{Method: "GET", Path: "/repos/:owner/:repo/keys/:id", Handler: "GetReposByOwnerByRepoKeysByID", Line: 151},
-	{Method: "POST", Path: "/repos/:owner/:repo/keys", Handler: "PostReposByOwnerByRepoKeys", Line: 152},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/keys/:id", Handler: "DeleteReposByOwnerByRepoKeysByID", Line: 153},
-	{Method: "GET", Path: "/repos/:owner/:repo/downloads", Handler: "GetReposByOwnerByRepoDownloads", Line: 154},
-	{Method: "GET", Path: "/repos/:owner/:repo/downloads/:id", Handler: "GetReposByOwnerByRepoDownloadsByID", Line: 155},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/downloads/:id", Handler: "DeleteReposByOwnerByRepoDownloadsByID", Line: 156},
-	{Method: "GET", Path: "/repos/:owner/:repo/forks", Handler: "GetReposByOwnerByRepoForks", Line: 157},
-	{Method: "POST", Path: "/repos/:owner/:repo/forks", Handler: "PostReposByOwnerByRepoForks", Line: 158},
-	{Method: "GET", Path: "/repos/:owner/:repo/hooks", Handler: "GetReposByOwnerByRepoHooks", Line: 159},
-	{Method: "GET", Path: "/repos/:owner/:repo/hooks/:id", Handler: "GetReposByOwnerByRepoHooksByID", Line: 160},
-	{Method: "POST", Path: "/repos/:owner/:repo/hooks", Handler: "PostReposByOwnerByRepoHooks", Line: 161},
-	{Method: "POST", Path: "/repos/:owner/:repo/hooks/:id/tests", Handler: "PostReposByOwnerByRepoHooksByIDTests", Line: 162},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/hooks/:id", Handler: "DeleteReposByOwnerByRepoHooksByID", Line: 163},
-	{Method: "POST", Path: "/repos/:owner/:repo/merges", Handler: "PostReposByOwnerByRepoMerges", Line: 164},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases", Handler: "GetReposByOwnerByRepoReleases", Line: 165},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id", Handler: "GetReposByOwnerByRepoReleasesByID", Line: 166},
-	{Method: "POST", Path: "/repos/:owner/:repo/releases", Handler: "PostReposByOwnerByRepoReleases", Line: 167},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/releases/:id", Handler: "DeleteReposByOwnerByRepoReleasesByID", Line: 168},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id/assets", Handler: "GetReposByOwnerByRepoReleasesByIDAssets", Line: 169},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/contributors", Handler: "GetReposByOwnerByRepoStatsContributors", Line: 170},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/commit_activity", Handler: "GetReposByOwnerByRepoStatsCommitActivity", Line: 171},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/code_frequency", Handler: "GetReposByOwnerByRepoStatsCodeFrequency", Line: 172},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/participation", Handler: "GetReposByOwnerByRepoStatsParticipation", Line: 173},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/punch_card", Handler: "GetReposByOwnerByRepoStatsPunchCard", Line: 174},
-	{Method: "GET", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "GetReposByOwnerByRepoStatusesByRef", Line: 175},
-	{Method: "POST", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "PostReposByOwnerByRepoStatusesByRef", Line: 176},
-	{Method: "GET", Path: "/search/repositories", Handler: "GetSearchRepositories", Line: 177},
-	{Method: "GET", Path: "/search/code", Handler: "GetSearchCode", Line: 178},
-	{Method: "GET", Path: "/search/issues", Handler: "GetSearchIssues", Line: 179},
-	{Method: "GET", Path: "/search/users", Handler: "GetSearchUsers", Line: 180},
-	{Method: "GET", Path: "/legacy/issues/search/:owner/:repository/:state/:keyword", Handler: "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", Line: 181},
-	{Method: "GET", Path: "/legacy/repos/search/:keyword", Handler: "GetLegacyReposSearchByKeyword", Line: 182},
-	{Method: "GET", Path: "/legacy/user/search/:keyword", Handler: "GetLegacyUserSearchByKeyword", Line: 183},
-	{Method: "GET", Path: "/legacy/user/email/:email", Handler: "GetLegacyUserEmailByEmail", Line: 184},
-	{Method: "GET", Path: "/users/:user", Handler: "GetUsersByUser", Line: 185},
-	{Method: "GET", Path: "/user", Handler: "GetUser", Line: 186},
-	{Method: "GET", Path: "/users", Handler: "GetUsers", Line: 187},
-	{Method: "GET", Path: "/user/emails", Handler: "GetUserEmails", Line: 188},
-	{Method: "POST", Path: "/user/emails", Handler: "PostUserEmails", Line: 189},
-	{Method: "DELETE", Path: "/user/emails", Handler: "DeleteUserEmails", Line: 190},
-	{Method: "GET", Path: "/users/:user/followers", Handler: "GetUsersByUserFollowers", Line: 191},
-	{Method: "GET", Path: "/user/followers", Handler: "GetUserFollowers", Line: 192},
-	{Method: "GET", Path: "/users/:user/following", Handler: "GetUsersByUserFollowing", Line: 193},
-	{Method: "GET", Path: "/user/following", Handler: "GetUserFollowing", Line: 194},
-	{Method: "GET", Path: "/user/following/:user", Handler: "GetUserFollowingByUser", Line: 195},
-	{Method: "GET", Path: "/users/:user/following/:target_user", Handler: "GetUsersByUserFollowingByTargetUser", Line: 196},
-	{Method: "PUT", Path: "/user/following/:user", Handler: "PutUserFollowingByUser", Line: 197},
-	{Method: "DELETE", Path: "/user/following/:user", Handler: "DeleteUserFollowingByUser", Line: 198},
-	{Method: "GET", Path: "/users/:user/keys", Handler: "GetUsersByUserKeys", Line: 199},
-	{Method: "GET", Path: "/user/keys", Handler: "GetUserKeys", Line: 200},
-	{Method: "GET", Path: "/user/keys/:id", Handler: "GetUserKeysByID", Line: 201},
-	{Method: "POST", Path: "/user/keys", Handler: "PostUserKeys", Line: 202},
-	{Method: "DELETE", Path: "/user/keys/:id", Handler: "DeleteUserKeysByID", Line: 203},
+	{Method: "GET", Path: "/authorizations", Handler: "GetAuthorizations", Line: 1, Build: func([]string) (string, error) {
+		return PathGetAuthorizations(), nil
+	}},
+	{Method: "GET", Path: "/authorizations/:id", Handler: "GetAuthorizationsByID", Line: 2, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetAuthorizationsByID(v[0])
+	}},
+	{Method: "POST", Path: "/authorizations", Handler: "PostAuthorizations", Line: 3, Build: func([]string) (string, error) {
+		return PathPostAuthorizations(), nil
+	}},
+	{Method: "DELETE", Path: "/authorizations/:id", Handler: "DeleteAuthorizationsByID", Line: 4, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathDeleteAuthorizationsByID(v[0])
+	}},
+	{Method: "GET", Path: "/applications/:client_id/tokens/:access_token", Handler: "GetApplicationsByClientIDTokensByAccessToken", Line: 5, Params: routerArgs1, Build: func(v []string) (string, error) {
+		return PathGetApplicationsByClientIDTokensByAccessToken(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/applications/:client_id/tokens", Handler: "DeleteApplicationsByClientIDTokens", Line: 6, Params: routerArgs0, Build: func(v []string) (string, error) {
+		return PathDeleteApplicationsByClientIDTokens(v[0])
+	}},
+	{Method: "DELETE", Path: "/applications/:client_id/tokens/:access_token", Handler: "DeleteApplicationsByClientIDTokensByAccessToken", Line: 7, Params: routerArgs1, Build: func(v []string) (string, error) {
+		return PathDeleteApplicationsByClientIDTokensByAccessToken(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/events", Handler: "GetEvents", Line: 8, Build: func([]string) (string, error) {
+		return PathGetEvents(), nil
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/events", Handler: "GetReposByOwnerByRepoEvents", Line: 9, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoEvents(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/networks/:owner/:repo/events", Handler: "GetNetworksByOwnerByRepoEvents", Line: 10, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetNetworksByOwnerByRepoEvents(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/orgs/:org/events", Handler: "GetOrgsByOrgEvents", Line: 11, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgEvents(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/received_events", Handler: "GetUsersByUserReceivedEvents", Line: 12, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserReceivedEvents(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/received_events/public", Handler: "GetUsersByUserReceivedEventsPublic", Line: 13, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserReceivedEventsPublic(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/events", Handler: "GetUsersByUserEvents", Line: 14, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserEvents(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/events/public", Handler: "GetUsersByUserEventsPublic", Line: 15, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserEventsPublic(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/events/orgs/:org", Handler: "GetUsersByUserEventsOrgsByOrg", Line: 16, Params: routerArgs22, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserEventsOrgsByOrg(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/feeds", Handler: "GetFeeds", Line: 17, Build: func([]string) (string, error) {
+		return PathGetFeeds(), nil
+	}},
+	{Method: "GET", Path: "/notifications", Handler: "GetNotifications", Line: 18, Build: func([]string) (string, error) {
+		return PathGetNotifications(), nil
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/notifications", Handler: "GetReposByOwnerByRepoNotifications", Line: 19, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoNotifications(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/notifications", Handler: "PutNotifications", Line: 20, Build: func([]string) (string, error) {
+		return PathPutNotifications(), nil
+	}},
+	{Method: "PUT", Path: "/repos/:owner/:repo/notifications", Handler: "PutReposByOwnerByRepoNotifications", Line: 21, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPutReposByOwnerByRepoNotifications(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/notifications/threads/:id", Handler: "GetNotificationsThreadsByID", Line: 22, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetNotificationsThreadsByID(v[0])
+	}},
+	{Method: "GET", Path: "/notifications/threads/:id/subscription", Handler: "GetNotificationsThreadsByIDSubscription", Line: 23, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetNotificationsThreadsByIDSubscription(v[0])
+	}},
+	{Method: "PUT", Path: "/notifications/threads/:id/subscription", Handler: "PutNotificationsThreadsByIDSubscription", Line: 24, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathPutNotificationsThreadsByIDSubscription(v[0])
+	}},
+	{Method: "DELETE", Path: "/notifications/threads/:id/subscription", Handler: "DeleteNotificationsThreadsByIDSubscription", Line: 25, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathDeleteNotificationsThreadsByIDSubscription(v[0])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/stargazers", Handler: "GetReposByOwnerByRepoStargazers", Line: 26, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStargazers(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/users/:user/starred", Handler: "GetUsersByUserStarred", Line: 27, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserStarred(v[0])
+	}},
+	{Method: "GET", Path: "/user/starred", Handler: "GetUserStarred", Line: 28, Build: func([]string) (string, error) {
+		return PathGetUserStarred(), nil
+	}},
+	{Method: "GET", Path: "/user/starred/:owner/:repo", Handler: "GetUserStarredByOwnerByRepo", Line: 29, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetUserStarredByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/user/starred/:owner/:repo", Handler: "PutUserStarredByOwnerByRepo", Line: 30, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPutUserStarredByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/user/starred/:owner/:repo", Handler: "DeleteUserStarredByOwnerByRepo", Line: 31, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathDeleteUserStarredByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/subscribers", Handler: "GetReposByOwnerByRepoSubscribers", Line: 32, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoSubscribers(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/users/:user/subscriptions", Handler: "GetUsersByUserSubscriptions", Line: 33, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserSubscriptions(v[0])
+	}},
+	{Method: "GET", Path: "/user/subscriptions", Handler: "GetUserSubscriptions", Line: 34, Build: func([]string) (string, error) {
+		return PathGetUserSubscriptions(), nil
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/subscription", Handler: "GetReposByOwnerByRepoSubscription", Line: 35, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoSubscription(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/repos/:owner/:repo/subscription", Handler: "PutReposByOwnerByRepoSubscription", Line: 36, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPutReposByOwnerByRepoSubscription(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/subscription", Handler: "DeleteReposByOwnerByRepoSubscription", Line: 37, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoSubscription(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/user/subscriptions/:owner/:repo", Handler: "GetUserSubscriptionsByOwnerByRepo", Line: 38, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetUserSubscriptionsByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/user/subscriptions/:owner/:repo", Handler: "PutUserSubscriptionsByOwnerByRepo", Line: 39, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPutUserSubscriptionsByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/user/subscriptions/:owner/:repo", Handler: "DeleteUserSubscriptionsByOwnerByRepo", Line: 40, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathDeleteUserSubscriptionsByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/users/:user/gists", Handler: "GetUsersByUserGists", Line: 41, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserGists(v[0])
+	}},
+	{Method: "GET", Path: "/gists", Handler: "GetGists", Line: 42, Build: func([]string) (string, error) {
+		return PathGetGists(), nil
+	}},
+	{Method: "GET", Path: "/gists/:id", Handler: "GetGistsByID", Line: 43, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetGistsByID(v[0])
+	}},
+	{Method: "POST", Path: "/gists", Handler: "PostGists", Line: 44, Build: func([]string) (string, error) {
+		return PathPostGists(), nil
+	}},
+	{Method: "PUT", Path: "/gists/:id/star", Handler: "PutGistsByIDStar", Line: 45, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathPutGistsByIDStar(v[0])
+	}},
+	{Method: "DELETE", Path: "/gists/:id/star", Handler: "DeleteGistsByIDStar", Line: 46, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathDeleteGistsByIDStar(v[0])
+	}},
+	{Method: "GET", Path: "/gists/:id/star", Handler: "GetGistsByIDStar", Line: 47, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetGistsByIDStar(v[0])
+	}},
+	{Method: "POST", Path: "/gists/:id/forks", Handler: "PostGistsByIDForks", Line: 48, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathPostGistsByIDForks(v[0])
+	}},
+	{Method: "DELETE", Path: "/gists/:id", Handler: "DeleteGistsByID", Line: 49, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathDeleteGistsByID(v[0])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/blobs/:sha", Handler: "GetReposByOwnerByRepoGitBlobsBySHA", Line: 50, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoGitBlobsBySHA(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/blobs", Handler: "PostReposByOwnerByRepoGitBlobs", Line: 51, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoGitBlobs(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/commits/:sha", Handler: "GetReposByOwnerByRepoGitCommitsBySHA", Line: 52, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoGitCommitsBySHA(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/commits", Handler: "PostReposByOwnerByRepoGitCommits", Line: 53, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoGitCommits(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/refs", Handler: "GetReposByOwnerByRepoGitRefs", Line: 54, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoGitRefs(v[0], v[1])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/refs", Handler: "PostReposByOwnerByRepoGitRefs", Line: 55, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoGitRefs(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/tags/:sha", Handler: "GetReposByOwnerByRepoGitTagsBySHA", Line: 56, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoGitTagsBySHA(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/tags", Handler: "PostReposByOwnerByRepoGitTags", Line: 57, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoGitTags(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/trees/:sha", Handler: "GetReposByOwnerByRepoGitTreesBySHA", Line: 58, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoGitTreesBySHA(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/trees", Handler: "PostReposByOwnerByRepoGitTrees", Line: 59, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoGitTrees(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/issues", Handler: "GetIssues", Line: 60, Build: func([]string) (string, error) {
+		return PathGetIssues(), nil
+	}},
+	{Method: "GET", Path: "/user/issues", Handler: "GetUserIssues", Line: 61, Build: func([]string) (string, error) {
+		return PathGetUserIssues(), nil
+	}},
+	{Method: "GET", Path: "/orgs/:org/issues", Handler: "GetOrgsByOrgIssues", Line: 62, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgIssues(v[0])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues", Handler: "GetReposByOwnerByRepoIssues", Line: 63, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoIssues(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number", Handler: "GetReposByOwnerByRepoIssuesByNumber", Line: 64, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoIssuesByNumber(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/issues", Handler: "PostReposByOwnerByRepoIssues", Line: 65, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoIssues(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/assignees", Handler: "GetReposByOwnerByRepoAssignees", Line: 66, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoAssignees(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/assignees/:assignee", Handler: "GetReposByOwnerByRepoAssigneesByAssignee", Line: 67, Params: routerArgs10, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoAssigneesByAssignee(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "GetReposByOwnerByRepoIssuesByNumberComments", Line: 68, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoIssuesByNumberComments(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "PostReposByOwnerByRepoIssuesByNumberComments", Line: 69, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoIssuesByNumberComments(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/events", Handler: "GetReposByOwnerByRepoIssuesByNumberEvents", Line: 70, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoIssuesByNumberEvents(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/labels", Handler: "GetReposByOwnerByRepoLabels", Line: 71, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoLabels(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/labels/:name", Handler: "GetReposByOwnerByRepoLabelsByName", Line: 72, Params: routerArgs17, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoLabelsByName(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/labels", Handler: "PostReposByOwnerByRepoLabels", Line: 73, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoLabels(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/labels/:name", Handler: "DeleteReposByOwnerByRepoLabelsByName", Line: 74, Params: routerArgs17, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoLabelsByName(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "GetReposByOwnerByRepoIssuesByNumberLabels", Line: 75, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PostReposByOwnerByRepoIssuesByNumberLabels", Line: 76, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels/:name", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", Line: 77, Params: routerArgs16, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(v[0], v[1], v[2], v[3])
+	}},
+	{Method: "PUT", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PutReposByOwnerByRepoIssuesByNumberLabels", Line: 78, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathPutReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabels", Line: 79, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number/labels", Handler: "GetReposByOwnerByRepoMilestonesByNumberLabels", Line: 80, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoMilestonesByNumberLabels(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/milestones", Handler: "GetReposByOwnerByRepoMilestones", Line: 81, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoMilestones(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number", Handler: "GetReposByOwnerByRepoMilestonesByNumber", Line: 82, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoMilestonesByNumber(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/milestones", Handler: "PostReposByOwnerByRepoMilestones", Line: 83, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoMilestones(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/milestones/:number", Handler: "DeleteReposByOwnerByRepoMilestonesByNumber", Line: 84, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoMilestonesByNumber(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/emojis", Handler: "GetEmojis", Line: 85, Build: func([]string) (string, error) {
+		return PathGetEmojis(), nil
+	}},
+	{Method: "GET", Path: "/gitignore/templates", Handler: "GetGitignoreTemplates", Line: 86, Build: func([]string) (string, error) {
+		return PathGetGitignoreTemplates(), nil
+	}},
+	{Method: "GET", Path: "/gitignore/templates/:name", Handler: "GetGitignoreTemplatesByName", Line: 87, Params: routerArgs3, Build: func(v []string) (string, error) {
+		return PathGetGitignoreTemplatesByName(v[0])
+	}},
+	{Method: "POST", Path: "/markdown", Handler: "PostMarkdown", Line: 88, Build: func([]string) (string, error) {
+		return PathPostMarkdown(), nil
+	}},
+	{Method: "POST", Path: "/markdown/raw", Handler: "PostMarkdownRaw", Line: 89, Build: func([]string) (string, error) {
+		return PathPostMarkdownRaw(), nil
+	}},
+	{Method: "GET", Path: "/meta", Handler: "GetMeta", Line: 90, Build: func([]string) (string, error) {
+		return PathGetMeta(), nil
+	}},
+	{Method: "GET", Path: "/rate_limit", Handler: "GetRateLimit", Line: 91, Build: func([]string) (string, error) {
+		return PathGetRateLimit(), nil
+	}},
+	{Method: "GET", Path: "/users/:user/orgs", Handler: "GetUsersByUserOrgs", Line: 92, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserOrgs(v[0])
+	}},
+	{Method: "GET", Path: "/user/orgs", Handler: "GetUserOrgs", Line: 93, Build: func([]string) (string, error) {
+		return PathGetUserOrgs(), nil
+	}},
+	{Method: "GET", Path: "/orgs/:org", Handler: "GetOrgsByOrg", Line: 94, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrg(v[0])
+	}},
+	{Method: "GET", Path: "/orgs/:org/members", Handler: "GetOrgsByOrgMembers", Line: 95, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgMembers(v[0])
+	}},
+	{Method: "GET", Path: "/orgs/:org/members/:user", Handler: "GetOrgsByOrgMembersByUser", Line: 96, Params: routerArgs9, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgMembersByUser(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/orgs/:org/members/:user", Handler: "DeleteOrgsByOrgMembersByUser", Line: 97, Params: routerArgs9, Build: func(v []string) (string, error) {
+		return PathDeleteOrgsByOrgMembersByUser(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/orgs/:org/public_members", Handler: "GetOrgsByOrgPublicMembers", Line: 98, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgPublicMembers(v[0])
+	}},
+	{Method: "GET", Path: "/orgs/:org/public_members/:user", Handler: "GetOrgsByOrgPublicMembersByUser", Line: 99, Params: routerArgs9, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgPublicMembersByUser(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/orgs/:org/public_members/:user", Handler: "PutOrgsByOrgPublicMembersByUser", Line: 100, Params: routerArgs9, Build: func(v []string) (string, error) {
+		return PathPutOrgsByOrgPublicMembersByUser(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/orgs/:org/public_members/:user", Handler: "DeleteOrgsByOrgPublicMembersByUser", Line: 101, Params: routerArgs9, Build: func(v []string) (string, error) {
+		return PathDeleteOrgsByOrgPublicMembersByUser(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/orgs/:org/teams", Handler: "GetOrgsByOrgTeams", Line: 102, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgTeams(v[0])
+	}},
+	{Method: "GET", Path: "/teams/:id", Handler: "GetTeamsByID", Line: 103, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetTeamsByID(v[0])
+	}},
+	{Method: "POST", Path: "/orgs/:org/teams", Handler: "PostOrgsByOrgTeams", Line: 104, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathPostOrgsByOrgTeams(v[0])
+	}},
+	{Method: "DELETE", Path: "/teams/:id", Handler: "DeleteTeamsByID", Line: 105, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathDeleteTeamsByID(v[0])
+	}},
+	{Method: "GET", Path: "/teams/:id/members", Handler: "GetTeamsByIDMembers", Line: 106, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetTeamsByIDMembers(v[0])
+	}},
+	{Method: "GET", Path: "/teams/:id/members/:user", Handler: "GetTeamsByIDMembersByUser", Line: 107, Params: routerArgs19, Build: func(v []string) (string, error) {
+		return PathGetTeamsByIDMembersByUser(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/teams/:id/members/:user", Handler: "PutTeamsByIDMembersByUser", Line: 108, Params: routerArgs19, Build: func(v []string) (string, error) {
+		return PathPutTeamsByIDMembersByUser(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/teams/:id/members/:user", Handler: "DeleteTeamsByIDMembersByUser", Line: 109, Params: routerArgs19, Build: func(v []string) (string, error) {
+		return PathDeleteTeamsByIDMembersByUser(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/teams/:id/repos", Handler: "GetTeamsByIDRepos", Line: 110, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetTeamsByIDRepos(v[0])
+	}},
+	{Method: "GET", Path: "/teams/:id/repos/:owner/:repo", Handler: "GetTeamsByIDReposByOwnerByRepo", Line: 111, Params: routerArgs20, Build: func(v []string) (string, error) {
+		return PathGetTeamsByIDReposByOwnerByRepo(v[0], v[1], v[2])
+	}},
+	{Method: "PUT", Path: "/teams/:id/repos/:owner/:repo", Handler: "PutTeamsByIDReposByOwnerByRepo", Line: 112, Params: routerArgs20, Build: func(v []string) (string, error) {
+		return PathPutTeamsByIDReposByOwnerByRepo(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/teams/:id/repos/:owner/:repo", Handler: "DeleteTeamsByIDReposByOwnerByRepo", Line: 113, Params: routerArgs20, Build: func(v []string) (string, error) {
+		return PathDeleteTeamsByIDReposByOwnerByRepo(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/user/teams", Handler: "GetUserTeams", Line: 114, Build: func([]string) (string, error) {
+		return PathGetUserTeams(), nil
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls", Handler: "GetReposByOwnerByRepoPulls", Line: 115, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoPulls(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number", Handler: "GetReposByOwnerByRepoPullsByNumber", Line: 116, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoPullsByNumber(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/pulls", Handler: "PostReposByOwnerByRepoPulls", Line: 117, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoPulls(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/commits", Handler: "GetReposByOwnerByRepoPullsByNumberCommits", Line: 118, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoPullsByNumberCommits(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/files", Handler: "GetReposByOwnerByRepoPullsByNumberFiles", Line: 119, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoPullsByNumberFiles(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "GetReposByOwnerByRepoPullsByNumberMerge", Line: 120, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoPullsByNumberMerge(v[0], v[1], v[2])
+	}},
+	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "PutReposByOwnerByRepoPullsByNumberMerge", Line: 121, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathPutReposByOwnerByRepoPullsByNumberMerge(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "GetReposByOwnerByRepoPullsByNumberComments", Line: 122, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoPullsByNumberComments(v[0], v[1], v[2])
+	}},
+	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "PutReposByOwnerByRepoPullsByNumberComments", Line: 123, Params: routerArgs15, Build: func(v []string) (string, error) {
+		return PathPutReposByOwnerByRepoPullsByNumberComments(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/user/repos", Handler: "GetUserRepos", Line: 124, Build: func([]string) (string, error) {
+		return PathGetUserRepos(), nil
+	}},
+	{Method: "GET", Path: "/users/:user/repos", Handler: "GetUsersByUserRepos", Line: 125, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserRepos(v[0])
+	}},
+	{Method: "GET", Path: "/orgs/:org/repos", Handler: "GetOrgsByOrgRepos", Line: 126, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathGetOrgsByOrgRepos(v[0])
+	}},
+	{Method: "GET", Path: "/repositories", Handler: "GetRepositories", Line: 127, Build: func([]string) (string, error) {
+		return PathGetRepositories(), nil
+	}},
+	{Method: "POST", Path: "/user/repos", Handler: "PostUserRepos", Line: 128, Build: func([]string) (string, error) {
+		return PathPostUserRepos(), nil
+	}},
+	{Method: "POST", Path: "/orgs/:org/repos", Handler: "PostOrgsByOrgRepos", Line: 129, Params: routerArgs8, Build: func(v []string) (string, error) {
+		return PathPostOrgsByOrgRepos(v[0])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo", Handler: "GetReposByOwnerByRepo", Line: 130, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/contributors", Handler: "GetReposByOwnerByRepoContributors", Line: 131, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoContributors(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/languages", Handler: "GetReposByOwnerByRepoLanguages", Line: 132, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoLanguages(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/teams", Handler: "GetReposByOwnerByRepoTeams", Line: 133, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoTeams(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/tags", Handler: "GetReposByOwnerByRepoTags", Line: 134, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoTags(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/branches", Handler: "GetReposByOwnerByRepoBranches", Line: 135, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoBranches(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/branches/:branch", Handler: "GetReposByOwnerByRepoBranchesByBranch", Line: 136, Params: routerArgs11, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoBranchesByBranch(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo", Handler: "DeleteReposByOwnerByRepo", Line: 137, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepo(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/collaborators", Handler: "GetReposByOwnerByRepoCollaborators", Line: 138, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoCollaborators(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "GetReposByOwnerByRepoCollaboratorsByUser", Line: 139, Params: routerArgs12, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoCollaboratorsByUser(v[0], v[1], v[2])
+	}},
+	{Method: "PUT", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "PutReposByOwnerByRepoCollaboratorsByUser", Line: 140, Params: routerArgs12, Build: func(v []string) (string, error) {
+		return PathPutReposByOwnerByRepoCollaboratorsByUser(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "DeleteReposByOwnerByRepoCollaboratorsByUser", Line: 141, Params: routerArgs12, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoCollaboratorsByUser(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/comments", Handler: "GetReposByOwnerByRepoComments", Line: 142, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoComments(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "GetReposByOwnerByRepoCommitsBySHAComments", Line: 143, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoCommitsBySHAComments(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "PostReposByOwnerByRepoCommitsBySHAComments", Line: 144, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoCommitsBySHAComments(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/comments/:id", Handler: "GetReposByOwnerByRepoCommentsByID", Line: 145, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoCommentsByID(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/comments/:id", Handler: "DeleteReposByOwnerByRepoCommentsByID", Line: 146, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoCommentsByID(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits", Handler: "GetReposByOwnerByRepoCommits", Line: 147, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoCommits(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha", Handler: "GetReposByOwnerByRepoCommitsBySHA", Line: 148, Params: routerArgs14, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoCommitsBySHA(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/readme", Handler: "GetReposByOwnerByRepoReadme", Line: 149, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoReadme(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/keys", Handler: "GetReposByOwnerByRepoKeys", Line: 150, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoKeys(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/keys/:id", Handler: "GetReposByOwnerByRepoKeysByID", Line: 151, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoKeysByID(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/keys", Handler: "PostReposByOwnerByRepoKeys", Line: 152, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoKeys(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/keys/:id", Handler: "DeleteReposByOwnerByRepoKeysByID", Line: 153, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoKeysByID(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/downloads", Handler: "GetReposByOwnerByRepoDownloads", Line: 154, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoDownloads(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/downloads/:id", Handler: "GetReposByOwnerByRepoDownloadsByID", Line: 155, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoDownloadsByID(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/downloads/:id", Handler: "DeleteReposByOwnerByRepoDownloadsByID", Line: 156, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoDownloadsByID(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/forks", Handler: "GetReposByOwnerByRepoForks", Line: 157, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoForks(v[0], v[1])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/forks", Handler: "PostReposByOwnerByRepoForks", Line: 158, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoForks(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/hooks", Handler: "GetReposByOwnerByRepoHooks", Line: 159, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoHooks(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/hooks/:id", Handler: "GetReposByOwnerByRepoHooksByID", Line: 160, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoHooksByID(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/hooks", Handler: "PostReposByOwnerByRepoHooks", Line: 161, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoHooks(v[0], v[1])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/hooks/:id/tests", Handler: "PostReposByOwnerByRepoHooksByIDTests", Line: 162, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoHooksByIDTests(v[0], v[1], v[2])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/hooks/:id", Handler: "DeleteReposByOwnerByRepoHooksByID", Line: 163, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoHooksByID(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/merges", Handler: "PostReposByOwnerByRepoMerges", Line: 164, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoMerges(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases", Handler: "GetReposByOwnerByRepoReleases", Line: 165, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoReleases(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id", Handler: "GetReposByOwnerByRepoReleasesByID", Line: 166, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoReleasesByID(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/releases", Handler: "PostReposByOwnerByRepoReleases", Line: 167, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoReleases(v[0], v[1])
+	}},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/releases/:id", Handler: "DeleteReposByOwnerByRepoReleasesByID", Line: 168, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathDeleteReposByOwnerByRepoReleasesByID(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id/assets", Handler: "GetReposByOwnerByRepoReleasesByIDAssets", Line: 169, Params: routerArgs13, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoReleasesByIDAssets(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/contributors", Handler: "GetReposByOwnerByRepoStatsContributors", Line: 170, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStatsContributors(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/commit_activity", Handler: "GetReposByOwnerByRepoStatsCommitActivity", Line: 171, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStatsCommitActivity(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/code_frequency", Handler: "GetReposByOwnerByRepoStatsCodeFrequency", Line: 172, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStatsCodeFrequency(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/participation", Handler: "GetReposByOwnerByRepoStatsParticipation", Line: 173, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStatsParticipation(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/punch_card", Handler: "GetReposByOwnerByRepoStatsPunchCard", Line: 174, Params: routerArgs7, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStatsPunchCard(v[0], v[1])
+	}},
+	{Method: "GET", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "GetReposByOwnerByRepoStatusesByRef", Line: 175, Params: routerArgs18, Build: func(v []string) (string, error) {
+		return PathGetReposByOwnerByRepoStatusesByRef(v[0], v[1], v[2])
+	}},
+	{Method: "POST", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "PostReposByOwnerByRepoStatusesByRef", Line: 176, Params: routerArgs18, Build: func(v []string) (string, error) {
+		return PathPostReposByOwnerByRepoStatusesByRef(v[0], v[1], v[2])
+	}},
+	{Method: "GET", Path: "/search/repositories", Handler: "GetSearchRepositories", Line: 177, Build: func([]string) (string, error) {
+		return PathGetSearchRepositories(), nil
+	}},
+	{Method: "GET", Path: "/search/code", Handler: "GetSearchCode", Line: 178, Build: func([]string) (string, error) {
+		return PathGetSearchCode(), nil
+	}},
+	{Method: "GET", Path: "/search/issues", Handler: "GetSearchIssues", Line: 179, Build: func([]string) (string, error) {
+		return PathGetSearchIssues(), nil
+	}},
+	{Method: "GET", Path: "/search/users", Handler: "GetSearchUsers", Line: 180, Build: func([]string) (string, error) {
+		return PathGetSearchUsers(), nil
+	}},
+	{Method: "GET", Path: "/legacy/issues/search/:owner/:repository/:state/:keyword", Handler: "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", Line: 181, Params: routerArgs4, Build: func(v []string) (string, error) {
+		return PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(v[0], v[1], v[2], v[3])
+	}},
+	{Method: "GET", Path: "/legacy/repos/search/:keyword", Handler: "GetLegacyReposSearchByKeyword", Line: 182, Params: routerArgs5, Build: func(v []string) (string, error) {
+		return PathGetLegacyReposSearchByKeyword(v[0])
+	}},
+	{Method: "GET", Path: "/legacy/user/search/:keyword", Handler: "GetLegacyUserSearchByKeyword", Line: 183, Params: routerArgs5, Build: func(v []string) (string, error) {
+		return PathGetLegacyUserSearchByKeyword(v[0])
+	}},
+	{Method: "GET", Path: "/legacy/user/email/:email", Handler: "GetLegacyUserEmailByEmail", Line: 184, Params: routerArgs6, Build: func(v []string) (string, error) {
+		return PathGetLegacyUserEmailByEmail(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user", Handler: "GetUsersByUser", Line: 185, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUser(v[0])
+	}},
+	{Method: "GET", Path: "/user", Handler: "GetUser", Line: 186, Build: func([]string) (string, error) {
+		return PathGetUser(), nil
+	}},
+	{Method: "GET", Path: "/users", Handler: "GetUsers", Line: 187, Build: func([]string) (string, error) {
+		return PathGetUsers(), nil
+	}},
+	{Method: "GET", Path: "/user/emails", Handler: "GetUserEmails", Line: 188, Build: func([]string) (string, error) {
+		return PathGetUserEmails(), nil
+	}},
+	{Method: "POST", Path: "/user/emails", Handler: "PostUserEmails", Line: 189, Build: func([]string) (string, error) {
+		return PathPostUserEmails(), nil
+	}},
+	{Method: "DELETE", Path: "/user/emails", Handler: "DeleteUserEmails", Line: 190, Build: func([]string) (string, error) {
+		return PathDeleteUserEmails(), nil
+	}},
+	{Method: "GET", Path: "/users/:user/followers", Handler: "GetUsersByUserFollowers", Line: 191, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserFollowers(v[0])
+	}},
+	{Method: "GET", Path: "/user/followers", Handler: "GetUserFollowers", Line: 192, Build: func([]string) (string, error) {
+		return PathGetUserFollowers(), nil
+	}},
+	{Method: "GET", Path: "/users/:user/following", Handler: "GetUsersByUserFollowing", Line: 193, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserFollowing(v[0])
+	}},
+	{Method: "GET", Path: "/user/following", Handler: "GetUserFollowing", Line: 194, Build: func([]string) (string, error) {
+		return PathGetUserFollowing(), nil
+	}},
+	{Method: "GET", Path: "/user/following/:user", Handler: "GetUserFollowingByUser", Line: 195, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUserFollowingByUser(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/following/:target_user", Handler: "GetUsersByUserFollowingByTargetUser", Line: 196, Params: routerArgs23, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserFollowingByTargetUser(v[0], v[1])
+	}},
+	{Method: "PUT", Path: "/user/following/:user", Handler: "PutUserFollowingByUser", Line: 197, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathPutUserFollowingByUser(v[0])
+	}},
+	{Method: "DELETE", Path: "/user/following/:user", Handler: "DeleteUserFollowingByUser", Line: 198, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathDeleteUserFollowingByUser(v[0])
+	}},
+	{Method: "GET", Path: "/users/:user/keys", Handler: "GetUsersByUserKeys", Line: 199, Params: routerArgs21, Build: func(v []string) (string, error) {
+		return PathGetUsersByUserKeys(v[0])
+	}},
+	{Method: "GET", Path: "/user/keys", Handler: "GetUserKeys", Line: 200, Build: func([]string) (string, error) {
+		return PathGetUserKeys(), nil
+	}},
+	{Method: "GET", Path: "/user/keys/:id", Handler: "GetUserKeysByID", Line: 201, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathGetUserKeysByID(v[0])
+	}},
+	{Method: "POST", Path: "/user/keys", Handler: "PostUserKeys", Line: 202, Build: func([]string) (string, error) {
+		return PathPostUserKeys(), nil
+	}},
+	{Method: "DELETE", Path: "/user/keys/:id", Handler: "DeleteUserKeysByID", Line: 203, Params: routerArgs2, Build: func(v []string) (string, error) {
+		return PathDeleteUserKeysByID(v[0])
+	}},
 }
 
 // routerMethods is the Allow order: bit i of a routing.MethodSet is element i.
 var routerMethods = routing.Methods{"DELETE", "GET", "HEAD", "POST", "PUT"}
 
+// The method sets of the routes' Allow headers, as bits over routerMethods.
+const (
+	routerDelete               routing.MethodSet = 1 << 0                           // DELETE
+	routerDeleteGetHead        routing.MethodSet = 1<<0 | 1<<1 | 1<<2               // DELETE, GET, HEAD
+	routerGetHeadPost          routing.MethodSet = 1<<1 | 1<<2 | 1<<3               // GET, HEAD, POST
+	routerGetHead              routing.MethodSet = 1<<1 | 1<<2                      // GET, HEAD
+	routerPost                 routing.MethodSet = 1 << 3                           // POST
+	routerDeleteGetHeadPut     routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<4        // DELETE, GET, HEAD, PUT
+	routerGetHeadPut           routing.MethodSet = 1<<1 | 1<<2 | 1<<4               // GET, HEAD, PUT
+	routerDeleteGetHeadPostPut routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 // DELETE, GET, HEAD, POST, PUT
+	routerDeleteGetHeadPost    routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3        // DELETE, GET, HEAD, POST
+)
+
 // The parameter names of the routes, shared by the routes that have the same.
 var (
-	routerArgs0  = []string{"client_id", "access_token"}
-	routerArgs1  = []string{"client_id"}
+	routerArgs0  = []string{"client_id"}
+	routerArgs1  = []string{"client_id", "access_token"}
 	routerArgs2  = []string{"id"}
 	routerArgs3  = []string{"name"}
 	routerArgs4  = []string{"owner", "repository", "state", "keyword"}
@@ -687,7 +1106,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 		switch s1 {
 		case "applications":
 			if s2, i2, ok := p.Next(i1); ok {
-				if s2 != "" {
+				if client_id := s2; client_id != "" {
 					if s3, i3, ok := p.Next(i2); ok {
 						switch s3 {
 						case "tokens":
@@ -696,27 +1115,25 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 								case "DELETE":
 									// DELETE /applications/:client_id/tokens (routes.txt:6)
 									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs1, s2)
+									r.args.Capture(env, routerArgs0, client_id)
 									return routing.Serve(r.h.DeleteApplicationsByClientIDTokens, "DeleteApplicationsByClientIDTokens", env, start)
 								}
-								allow |= 1
-							} else {
-								if s4 != "" {
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /applications/:client_id/tokens/:access_token (routes.txt:7)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs0, s2, s4)
-											return routing.Serve(r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", env, start)
-										case "GET", "HEAD":
-											// GET /applications/:client_id/tokens/:access_token (routes.txt:5)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs0, s2, s4)
-											return routing.Serve(r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", env, start)
-										}
-										allow |= 7
+								allow |= routerDelete
+							} else if access_token := s4; access_token != "" {
+								if _, i5, ok := p.Next(i4); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /applications/:client_id/tokens/:access_token (routes.txt:7)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs1, client_id, access_token)
+										return routing.Serve(r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", env, start)
+									case "GET", "HEAD":
+										// GET /applications/:client_id/tokens/:access_token (routes.txt:5)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs1, client_id, access_token)
+										return routing.Serve(r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", env, start)
 									}
+									allow |= routerDeleteGetHead
 								}
 							}
 						}
@@ -735,24 +1152,22 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					p.Commit(env, i2)
 					return routing.Serve(r.h.PostAuthorizations, "PostAuthorizations", env, start)
 				}
-				allow |= 14
-			} else {
-				if s2 != "" {
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /authorizations/:id (routes.txt:4)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", env, start)
-						case "GET", "HEAD":
-							// GET /authorizations/:id (routes.txt:2)
-							p.Commit(env, i3)
-							r.args.Capture(env, routerArgs2, s2)
-							return routing.Serve(r.h.GetAuthorizationsByID, "GetAuthorizationsByID", env, start)
-						}
-						allow |= 7
+				allow |= routerGetHeadPost
+			} else if id := s2; id != "" {
+				if _, i3, ok := p.Next(i2); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /authorizations/:id (routes.txt:4)
+						p.Commit(env, i3)
+						r.args.Capture(env, routerArgs2, id)
+						return routing.Serve(r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", env, start)
+					case "GET", "HEAD":
+						// GET /authorizations/:id (routes.txt:2)
+						p.Commit(env, i3)
+						r.args.Capture(env, routerArgs2, id)
+						return routing.Serve(r.h.GetAuthorizationsByID, "GetAuthorizationsByID", env, start)
 					}
+					allow |= routerDeleteGetHead
 				}
 			}
 		case "emojis":
@@ -763,7 +1178,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					p.Commit(env, i2)
 					return routing.Serve(r.h.GetEmojis, "GetEmojis", env, start)
 				}
-				allow |= 6
+				allow |= routerGetHead
 			}
 		case "events":
 			if _, i2, ok := p.Next(i1); !ok {
@@ -773,7 +1188,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					p.Commit(env, i2)
 					return routing.Serve(r.h.GetEvents, "GetEvents", env, start)
 				}
-				allow |= 6
+				allow |= routerGetHead
 			}
 		case "feeds":
 			if _, i2, ok := p.Next(i1); !ok {
@@ -783,10 +1198,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					p.Commit(env, i2)
 					return routing.Serve(r.h.GetFeeds, "GetFeeds", env, start)
 				}
-				allow |= 6
+				allow |= routerGetHead
 			}
 		case "gists":
-			if done, body, err := r.route0Gists(env, start, &p, m, i1, &allow); done {
+			if done, body, err := r.routeGists(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		case "gitignore":
@@ -800,19 +1215,17 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 							p.Commit(env, i3)
 							return routing.Serve(r.h.GetGitignoreTemplates, "GetGitignoreTemplates", env, start)
 						}
-						allow |= 6
-					} else {
-						if s3 != "" {
-							if _, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /gitignore/templates/:name (routes.txt:87)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs3, s3)
-									return routing.Serve(r.h.GetGitignoreTemplatesByName, "GetGitignoreTemplatesByName", env, start)
-								}
-								allow |= 6
+						allow |= routerGetHead
+					} else if name := s3; name != "" {
+						if _, i4, ok := p.Next(i3); !ok {
+							switch m {
+							case "GET", "HEAD":
+								// GET /gitignore/templates/:name (routes.txt:87)
+								p.Commit(env, i4)
+								r.args.Capture(env, routerArgs3, name)
+								return routing.Serve(r.h.GetGitignoreTemplatesByName, "GetGitignoreTemplatesByName", env, start)
 							}
+							allow |= routerGetHead
 						}
 					}
 				}
@@ -825,7 +1238,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					p.Commit(env, i2)
 					return routing.Serve(r.h.GetIssues, "GetIssues", env, start)
 				}
-				allow |= 6
+				allow |= routerGetHead
 			}
 		case "legacy":
 			if s2, i2, ok := p.Next(i1); ok {
@@ -835,22 +1248,22 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch s3 {
 						case "search":
 							if s4, i4, ok := p.Next(i3); ok {
-								if s4 != "" {
+								if owner := s4; owner != "" {
 									if s5, i5, ok := p.Next(i4); ok {
-										if s5 != "" {
+										if repository := s5; repository != "" {
 											if s6, i6, ok := p.Next(i5); ok {
-												if s6 != "" {
+												if state := s6; state != "" {
 													if s7, i7, ok := p.Next(i6); ok {
-														if s7 != "" {
+														if keyword := s7; keyword != "" {
 															if _, i8, ok := p.Next(i7); !ok {
 																switch m {
 																case "GET", "HEAD":
 																	// GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181)
 																	p.Commit(env, i8)
-																	r.args.Capture(env, routerArgs4, s4, s5, s6, s7)
+																	r.args.Capture(env, routerArgs4, owner, repository, state, keyword)
 																	return routing.Serve(r.h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword, "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", env, start)
 																}
-																allow |= 6
+																allow |= routerGetHead
 															}
 														}
 													}
@@ -867,16 +1280,16 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch s3 {
 						case "search":
 							if s4, i4, ok := p.Next(i3); ok {
-								if s4 != "" {
+								if keyword := s4; keyword != "" {
 									if _, i5, ok := p.Next(i4); !ok {
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/repos/search/:keyword (routes.txt:182)
 											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs5, s4)
+											r.args.Capture(env, routerArgs5, keyword)
 											return routing.Serve(r.h.GetLegacyReposSearchByKeyword, "GetLegacyReposSearchByKeyword", env, start)
 										}
-										allow |= 6
+										allow |= routerGetHead
 									}
 								}
 							}
@@ -887,31 +1300,31 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch s3 {
 						case "email":
 							if s4, i4, ok := p.Next(i3); ok {
-								if s4 != "" {
+								if email := s4; email != "" {
 									if _, i5, ok := p.Next(i4); !ok {
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/email/:email (routes.txt:184)
 											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs6, s4)
+											r.args.Capture(env, routerArgs6, email)
 											return routing.Serve(r.h.GetLegacyUserEmailByEmail, "GetLegacyUserEmailByEmail", env, start)
 										}
-										allow |= 6
+										allow |= routerGetHead
 									}
 								}
 							}
 						case "search":
 							if s4, i4, ok := p.Next(i3); ok {
-								if s4 != "" {
+								if keyword := s4; keyword != "" {
 									if _, i5, ok := p.Next(i4); !ok {
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/search/:keyword (routes.txt:183)
 											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs5, s4)
+											r.args.Capture(env, routerArgs5, keyword)
 											return routing.Serve(r.h.GetLegacyUserSearchByKeyword, "GetLegacyUserSearchByKeyword", env, start)
 										}
-										allow |= 6
+										allow |= routerGetHead
 									}
 								}
 							}
@@ -927,7 +1340,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					p.Commit(env, i2)
 					return routing.Serve(r.h.PostMarkdown, "PostMarkdown", env, start)
 				}
-				allow |= 8
+				allow |= routerPost
 			} else {
 				switch s2 {
 				case "raw":
@@ -938,183 +1351,52 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 							p.Commit(env, i3)
 							return routing.Serve(r.h.PostMarkdownRaw, "PostMarkdownRaw", env, start)
 						}
-						allow |= 8
+						allow |= routerPost
 					}
 				}
 			}
 		case "meta":
-			if _, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /meta (routes.txt:90)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetMeta, "GetMeta", env, start)
-				}
-				allow |= 6
+			if done, body, err := r.routeMeta(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "networks":
-			if s2, i2, ok := p.Next(i1); ok {
-				if s2 != "" {
-					if s3, i3, ok := p.Next(i2); ok {
-						if s3 != "" {
-							if s4, i4, ok := p.Next(i3); ok {
-								switch s4 {
-								case "events":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /networks/:owner/:repo/events (routes.txt:10)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											return routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
-										}
-										allow |= 6
-									}
-								}
-							}
-						}
-					}
-				}
+			if done, body, err := r.routeNetworks(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "notifications":
-			if s2, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /notifications (routes.txt:18)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
-				case "PUT":
-					// PUT /notifications (routes.txt:20)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
-				}
-				allow |= 22
-			} else {
-				switch s2 {
-				case "threads":
-					if s3, i3, ok := p.Next(i2); ok {
-						if s3 != "" {
-							if s4, i4, ok := p.Next(i3); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /notifications/threads/:id (routes.txt:22)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs2, s3)
-									return routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
-								}
-								allow |= 6
-							} else {
-								switch s4 {
-								case "subscription":
-									if _, i5, ok := p.Next(i4); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /notifications/threads/:id/subscription (routes.txt:25)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs2, s3)
-											return routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
-										case "GET", "HEAD":
-											// GET /notifications/threads/:id/subscription (routes.txt:23)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs2, s3)
-											return routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
-										case "PUT":
-											// PUT /notifications/threads/:id/subscription (routes.txt:24)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs2, s3)
-											return routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
-										}
-										allow |= 23
-									}
-								}
-							}
-						}
-					}
-				}
+			if done, body, err := r.routeNotifications(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "orgs":
-			if done, body, err := r.route1Orgs(env, start, &p, m, i1, &allow); done {
+			if done, body, err := r.routeOrgs(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		case "rate_limit":
-			if _, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /rate_limit (routes.txt:91)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
-				}
-				allow |= 6
+			if done, body, err := r.routeRateLimit(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "repos":
-			if done, body, err := r.route2Repos(env, start, &p, m, i1, &allow); done {
+			if done, body, err := r.routeRepos(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		case "repositories":
-			if _, i2, ok := p.Next(i1); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repositories (routes.txt:127)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
-				}
-				allow |= 6
+			if done, body, err := r.routeRepositories(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "search":
-			if s2, i2, ok := p.Next(i1); ok {
-				switch s2 {
-				case "code":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /search/code (routes.txt:178)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
-						}
-						allow |= 6
-					}
-				case "issues":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /search/issues (routes.txt:179)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
-						}
-						allow |= 6
-					}
-				case "repositories":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /search/repositories (routes.txt:177)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
-						}
-						allow |= 6
-					}
-				case "users":
-					if _, i3, ok := p.Next(i2); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /search/users (routes.txt:180)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
-						}
-						allow |= 6
-					}
-				}
+			if done, body, err := r.routeSearch(env, start, &p, m, i1, &allow); done {
+				return body, err
 			}
 		case "teams":
-			if done, body, err := r.route6Teams(env, start, &p, m, i1, &allow); done {
+			if done, body, err := r.routeTeams(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		case "user":
-			if done, body, err := r.route7User(env, start, &p, m, i1, &allow); done {
+			if done, body, err := r.routeUser(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		case "users":
-			if done, body, err := r.route8Users(env, start, &p, m, i1, &allow); done {
+			if done, body, err := r.routeUsers(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		}
@@ -1128,9 +1410,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 	return routing.NotFound(env, start)
 }
 
-// route0Gists routes the paths under the segment "gists" at depth 1: done
+// routeGists routes the paths past the segment "gists" at depth 1: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s2, i2, ok := p.Next(i1); !ok {
 		switch m {
 		case "GET", "HEAD":
@@ -1144,62 +1426,106 @@ func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, 
 			body, err = routing.Serve(r.h.PostGists, "PostGists", env, start)
 			return true, body, err
 		}
-		*allow |= 14
-	} else {
-		if s2 != "" {
-			if s3, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "DELETE":
-					// DELETE /gists/:id (routes.txt:49)
-					p.Commit(env, i3)
-					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.DeleteGistsByID, "DeleteGistsByID", env, start)
-					return true, body, err
-				case "GET", "HEAD":
-					// GET /gists/:id (routes.txt:43)
-					p.Commit(env, i3)
-					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.GetGistsByID, "GetGistsByID", env, start)
-					return true, body, err
-				}
-				*allow |= 7
-			} else {
-				switch s3 {
-				case "forks":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "POST":
-							// POST /gists/:id/forks (routes.txt:48)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.PostGistsByIDForks, "PostGistsByIDForks", env, start)
-							return true, body, err
-						}
-						*allow |= 8
+		*allow |= routerGetHeadPost
+	} else if id := s2; id != "" {
+		if s3, i3, ok := p.Next(i2); !ok {
+			switch m {
+			case "DELETE":
+				// DELETE /gists/:id (routes.txt:49)
+				p.Commit(env, i3)
+				r.args.Capture(env, routerArgs2, id)
+				body, err = routing.Serve(r.h.DeleteGistsByID, "DeleteGistsByID", env, start)
+				return true, body, err
+			case "GET", "HEAD":
+				// GET /gists/:id (routes.txt:43)
+				p.Commit(env, i3)
+				r.args.Capture(env, routerArgs2, id)
+				body, err = routing.Serve(r.h.GetGistsByID, "GetGistsByID", env, start)
+				return true, body, err
+			}
+			*allow |= routerDeleteGetHead
+		} else {
+			switch s3 {
+			case "forks":
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "POST":
+						// POST /gists/:id/forks (routes.txt:48)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.PostGistsByIDForks, "PostGistsByIDForks", env, start)
+						return true, body, err
 					}
-				case "star":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /gists/:id/star (routes.txt:46)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", env, start)
-							return true, body, err
-						case "GET", "HEAD":
-							// GET /gists/:id/star (routes.txt:47)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.GetGistsByIDStar, "GetGistsByIDStar", env, start)
-							return true, body, err
-						case "PUT":
-							// PUT /gists/:id/star (routes.txt:45)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.PutGistsByIDStar, "PutGistsByIDStar", env, start)
-							return true, body, err
+					*allow |= routerPost
+				}
+			case "star":
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /gists/:id/star (routes.txt:46)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /gists/:id/star (routes.txt:47)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.GetGistsByIDStar, "GetGistsByIDStar", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /gists/:id/star (routes.txt:45)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.PutGistsByIDStar, "PutGistsByIDStar", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHeadPut
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeMeta routes the paths past the segment "meta" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeMeta(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /meta (routes.txt:90)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetMeta, "GetMeta", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeNetworks routes the paths past the segment "networks" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeNetworks(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if owner := s2; owner != "" {
+			if s3, i3, ok := p.Next(i2); ok {
+				if repo := s3; repo != "" {
+					if s4, i4, ok := p.Next(i3); ok {
+						switch s4 {
+						case "events":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /networks/:owner/:repo/events (routes.txt:10)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
 						}
-						*allow |= 23
 					}
 				}
 			}
@@ -1208,152 +1534,65 @@ func (r *Router) route0Gists(env *wsgiref.Environ, start wsgiref.StartResponse, 
 	return false, nil, nil
 }
 
-// route1Orgs routes the paths under the segment "orgs" at depth 1: done
+// routeNotifications routes the paths past the segment "notifications" at depth 1: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route1Orgs(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s2, i2, ok := p.Next(i1); ok {
-		if s2 != "" {
-			if s3, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org (routes.txt:94)
-					p.Commit(env, i3)
-					r.args.Capture(env, routerArgs8, s2)
-					body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
-					return true, body, err
-				}
-				*allow |= 6
-			} else {
-				switch s3 {
-				case "events":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /orgs/:org/events (routes.txt:11)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "issues":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /orgs/:org/issues (routes.txt:62)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "members":
+func (r *Router) routeNotifications(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /notifications (routes.txt:18)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
+			return true, body, err
+		case "PUT":
+			// PUT /notifications (routes.txt:20)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHeadPut
+	} else {
+		switch s2 {
+		case "threads":
+			if s3, i3, ok := p.Next(i2); ok {
+				if id := s3; id != "" {
 					if s4, i4, ok := p.Next(i3); !ok {
 						switch m {
 						case "GET", "HEAD":
-							// GET /orgs/:org/members (routes.txt:95)
+							// GET /notifications/threads/:id (routes.txt:22)
 							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
+							r.args.Capture(env, routerArgs2, id)
+							body, err = routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
 							return true, body, err
 						}
-						*allow |= 6
+						*allow |= routerGetHead
 					} else {
-						if s4 != "" {
+						switch s4 {
+						case "subscription":
 							if _, i5, ok := p.Next(i4); !ok {
 								switch m {
 								case "DELETE":
-									// DELETE /orgs/:org/members/:user (routes.txt:97)
+									// DELETE /notifications/threads/:id/subscription (routes.txt:25)
 									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs9, s2, s4)
-									body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
+									r.args.Capture(env, routerArgs2, id)
+									body, err = routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
 									return true, body, err
 								case "GET", "HEAD":
-									// GET /orgs/:org/members/:user (routes.txt:96)
+									// GET /notifications/threads/:id/subscription (routes.txt:23)
 									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs9, s2, s4)
-									body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
-									return true, body, err
-								}
-								*allow |= 7
-							}
-						}
-					}
-				case "public_members":
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /orgs/:org/public_members (routes.txt:98)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					} else {
-						if s4 != "" {
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /orgs/:org/public_members/:user (routes.txt:101)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs9, s2, s4)
-									body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
-									return true, body, err
-								case "GET", "HEAD":
-									// GET /orgs/:org/public_members/:user (routes.txt:99)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs9, s2, s4)
-									body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
+									r.args.Capture(env, routerArgs2, id)
+									body, err = routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
 									return true, body, err
 								case "PUT":
-									// PUT /orgs/:org/public_members/:user (routes.txt:100)
+									// PUT /notifications/threads/:id/subscription (routes.txt:24)
 									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs9, s2, s4)
-									body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
+									r.args.Capture(env, routerArgs2, id)
+									body, err = routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
 									return true, body, err
 								}
-								*allow |= 23
+								*allow |= routerDeleteGetHeadPut
 							}
 						}
-					}
-				case "repos":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /orgs/:org/repos (routes.txt:126)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
-							return true, body, err
-						case "POST":
-							// POST /orgs/:org/repos (routes.txt:129)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
-							return true, body, err
-						}
-						*allow |= 14
-					}
-				case "teams":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /orgs/:org/teams (routes.txt:102)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
-							return true, body, err
-						case "POST":
-							// POST /orgs/:org/teams (routes.txt:104)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs8, s2)
-							body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
-							return true, body, err
-						}
-						*allow |= 14
 					}
 				}
 			}
@@ -1362,9 +1601,184 @@ func (r *Router) route1Orgs(env *wsgiref.Environ, start wsgiref.StartResponse, p
 	return false, nil, nil
 }
 
-// route3Git routes the paths under the segment "git" at depth 4: done
+// routeOrgsByOrg routes the paths past the parameter :org at depth 2: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, s2 string, s3 string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, org string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s3, i3, ok := p.Next(i2); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /orgs/:org (routes.txt:94)
+			p.Commit(env, i3)
+			r.args.Capture(env, routerArgs8, org)
+			body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	} else {
+		switch s3 {
+		case "events":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org/events (routes.txt:11)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "issues":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org/issues (routes.txt:62)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "members":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org/members (routes.txt:95)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if user := s4; user != "" {
+				if _, i5, ok := p.Next(i4); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /orgs/:org/members/:user (routes.txt:97)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs9, org, user)
+						body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /orgs/:org/members/:user (routes.txt:96)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs9, org, user)
+						body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHead
+				}
+			}
+		case "public_members":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org/public_members (routes.txt:98)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if user := s4; user != "" {
+				if _, i5, ok := p.Next(i4); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /orgs/:org/public_members/:user (routes.txt:101)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs9, org, user)
+						body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /orgs/:org/public_members/:user (routes.txt:99)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs9, org, user)
+						body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /orgs/:org/public_members/:user (routes.txt:100)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs9, org, user)
+						body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHeadPut
+				}
+			}
+		case "repos":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org/repos (routes.txt:126)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
+					return true, body, err
+				case "POST":
+					// POST /orgs/:org/repos (routes.txt:129)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHeadPost
+			}
+		case "teams":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org/teams (routes.txt:102)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
+					return true, body, err
+				case "POST":
+					// POST /orgs/:org/teams (routes.txt:104)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHeadPost
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeOrgs routes the paths past the segment "orgs" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if org := s2; org != "" {
+			if done, body, err := r.routeOrgsByOrg(env, start, p, m, i2, org, allow); done {
+				return true, body, err
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeRateLimit routes the paths past the segment "rate_limit" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeRateLimit(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /rate_limit (routes.txt:91)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoGit routes the paths past the segment "git" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s5, i5, ok := p.Next(i4); ok {
 		switch s5 {
 		case "blobs":
@@ -1373,24 +1787,22 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				case "POST":
 					// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, s2, s3)
+					r.args.Capture(env, routerArgs7, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
 					return true, body, err
 				}
-				*allow |= 8
-			} else {
-				if s6 != "" {
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", env, start)
-							return true, body, err
-						}
-						*allow |= 6
+				*allow |= routerPost
+			} else if sha := s6; sha != "" {
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", env, start)
+						return true, body, err
 					}
+					*allow |= routerGetHead
 				}
 			}
 		case "commits":
@@ -1399,24 +1811,22 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				case "POST":
 					// POST /repos/:owner/:repo/git/commits (routes.txt:53)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, s2, s3)
+					r.args.Capture(env, routerArgs7, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
 					return true, body, err
 				}
-				*allow |= 8
-			} else {
-				if s6 != "" {
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", env, start)
-							return true, body, err
-						}
-						*allow |= 6
+				*allow |= routerPost
+			} else if sha := s6; sha != "" {
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", env, start)
+						return true, body, err
 					}
+					*allow |= routerGetHead
 				}
 			}
 		case "refs":
@@ -1425,17 +1835,17 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/git/refs (routes.txt:54)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, s2, s3)
+					r.args.Capture(env, routerArgs7, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/git/refs (routes.txt:55)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, s2, s3)
+					r.args.Capture(env, routerArgs7, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
 					return true, body, err
 				}
-				*allow |= 14
+				*allow |= routerGetHeadPost
 			}
 		case "tags":
 			if s6, i6, ok := p.Next(i5); !ok {
@@ -1443,24 +1853,22 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				case "POST":
 					// POST /repos/:owner/:repo/git/tags (routes.txt:57)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, s2, s3)
+					r.args.Capture(env, routerArgs7, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
 					return true, body, err
 				}
-				*allow |= 8
-			} else {
-				if s6 != "" {
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", env, start)
-							return true, body, err
-						}
-						*allow |= 6
+				*allow |= routerPost
+			} else if sha := s6; sha != "" {
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", env, start)
+						return true, body, err
 					}
+					*allow |= routerGetHead
 				}
 			}
 		case "trees":
@@ -1469,24 +1877,22 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				case "POST":
 					// POST /repos/:owner/:repo/git/trees (routes.txt:59)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, s2, s3)
+					r.args.Capture(env, routerArgs7, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
 					return true, body, err
 				}
-				*allow |= 8
-			} else {
-				if s6 != "" {
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs14, s2, s3, s6)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", env, start)
-							return true, body, err
-						}
-						*allow |= 6
+				*allow |= routerPost
+			} else if sha := s6; sha != "" {
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", env, start)
+						return true, body, err
 					}
+					*allow |= routerGetHead
 				}
 			}
 		}
@@ -1494,113 +1900,256 @@ func (r *Router) route3Git(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 	return false, nil, nil
 }
 
-// route4Issues routes the paths under the segment "issues" at depth 4: done
+// routeReposByOwnerByRepoIssuesByNumber routes the paths past the parameter :number at depth 5: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route4Issues(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, s2 string, s3 string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i5 int, owner, repo, number string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s6, i6, ok := p.Next(i5); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
+			p.Commit(env, i6)
+			r.args.Capture(env, routerArgs15, owner, repo, number)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	} else {
+		switch s6 {
+		case "comments":
+			if _, i7, ok := p.Next(i6); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
+					return true, body, err
+				case "POST":
+					// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHeadPost
+			}
+		case "events":
+			if _, i7, ok := p.Next(i6); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "labels":
+			if s7, i7, ok := p.Next(i6); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					return true, body, err
+				case "POST":
+					// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					return true, body, err
+				case "PUT":
+					// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
+					p.Commit(env, i7)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					return true, body, err
+				}
+				*allow |= routerDeleteGetHeadPostPut
+			} else if name := s7; name != "" {
+				if _, i8, ok := p.Next(i7); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
+						p.Commit(env, i8)
+						r.args.Capture(env, routerArgs16, owner, repo, number, name)
+						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
+						return true, body, err
+					}
+					*allow |= routerDelete
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoIssues routes the paths past the segment "issues" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s5, i5, ok := p.Next(i4); !ok {
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/issues (routes.txt:63)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, s2, s3)
+			r.args.Capture(env, routerArgs7, owner, repo)
 			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/issues (routes.txt:65)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, s2, s3)
+			r.args.Capture(env, routerArgs7, owner, repo)
 			body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
 			return true, body, err
 		}
-		*allow |= 14
-	} else {
-		if s5 != "" {
-			if s6, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs15, s2, s3, s5)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
-					return true, body, err
-				}
-				*allow |= 6
-			} else {
-				switch s6 {
-				case "comments":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
-							return true, body, err
-						case "POST":
-							// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
-							return true, body, err
-						}
-						*allow |= 14
+		*allow |= routerGetHeadPost
+	} else if number := s5; number != "" {
+		if done, body, err := r.routeReposByOwnerByRepoIssuesByNumber(env, start, p, m, i5, owner, repo, number, allow); done {
+			return true, body, err
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoKeys routes the paths past the segment "keys" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoKeys(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/keys (routes.txt:150)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
+			return true, body, err
+		case "POST":
+			// POST /repos/:owner/:repo/keys (routes.txt:152)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHeadPost
+	} else if id := s5; id != "" {
+		if _, i6, ok := p.Next(i5); !ok {
+			switch m {
+			case "DELETE":
+				// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs13, owner, repo, id)
+				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
+				return true, body, err
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs13, owner, repo, id)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
+				return true, body, err
+			}
+			*allow |= routerDeleteGetHead
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoLabels routes the paths past the segment "labels" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoLabels(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/labels (routes.txt:71)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
+			return true, body, err
+		case "POST":
+			// POST /repos/:owner/:repo/labels (routes.txt:73)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHeadPost
+	} else if name := s5; name != "" {
+		if _, i6, ok := p.Next(i5); !ok {
+			switch m {
+			case "DELETE":
+				// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs17, owner, repo, name)
+				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
+				return true, body, err
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs17, owner, repo, name)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
+				return true, body, err
+			}
+			*allow |= routerDeleteGetHead
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoMilestones routes the paths past the segment "milestones" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoMilestones(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/milestones (routes.txt:81)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
+			return true, body, err
+		case "POST":
+			// POST /repos/:owner/:repo/milestones (routes.txt:83)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHeadPost
+	} else if number := s5; number != "" {
+		if s6, i6, ok := p.Next(i5); !ok {
+			switch m {
+			case "DELETE":
+				// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs15, owner, repo, number)
+				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
+				return true, body, err
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs15, owner, repo, number)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
+				return true, body, err
+			}
+			*allow |= routerDeleteGetHead
+		} else {
+			switch s6 {
+			case "labels":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
+						return true, body, err
 					}
-				case "events":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "labels":
-					if s7, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
-							return true, body, err
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
-							return true, body, err
-						case "POST":
-							// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
-							return true, body, err
-						case "PUT":
-							// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
-							return true, body, err
-						}
-						*allow |= 31
-					} else {
-						if s7 != "" {
-							if _, i8, ok := p.Next(i7); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
-									p.Commit(env, i8)
-									r.args.Capture(env, routerArgs16, s2, s3, s5, s7)
-									body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
-									return true, body, err
-								}
-								*allow |= 1
-							}
-						}
-					}
+					*allow |= routerGetHead
 				}
 			}
 		}
@@ -1608,944 +2157,970 @@ func (r *Router) route4Issues(env *wsgiref.Environ, start wsgiref.StartResponse,
 	return false, nil, nil
 }
 
-// route5Pulls routes the paths under the segment "pulls" at depth 4: done
+// routeReposByOwnerByRepoNotifications routes the paths past the segment "notifications" at depth 4: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route5Pulls(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, s2 string, s3 string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+func (r *Router) routeReposByOwnerByRepoNotifications(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/notifications (routes.txt:19)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
+			return true, body, err
+		case "PUT":
+			// PUT /repos/:owner/:repo/notifications (routes.txt:21)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHeadPut
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoPulls routes the paths past the segment "pulls" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s5, i5, ok := p.Next(i4); !ok {
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/pulls (routes.txt:115)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, s2, s3)
+			r.args.Capture(env, routerArgs7, owner, repo)
 			body, err = routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/pulls (routes.txt:117)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, s2, s3)
+			r.args.Capture(env, routerArgs7, owner, repo)
 			body, err = routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
 			return true, body, err
 		}
-		*allow |= 14
-	} else {
-		if s5 != "" {
-			if s6, i6, ok := p.Next(i5); !ok {
+		*allow |= routerGetHeadPost
+	} else if number := s5; number != "" {
+		if s6, i6, ok := p.Next(i5); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs15, owner, repo, number)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
+		} else {
+			switch s6 {
+			case "comments":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHeadPut
+				}
+			case "commits":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "files":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "merge":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHeadPut
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoReleases routes the paths past the segment "releases" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoReleases(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/releases (routes.txt:165)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
+			return true, body, err
+		case "POST":
+			// POST /repos/:owner/:repo/releases (routes.txt:167)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHeadPost
+	} else if id := s5; id != "" {
+		if s6, i6, ok := p.Next(i5); !ok {
+			switch m {
+			case "DELETE":
+				// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs13, owner, repo, id)
+				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
+				return true, body, err
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs13, owner, repo, id)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
+				return true, body, err
+			}
+			*allow |= routerDeleteGetHead
+		} else {
+			switch s6 {
+			case "assets":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoStargazers routes the paths past the segment "stargazers" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoStargazers(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/stargazers (routes.txt:26)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoStats routes the paths past the segment "stats" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoStats(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); ok {
+		switch s5 {
+		case "code_frequency":
+			if _, i6, ok := p.Next(i5); !ok {
 				switch m {
 				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
+					// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs15, s2, s3, s5)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
 					return true, body, err
 				}
-				*allow |= 6
-			} else {
-				switch s6 {
-				case "comments":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
-							return true, body, err
-						case "PUT":
-							// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
-							return true, body, err
-						}
-						*allow |= 22
-					}
-				case "commits":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "files":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "merge":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
-							return true, body, err
-						case "PUT":
-							// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, s2, s3, s5)
-							body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
-							return true, body, err
-						}
-						*allow |= 22
-					}
-				}
+				*allow |= routerGetHead
 			}
-		}
-	}
-	return false, nil, nil
-}
-
-// route2Repos routes the paths under the segment "repos" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) route2Repos(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s2, i2, ok := p.Next(i1); ok {
-		if s2 != "" {
-			if s3, i3, ok := p.Next(i2); ok {
-				if s3 != "" {
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /repos/:owner/:repo (routes.txt:137)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs7, s2, s3)
-							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
-							return true, body, err
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo (routes.txt:130)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs7, s2, s3)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
-							return true, body, err
-						}
-						*allow |= 7
-					} else {
-						switch s4 {
-						case "assignees":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/assignees (routes.txt:66)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs10, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								}
-							}
-						case "branches":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/branches (routes.txt:135)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs11, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								}
-							}
-						case "collaborators":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/collaborators (routes.txt:138)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs12, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs12, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
-											return true, body, err
-										case "PUT":
-											// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs12, s2, s3, s5)
-											body, err = routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
-											return true, body, err
-										}
-										*allow |= 23
-									}
-								}
-							}
-						case "comments":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/comments (routes.txt:142)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									}
-								}
-							}
-						case "commits":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/commits (routes.txt:147)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							} else {
-								if s5 != "" {
-									if s6, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs14, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									} else {
-										switch s6 {
-										case "comments":
-											if _, i7, ok := p.Next(i6); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
-													p.Commit(env, i7)
-													r.args.Capture(env, routerArgs14, s2, s3, s5)
-													body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", env, start)
-													return true, body, err
-												case "POST":
-													// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
-													p.Commit(env, i7)
-													r.args.Capture(env, routerArgs14, s2, s3, s5)
-													body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", env, start)
-													return true, body, err
-												}
-												*allow |= 14
-											}
-										}
-									}
-								}
-							}
-						case "contributors":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/contributors (routes.txt:131)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "downloads":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/downloads (routes.txt:154)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									}
-								}
-							}
-						case "events":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/events (routes.txt:9)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "forks":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/forks (routes.txt:157)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
-									return true, body, err
-								case "POST":
-									// POST /repos/:owner/:repo/forks (routes.txt:158)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
-									return true, body, err
-								}
-								*allow |= 14
-							}
-						case "git":
-							if done, body, err := r.route3Git(env, start, p, m, i4, s2, s3, allow); done {
-								return true, body, err
-							}
-						case "hooks":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/hooks (routes.txt:159)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
-									return true, body, err
-								case "POST":
-									// POST /repos/:owner/:repo/hooks (routes.txt:161)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
-									return true, body, err
-								}
-								*allow |= 14
-							} else {
-								if s5 != "" {
-									if s6, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									} else {
-										switch s6 {
-										case "tests":
-											if _, i7, ok := p.Next(i6); !ok {
-												switch m {
-												case "POST":
-													// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
-													p.Commit(env, i7)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", env, start)
-													return true, body, err
-												}
-												*allow |= 8
-											}
-										}
-									}
-								}
-							}
-						case "issues":
-							if done, body, err := r.route4Issues(env, start, p, m, i4, s2, s3, allow); done {
-								return true, body, err
-							}
-						case "keys":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/keys (routes.txt:150)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
-									return true, body, err
-								case "POST":
-									// POST /repos/:owner/:repo/keys (routes.txt:152)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
-									return true, body, err
-								}
-								*allow |= 14
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									}
-								}
-							}
-						case "labels":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/labels (routes.txt:71)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
-									return true, body, err
-								case "POST":
-									// POST /repos/:owner/:repo/labels (routes.txt:73)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
-									return true, body, err
-								}
-								*allow |= 14
-							} else {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs17, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs17, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									}
-								}
-							}
-						case "languages":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/languages (routes.txt:132)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "merges":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "POST":
-									// POST /repos/:owner/:repo/merges (routes.txt:164)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
-									return true, body, err
-								}
-								*allow |= 8
-							}
-						case "milestones":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/milestones (routes.txt:81)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
-									return true, body, err
-								case "POST":
-									// POST /repos/:owner/:repo/milestones (routes.txt:83)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
-									return true, body, err
-								}
-								*allow |= 14
-							} else {
-								if s5 != "" {
-									if s6, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs15, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs15, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									} else {
-										switch s6 {
-										case "labels":
-											if _, i7, ok := p.Next(i6); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
-													p.Commit(env, i7)
-													r.args.Capture(env, routerArgs15, s2, s3, s5)
-													body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
-													return true, body, err
-												}
-												*allow |= 6
-											}
-										}
-									}
-								}
-							}
-						case "notifications":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/notifications (routes.txt:19)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
-									return true, body, err
-								case "PUT":
-									// PUT /repos/:owner/:repo/notifications (routes.txt:21)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
-									return true, body, err
-								}
-								*allow |= 22
-							}
-						case "pulls":
-							if done, body, err := r.route5Pulls(env, start, p, m, i4, s2, s3, allow); done {
-								return true, body, err
-							}
-						case "readme":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/readme (routes.txt:149)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "releases":
-							if s5, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/releases (routes.txt:165)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
-									return true, body, err
-								case "POST":
-									// POST /repos/:owner/:repo/releases (routes.txt:167)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
-									return true, body, err
-								}
-								*allow |= 14
-							} else {
-								if s5 != "" {
-									if s6, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs13, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
-											return true, body, err
-										}
-										*allow |= 7
-									} else {
-										switch s6 {
-										case "assets":
-											if _, i7, ok := p.Next(i6); !ok {
-												switch m {
-												case "GET", "HEAD":
-													// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
-													p.Commit(env, i7)
-													r.args.Capture(env, routerArgs13, s2, s3, s5)
-													body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
-													return true, body, err
-												}
-												*allow |= 6
-											}
-										}
-									}
-								}
-							}
-						case "stargazers":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/stargazers (routes.txt:26)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "stats":
-							if s5, i5, ok := p.Next(i4); ok {
-								switch s5 {
-								case "code_frequency":
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								case "commit_activity":
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								case "contributors":
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								case "participation":
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								case "punch_card":
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs7, s2, s3)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								}
-							}
-						case "statuses":
-							if s5, i5, ok := p.Next(i4); ok {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs18, s2, s3, s5)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
-											return true, body, err
-										case "POST":
-											// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs18, s2, s3, s5)
-											body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
-											return true, body, err
-										}
-										*allow |= 14
-									}
-								}
-							}
-						case "subscribers":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/subscribers (routes.txt:32)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "subscription":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
-									return true, body, err
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/subscription (routes.txt:35)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
-									return true, body, err
-								case "PUT":
-									// PUT /repos/:owner/:repo/subscription (routes.txt:36)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
-									return true, body, err
-								}
-								*allow |= 23
-							}
-						case "tags":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/tags (routes.txt:134)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						case "teams":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /repos/:owner/:repo/teams (routes.txt:133)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s2, s3)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// route6Teams routes the paths under the segment "teams" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s2, i2, ok := p.Next(i1); ok {
-		if s2 != "" {
-			if s3, i3, ok := p.Next(i2); !ok {
+		case "commit_activity":
+			if _, i6, ok := p.Next(i5); !ok {
 				switch m {
-				case "DELETE":
-					// DELETE /teams/:id (routes.txt:105)
-					p.Commit(env, i3)
-					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.DeleteTeamsByID, "DeleteTeamsByID", env, start)
-					return true, body, err
 				case "GET", "HEAD":
-					// GET /teams/:id (routes.txt:103)
-					p.Commit(env, i3)
-					r.args.Capture(env, routerArgs2, s2)
-					body, err = routing.Serve(r.h.GetTeamsByID, "GetTeamsByID", env, start)
+					// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
 					return true, body, err
 				}
-				*allow |= 7
-			} else {
-				switch s3 {
-				case "members":
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /teams/:id/members (routes.txt:106)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					} else {
-						if s4 != "" {
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /teams/:id/members/:user (routes.txt:109)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs19, s2, s4)
-									body, err = routing.Serve(r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", env, start)
-									return true, body, err
-								case "GET", "HEAD":
-									// GET /teams/:id/members/:user (routes.txt:107)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs19, s2, s4)
-									body, err = routing.Serve(r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", env, start)
-									return true, body, err
-								case "PUT":
-									// PUT /teams/:id/members/:user (routes.txt:108)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs19, s2, s4)
-									body, err = routing.Serve(r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", env, start)
-									return true, body, err
-								}
-								*allow |= 23
+				*allow |= routerGetHead
+			}
+		case "contributors":
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "participation":
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "punch_card":
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoStatuses routes the paths past the segment "statuses" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoStatuses(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s5, i5, ok := p.Next(i4); ok {
+		if ref := s5; ref != "" {
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs18, owner, repo, ref)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
+					return true, body, err
+				case "POST":
+					// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs18, owner, repo, ref)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHeadPost
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoSubscribers routes the paths past the segment "subscribers" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoSubscribers(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/subscribers (routes.txt:32)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoSubscription routes the paths past the segment "subscription" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoSubscription(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "DELETE":
+			// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
+			return true, body, err
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/subscription (routes.txt:35)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
+			return true, body, err
+		case "PUT":
+			// PUT /repos/:owner/:repo/subscription (routes.txt:36)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
+			return true, body, err
+		}
+		*allow |= routerDeleteGetHeadPut
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoTags routes the paths past the segment "tags" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoTags(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/tags (routes.txt:134)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepoTeams routes the paths past the segment "teams" at depth 4: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepoTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i5, ok := p.Next(i4); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo/teams (routes.txt:133)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwnerByRepo routes the paths past the parameter :repo at depth 3: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i3 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s4, i4, ok := p.Next(i3); !ok {
+		switch m {
+		case "DELETE":
+			// DELETE /repos/:owner/:repo (routes.txt:137)
+			p.Commit(env, i4)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
+			return true, body, err
+		case "GET", "HEAD":
+			// GET /repos/:owner/:repo (routes.txt:130)
+			p.Commit(env, i4)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
+			return true, body, err
+		}
+		*allow |= routerDeleteGetHead
+	} else {
+		switch s4 {
+		case "assignees":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/assignees (routes.txt:66)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if assignee := s5; assignee != "" {
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs10, owner, repo, assignee)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			}
+		case "branches":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/branches (routes.txt:135)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if branch := s5; branch != "" {
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs11, owner, repo, branch)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			}
+		case "collaborators":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/collaborators (routes.txt:138)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if user := s5; user != "" {
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs12, owner, repo, user)
+						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs12, owner, repo, user)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs12, owner, repo, user)
+						body, err = routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHeadPut
+				}
+			}
+		case "comments":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/comments (routes.txt:142)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if id := s5; id != "" {
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHead
+				}
+			}
+		case "commits":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/commits (routes.txt:147)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if sha := s5; sha != "" {
+				if s6, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				} else {
+					switch s6 {
+					case "comments":
+						if _, i7, ok := p.Next(i6); !ok {
+							switch m {
+							case "GET", "HEAD":
+								// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
+								p.Commit(env, i7)
+								r.args.Capture(env, routerArgs14, owner, repo, sha)
+								body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", env, start)
+								return true, body, err
+							case "POST":
+								// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
+								p.Commit(env, i7)
+								r.args.Capture(env, routerArgs14, owner, repo, sha)
+								body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", env, start)
+								return true, body, err
 							}
+							*allow |= routerGetHeadPost
 						}
 					}
-				case "repos":
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /teams/:id/repos (routes.txt:110)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s2)
-							body, err = routing.Serve(r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					} else {
-						if s4 != "" {
-							if s5, i5, ok := p.Next(i4); ok {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "DELETE":
-											// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs20, s2, s4, s5)
-											body, err = routing.Serve(r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", env, start)
-											return true, body, err
-										case "GET", "HEAD":
-											// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs20, s2, s4, s5)
-											body, err = routing.Serve(r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", env, start)
-											return true, body, err
-										case "PUT":
-											// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs20, s2, s4, s5)
-											body, err = routing.Serve(r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", env, start)
-											return true, body, err
-										}
-										*allow |= 23
-									}
-								}
+				}
+			}
+		case "contributors":
+			if _, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/contributors (routes.txt:131)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "downloads":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/downloads (routes.txt:154)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if id := s5; id != "" {
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHead
+				}
+			}
+		case "events":
+			if _, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/events (routes.txt:9)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "forks":
+			if _, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/forks (routes.txt:157)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
+					return true, body, err
+				case "POST":
+					// POST /repos/:owner/:repo/forks (routes.txt:158)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHeadPost
+			}
+		case "git":
+			if done, body, err := r.routeReposByOwnerByRepoGit(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "hooks":
+			if s5, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/hooks (routes.txt:159)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
+					return true, body, err
+				case "POST":
+					// POST /repos/:owner/:repo/hooks (routes.txt:161)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHeadPost
+			} else if id := s5; id != "" {
+				if s6, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs13, owner, repo, id)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHead
+				} else {
+					switch s6 {
+					case "tests":
+						if _, i7, ok := p.Next(i6); !ok {
+							switch m {
+							case "POST":
+								// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
+								p.Commit(env, i7)
+								r.args.Capture(env, routerArgs13, owner, repo, id)
+								body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", env, start)
+								return true, body, err
 							}
+							*allow |= routerPost
+						}
+					}
+				}
+			}
+		case "issues":
+			if done, body, err := r.routeReposByOwnerByRepoIssues(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "keys":
+			if done, body, err := r.routeReposByOwnerByRepoKeys(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "labels":
+			if done, body, err := r.routeReposByOwnerByRepoLabels(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "languages":
+			if _, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/languages (routes.txt:132)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "merges":
+			if _, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "POST":
+					// POST /repos/:owner/:repo/merges (routes.txt:164)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
+					return true, body, err
+				}
+				*allow |= routerPost
+			}
+		case "milestones":
+			if done, body, err := r.routeReposByOwnerByRepoMilestones(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "notifications":
+			if done, body, err := r.routeReposByOwnerByRepoNotifications(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "pulls":
+			if done, body, err := r.routeReposByOwnerByRepoPulls(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "readme":
+			if _, i5, ok := p.Next(i4); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/readme (routes.txt:149)
+					p.Commit(env, i5)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "releases":
+			if done, body, err := r.routeReposByOwnerByRepoReleases(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "stargazers":
+			if done, body, err := r.routeReposByOwnerByRepoStargazers(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "stats":
+			if done, body, err := r.routeReposByOwnerByRepoStats(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "statuses":
+			if done, body, err := r.routeReposByOwnerByRepoStatuses(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "subscribers":
+			if done, body, err := r.routeReposByOwnerByRepoSubscribers(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "subscription":
+			if done, body, err := r.routeReposByOwnerByRepoSubscription(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "tags":
+			if done, body, err := r.routeReposByOwnerByRepoTags(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		case "teams":
+			if done, body, err := r.routeReposByOwnerByRepoTeams(env, start, p, m, i4, owner, repo, allow); done {
+				return true, body, err
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeReposByOwner routes the paths past the parameter :owner at depth 2: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeReposByOwner(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, owner string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s3, i3, ok := p.Next(i2); ok {
+		if repo := s3; repo != "" {
+			if done, body, err := r.routeReposByOwnerByRepo(env, start, p, m, i3, owner, repo, allow); done {
+				return true, body, err
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeRepos routes the paths past the segment "repos" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if owner := s2; owner != "" {
+			if done, body, err := r.routeReposByOwner(env, start, p, m, i2, owner, allow); done {
+				return true, body, err
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeRepositories routes the paths past the segment "repositories" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeRepositories(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if _, i2, ok := p.Next(i1); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /repositories (routes.txt:127)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	}
+	return false, nil, nil
+}
+
+// routeSearch routes the paths past the segment "search" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeSearch(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		switch s2 {
+		case "code":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /search/code (routes.txt:178)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "issues":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /search/issues (routes.txt:179)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "repositories":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /search/repositories (routes.txt:177)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "users":
+			if _, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /search/users (routes.txt:180)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeTeamsByID routes the paths past the parameter :id at depth 2: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, id string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s3, i3, ok := p.Next(i2); !ok {
+		switch m {
+		case "DELETE":
+			// DELETE /teams/:id (routes.txt:105)
+			p.Commit(env, i3)
+			r.args.Capture(env, routerArgs2, id)
+			body, err = routing.Serve(r.h.DeleteTeamsByID, "DeleteTeamsByID", env, start)
+			return true, body, err
+		case "GET", "HEAD":
+			// GET /teams/:id (routes.txt:103)
+			p.Commit(env, i3)
+			r.args.Capture(env, routerArgs2, id)
+			body, err = routing.Serve(r.h.GetTeamsByID, "GetTeamsByID", env, start)
+			return true, body, err
+		}
+		*allow |= routerDeleteGetHead
+	} else {
+		switch s3 {
+		case "members":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /teams/:id/members (routes.txt:106)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs2, id)
+					body, err = routing.Serve(r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if user := s4; user != "" {
+				if _, i5, ok := p.Next(i4); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /teams/:id/members/:user (routes.txt:109)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs19, id, user)
+						body, err = routing.Serve(r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /teams/:id/members/:user (routes.txt:107)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs19, id, user)
+						body, err = routing.Serve(r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /teams/:id/members/:user (routes.txt:108)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs19, id, user)
+						body, err = routing.Serve(r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHeadPut
+				}
+			}
+		case "repos":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /teams/:id/repos (routes.txt:110)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs2, id)
+					body, err = routing.Serve(r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if owner := s4; owner != "" {
+				if s5, i5, ok := p.Next(i4); ok {
+					if repo := s5; repo != "" {
+						if _, i6, ok := p.Next(i5); !ok {
+							switch m {
+							case "DELETE":
+								// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
+								p.Commit(env, i6)
+								r.args.Capture(env, routerArgs20, id, owner, repo)
+								body, err = routing.Serve(r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", env, start)
+								return true, body, err
+							case "GET", "HEAD":
+								// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
+								p.Commit(env, i6)
+								r.args.Capture(env, routerArgs20, id, owner, repo)
+								body, err = routing.Serve(r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", env, start)
+								return true, body, err
+							case "PUT":
+								// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
+								p.Commit(env, i6)
+								r.args.Capture(env, routerArgs20, id, owner, repo)
+								body, err = routing.Serve(r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", env, start)
+								return true, body, err
+							}
+							*allow |= routerDeleteGetHeadPut
 						}
 					}
 				}
@@ -2555,9 +3130,22 @@ func (r *Router) route6Teams(env *wsgiref.Environ, start wsgiref.StartResponse, 
 	return false, nil, nil
 }
 
-// route7User routes the paths under the segment "user" at depth 1: done
+// routeTeams routes the paths past the segment "teams" at depth 1: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s2, i2, ok := p.Next(i1); ok {
+		if id := s2; id != "" {
+			if done, body, err := r.routeTeamsByID(env, start, p, m, i2, id, allow); done {
+				return true, body, err
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeUser routes the paths past the segment "user" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s2, i2, ok := p.Next(i1); !ok {
 		switch m {
 		case "GET", "HEAD":
@@ -2566,7 +3154,7 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 			body, err = routing.Serve(r.h.GetUser, "GetUser", env, start)
 			return true, body, err
 		}
-		*allow |= 6
+		*allow |= routerGetHead
 	} else {
 		switch s2 {
 		case "emails":
@@ -2588,7 +3176,7 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.PostUserEmails, "PostUserEmails", env, start)
 					return true, body, err
 				}
-				*allow |= 15
+				*allow |= routerDeleteGetHeadPost
 			}
 		case "followers":
 			if _, i3, ok := p.Next(i2); !ok {
@@ -2599,7 +3187,7 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserFollowers, "GetUserFollowers", env, start)
 					return true, body, err
 				}
-				*allow |= 6
+				*allow |= routerGetHead
 			}
 		case "following":
 			if s3, i3, ok := p.Next(i2); !ok {
@@ -2610,32 +3198,30 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserFollowing, "GetUserFollowing", env, start)
 					return true, body, err
 				}
-				*allow |= 6
-			} else {
-				if s3 != "" {
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /user/following/:user (routes.txt:198)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s3)
-							body, err = routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
-							return true, body, err
-						case "GET", "HEAD":
-							// GET /user/following/:user (routes.txt:195)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s3)
-							body, err = routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
-							return true, body, err
-						case "PUT":
-							// PUT /user/following/:user (routes.txt:197)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s3)
-							body, err = routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
-							return true, body, err
-						}
-						*allow |= 23
+				*allow |= routerGetHead
+			} else if user := s3; user != "" {
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /user/following/:user (routes.txt:198)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /user/following/:user (routes.txt:195)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /user/following/:user (routes.txt:197)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
+						return true, body, err
 					}
+					*allow |= routerDeleteGetHeadPut
 				}
 			}
 		case "issues":
@@ -2647,7 +3233,7 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserIssues, "GetUserIssues", env, start)
 					return true, body, err
 				}
-				*allow |= 6
+				*allow |= routerGetHead
 			}
 		case "keys":
 			if s3, i3, ok := p.Next(i2); !ok {
@@ -2663,26 +3249,24 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.PostUserKeys, "PostUserKeys", env, start)
 					return true, body, err
 				}
-				*allow |= 14
-			} else {
-				if s3 != "" {
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "DELETE":
-							// DELETE /user/keys/:id (routes.txt:203)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s3)
-							body, err = routing.Serve(r.h.DeleteUserKeysByID, "DeleteUserKeysByID", env, start)
-							return true, body, err
-						case "GET", "HEAD":
-							// GET /user/keys/:id (routes.txt:201)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, s3)
-							body, err = routing.Serve(r.h.GetUserKeysByID, "GetUserKeysByID", env, start)
-							return true, body, err
-						}
-						*allow |= 7
+				*allow |= routerGetHeadPost
+			} else if id := s3; id != "" {
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /user/keys/:id (routes.txt:203)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.DeleteUserKeysByID, "DeleteUserKeysByID", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /user/keys/:id (routes.txt:201)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.GetUserKeysByID, "GetUserKeysByID", env, start)
+						return true, body, err
 					}
+					*allow |= routerDeleteGetHead
 				}
 			}
 		case "orgs":
@@ -2694,7 +3278,7 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserOrgs, "GetUserOrgs", env, start)
 					return true, body, err
 				}
-				*allow |= 6
+				*allow |= routerGetHead
 			}
 		case "repos":
 			if _, i3, ok := p.Next(i2); !ok {
@@ -2710,7 +3294,7 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.PostUserRepos, "PostUserRepos", env, start)
 					return true, body, err
 				}
-				*allow |= 14
+				*allow |= routerGetHeadPost
 			}
 		case "starred":
 			if s3, i3, ok := p.Next(i2); !ok {
@@ -2721,34 +3305,32 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserStarred, "GetUserStarred", env, start)
 					return true, body, err
 				}
-				*allow |= 6
-			} else {
-				if s3 != "" {
-					if s4, i4, ok := p.Next(i3); ok {
-						if s4 != "" {
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /user/starred/:owner/:repo (routes.txt:31)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s3, s4)
-									body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
-									return true, body, err
-								case "GET", "HEAD":
-									// GET /user/starred/:owner/:repo (routes.txt:29)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s3, s4)
-									body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
-									return true, body, err
-								case "PUT":
-									// PUT /user/starred/:owner/:repo (routes.txt:30)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s3, s4)
-									body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
-									return true, body, err
-								}
-								*allow |= 23
+				*allow |= routerGetHead
+			} else if owner := s3; owner != "" {
+				if s4, i4, ok := p.Next(i3); ok {
+					if repo := s4; repo != "" {
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "DELETE":
+								// DELETE /user/starred/:owner/:repo (routes.txt:31)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
+								return true, body, err
+							case "GET", "HEAD":
+								// GET /user/starred/:owner/:repo (routes.txt:29)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
+								return true, body, err
+							case "PUT":
+								// PUT /user/starred/:owner/:repo (routes.txt:30)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
+								return true, body, err
 							}
+							*allow |= routerDeleteGetHeadPut
 						}
 					}
 				}
@@ -2762,34 +3344,32 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserSubscriptions, "GetUserSubscriptions", env, start)
 					return true, body, err
 				}
-				*allow |= 6
-			} else {
-				if s3 != "" {
-					if s4, i4, ok := p.Next(i3); ok {
-						if s4 != "" {
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s3, s4)
-									body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
-									return true, body, err
-								case "GET", "HEAD":
-									// GET /user/subscriptions/:owner/:repo (routes.txt:38)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s3, s4)
-									body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
-									return true, body, err
-								case "PUT":
-									// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, s3, s4)
-									body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
-									return true, body, err
-								}
-								*allow |= 23
+				*allow |= routerGetHead
+			} else if owner := s3; owner != "" {
+				if s4, i4, ok := p.Next(i3); ok {
+					if repo := s4; repo != "" {
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "DELETE":
+								// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
+								return true, body, err
+							case "GET", "HEAD":
+								// GET /user/subscriptions/:owner/:repo (routes.txt:38)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
+								return true, body, err
+							case "PUT":
+								// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
+								return true, body, err
 							}
+							*allow |= routerDeleteGetHeadPut
 						}
 					}
 				}
@@ -2803,16 +3383,214 @@ func (r *Router) route7User(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					body, err = routing.Serve(r.h.GetUserTeams, "GetUserTeams", env, start)
 					return true, body, err
 				}
-				*allow |= 6
+				*allow |= routerGetHead
 			}
 		}
 	}
 	return false, nil, nil
 }
 
-// route8Users routes the paths under the segment "users" at depth 1: done
+// routeUsersByUser routes the paths past the parameter :user at depth 2: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) route8Users(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, user string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	if s3, i3, ok := p.Next(i2); !ok {
+		switch m {
+		case "GET", "HEAD":
+			// GET /users/:user (routes.txt:185)
+			p.Commit(env, i3)
+			r.args.Capture(env, routerArgs21, user)
+			body, err = routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
+			return true, body, err
+		}
+		*allow |= routerGetHead
+	} else {
+		switch s3 {
+		case "events":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/events (routes.txt:14)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else {
+				switch s4 {
+				case "orgs":
+					if s5, i5, ok := p.Next(i4); ok {
+						if org := s5; org != "" {
+							if _, i6, ok := p.Next(i5); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /users/:user/events/orgs/:org (routes.txt:16)
+									p.Commit(env, i6)
+									r.args.Capture(env, routerArgs22, user, org)
+									body, err = routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						}
+					}
+				case "public":
+					if _, i5, ok := p.Next(i4); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/events/public (routes.txt:15)
+							p.Commit(env, i5)
+							r.args.Capture(env, routerArgs21, user)
+							body, err = routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				}
+			}
+		case "followers":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/followers (routes.txt:191)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "following":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/following (routes.txt:193)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else if target_user := s4; target_user != "" {
+				if _, i5, ok := p.Next(i4); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/following/:target_user (routes.txt:196)
+						p.Commit(env, i5)
+						r.args.Capture(env, routerArgs23, user, target_user)
+						body, err = routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			}
+		case "gists":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/gists (routes.txt:41)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "keys":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/keys (routes.txt:199)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "orgs":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/orgs (routes.txt:92)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "received_events":
+			if s4, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/received_events (routes.txt:12)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else {
+				switch s4 {
+				case "public":
+					if _, i5, ok := p.Next(i4); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/received_events/public (routes.txt:13)
+							p.Commit(env, i5)
+							r.args.Capture(env, routerArgs21, user)
+							body, err = routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				}
+			}
+		case "repos":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/repos (routes.txt:125)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "starred":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/starred (routes.txt:27)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		case "subscriptions":
+			if _, i4, ok := p.Next(i3); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /users/:user/subscriptions (routes.txt:33)
+					p.Commit(env, i4)
+					r.args.Capture(env, routerArgs21, user)
+					body, err = routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			}
+		}
+	}
+	return false, nil, nil
+}
+
+// routeUsers routes the paths past the segment "users" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s2, i2, ok := p.Next(i1); !ok {
 		switch m {
 		case "GET", "HEAD":
@@ -2821,204 +3599,4263 @@ func (r *Router) route8Users(env *wsgiref.Environ, start wsgiref.StartResponse, 
 			body, err = routing.Serve(r.h.GetUsers, "GetUsers", env, start)
 			return true, body, err
 		}
-		*allow |= 6
-	} else {
-		if s2 != "" {
-			if s3, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user (routes.txt:185)
-					p.Commit(env, i3)
-					r.args.Capture(env, routerArgs21, s2)
-					body, err = routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
-					return true, body, err
-				}
-				*allow |= 6
-			} else {
-				switch s3 {
-				case "events":
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/events (routes.txt:14)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					} else {
-						switch s4 {
-						case "orgs":
-							if s5, i5, ok := p.Next(i4); ok {
-								if s5 != "" {
-									if _, i6, ok := p.Next(i5); !ok {
-										switch m {
-										case "GET", "HEAD":
-											// GET /users/:user/events/orgs/:org (routes.txt:16)
-											p.Commit(env, i6)
-											r.args.Capture(env, routerArgs22, s2, s5)
-											body, err = routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
-											return true, body, err
-										}
-										*allow |= 6
-									}
-								}
-							}
-						case "public":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/events/public (routes.txt:15)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs21, s2)
-									body, err = routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						}
-					}
-				case "followers":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/followers (routes.txt:191)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "following":
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/following (routes.txt:193)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					} else {
-						if s4 != "" {
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/following/:target_user (routes.txt:196)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs23, s2, s4)
-									body, err = routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						}
-					}
-				case "gists":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/gists (routes.txt:41)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "keys":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/keys (routes.txt:199)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "orgs":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/orgs (routes.txt:92)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "received_events":
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/received_events (routes.txt:12)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					} else {
-						switch s4 {
-						case "public":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/received_events/public (routes.txt:13)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs21, s2)
-									body, err = routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
-									return true, body, err
-								}
-								*allow |= 6
-							}
-						}
-					}
-				case "repos":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/repos (routes.txt:125)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "starred":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/starred (routes.txt:27)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				case "subscriptions":
-					if _, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/subscriptions (routes.txt:33)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs21, s2)
-							body, err = routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
-							return true, body, err
-						}
-						*allow |= 6
-					}
-				}
-			}
+		*allow |= routerGetHead
+	} else if user := s2; user != "" {
+		if done, body, err := r.routeUsersByUser(env, start, p, m, i2, user, allow); done {
+			return true, body, err
 		}
 	}
 	return false, nil, nil
+}
+
+// PathGetAuthorizations returns the path of GET /authorizations (routes.txt:1).
+func PathGetAuthorizations() string {
+	return "/authorizations"
+}
+
+// URLGetAuthorizations returns the absolute URL of GET /authorizations (routes.txt:1) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetAuthorizations(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetAuthorizations())
+}
+
+// PathGetAuthorizationsByID returns the path of GET /authorizations/:id (routes.txt:2) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetAuthorizationsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/authorizations/" + id, nil
+}
+
+// URLGetAuthorizationsByID returns the absolute URL of GET /authorizations/:id (routes.txt:2) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetAuthorizationsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetAuthorizationsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostAuthorizations returns the path of POST /authorizations (routes.txt:3).
+func PathPostAuthorizations() string {
+	return "/authorizations"
+}
+
+// URLPostAuthorizations returns the absolute URL of POST /authorizations (routes.txt:3) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostAuthorizations(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostAuthorizations())
+}
+
+// PathDeleteAuthorizationsByID returns the path of DELETE /authorizations/:id (routes.txt:4) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteAuthorizationsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/authorizations/" + id, nil
+}
+
+// URLDeleteAuthorizationsByID returns the absolute URL of DELETE /authorizations/:id (routes.txt:4) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteAuthorizationsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathDeleteAuthorizationsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetApplicationsByClientIDTokensByAccessToken returns the path of GET /applications/:client_id/tokens/:access_token (routes.txt:5) with client_id, access_token, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (path string, err error) {
+	if client_id, err = routing.Segment("client_id", client_id); err != nil {
+		return "", err
+	}
+	if access_token, err = routing.Segment("access_token", access_token); err != nil {
+		return "", err
+	}
+	return "/applications/" + client_id + "/tokens/" + access_token, nil
+}
+
+// URLGetApplicationsByClientIDTokensByAccessToken returns the absolute URL of GET /applications/:client_id/tokens/:access_token (routes.txt:5) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetApplicationsByClientIDTokensByAccessToken(env *wsgiref.Environ, client_id, access_token string) (string, error) {
+	path, err := PathGetApplicationsByClientIDTokensByAccessToken(client_id, access_token)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteApplicationsByClientIDTokens returns the path of DELETE /applications/:client_id/tokens (routes.txt:6) with client_id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteApplicationsByClientIDTokens(client_id string) (path string, err error) {
+	if client_id, err = routing.Segment("client_id", client_id); err != nil {
+		return "", err
+	}
+	return "/applications/" + client_id + "/tokens", nil
+}
+
+// URLDeleteApplicationsByClientIDTokens returns the absolute URL of DELETE /applications/:client_id/tokens (routes.txt:6) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteApplicationsByClientIDTokens(env *wsgiref.Environ, client_id string) (string, error) {
+	path, err := PathDeleteApplicationsByClientIDTokens(client_id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteApplicationsByClientIDTokensByAccessToken returns the path of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7) with client_id, access_token, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (path string, err error) {
+	if client_id, err = routing.Segment("client_id", client_id); err != nil {
+		return "", err
+	}
+	if access_token, err = routing.Segment("access_token", access_token); err != nil {
+		return "", err
+	}
+	return "/applications/" + client_id + "/tokens/" + access_token, nil
+}
+
+// URLDeleteApplicationsByClientIDTokensByAccessToken returns the absolute URL of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteApplicationsByClientIDTokensByAccessToken(env *wsgiref.Environ, client_id, access_token string) (string, error) {
+	path, err := PathDeleteApplicationsByClientIDTokensByAccessToken(client_id, access_token)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetEvents returns the path of GET /events (routes.txt:8).
+func PathGetEvents() string {
+	return "/events"
+}
+
+// URLGetEvents returns the absolute URL of GET /events (routes.txt:8) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetEvents(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetEvents())
+}
+
+// PathGetReposByOwnerByRepoEvents returns the path of GET /repos/:owner/:repo/events (routes.txt:9) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoEvents(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/events", nil
+}
+
+// URLGetReposByOwnerByRepoEvents returns the absolute URL of GET /repos/:owner/:repo/events (routes.txt:9) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoEvents(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoEvents(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetNetworksByOwnerByRepoEvents returns the path of GET /networks/:owner/:repo/events (routes.txt:10) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetNetworksByOwnerByRepoEvents(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/networks/" + owner + "/" + repo + "/events", nil
+}
+
+// URLGetNetworksByOwnerByRepoEvents returns the absolute URL of GET /networks/:owner/:repo/events (routes.txt:10) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetNetworksByOwnerByRepoEvents(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetNetworksByOwnerByRepoEvents(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgEvents returns the path of GET /orgs/:org/events (routes.txt:11) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgEvents(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/events", nil
+}
+
+// URLGetOrgsByOrgEvents returns the absolute URL of GET /orgs/:org/events (routes.txt:11) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgEvents(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrgEvents(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserReceivedEvents returns the path of GET /users/:user/received_events (routes.txt:12) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserReceivedEvents(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/received_events", nil
+}
+
+// URLGetUsersByUserReceivedEvents returns the absolute URL of GET /users/:user/received_events (routes.txt:12) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserReceivedEvents(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserReceivedEvents(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserReceivedEventsPublic returns the path of GET /users/:user/received_events/public (routes.txt:13) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserReceivedEventsPublic(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/received_events/public", nil
+}
+
+// URLGetUsersByUserReceivedEventsPublic returns the absolute URL of GET /users/:user/received_events/public (routes.txt:13) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserReceivedEventsPublic(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserReceivedEventsPublic(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserEvents returns the path of GET /users/:user/events (routes.txt:14) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserEvents(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/events", nil
+}
+
+// URLGetUsersByUserEvents returns the absolute URL of GET /users/:user/events (routes.txt:14) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserEvents(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserEvents(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserEventsPublic returns the path of GET /users/:user/events/public (routes.txt:15) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserEventsPublic(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/events/public", nil
+}
+
+// URLGetUsersByUserEventsPublic returns the absolute URL of GET /users/:user/events/public (routes.txt:15) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserEventsPublic(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserEventsPublic(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserEventsOrgsByOrg returns the path of GET /users/:user/events/orgs/:org (routes.txt:16) with user, org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserEventsOrgsByOrg(user, org string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/events/orgs/" + org, nil
+}
+
+// URLGetUsersByUserEventsOrgsByOrg returns the absolute URL of GET /users/:user/events/orgs/:org (routes.txt:16) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserEventsOrgsByOrg(env *wsgiref.Environ, user, org string) (string, error) {
+	path, err := PathGetUsersByUserEventsOrgsByOrg(user, org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetFeeds returns the path of GET /feeds (routes.txt:17).
+func PathGetFeeds() string {
+	return "/feeds"
+}
+
+// URLGetFeeds returns the absolute URL of GET /feeds (routes.txt:17) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetFeeds(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetFeeds())
+}
+
+// PathGetNotifications returns the path of GET /notifications (routes.txt:18).
+func PathGetNotifications() string {
+	return "/notifications"
+}
+
+// URLGetNotifications returns the absolute URL of GET /notifications (routes.txt:18) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetNotifications(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetNotifications())
+}
+
+// PathGetReposByOwnerByRepoNotifications returns the path of GET /repos/:owner/:repo/notifications (routes.txt:19) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoNotifications(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/notifications", nil
+}
+
+// URLGetReposByOwnerByRepoNotifications returns the absolute URL of GET /repos/:owner/:repo/notifications (routes.txt:19) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoNotifications(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoNotifications(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutNotifications returns the path of PUT /notifications (routes.txt:20).
+func PathPutNotifications() string {
+	return "/notifications"
+}
+
+// URLPutNotifications returns the absolute URL of PUT /notifications (routes.txt:20) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutNotifications(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPutNotifications())
+}
+
+// PathPutReposByOwnerByRepoNotifications returns the path of PUT /repos/:owner/:repo/notifications (routes.txt:21) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutReposByOwnerByRepoNotifications(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/notifications", nil
+}
+
+// URLPutReposByOwnerByRepoNotifications returns the absolute URL of PUT /repos/:owner/:repo/notifications (routes.txt:21) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutReposByOwnerByRepoNotifications(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPutReposByOwnerByRepoNotifications(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetNotificationsThreadsByID returns the path of GET /notifications/threads/:id (routes.txt:22) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetNotificationsThreadsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/notifications/threads/" + id, nil
+}
+
+// URLGetNotificationsThreadsByID returns the absolute URL of GET /notifications/threads/:id (routes.txt:22) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetNotificationsThreadsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetNotificationsThreadsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetNotificationsThreadsByIDSubscription returns the path of GET /notifications/threads/:id/subscription (routes.txt:23) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetNotificationsThreadsByIDSubscription(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/notifications/threads/" + id + "/subscription", nil
+}
+
+// URLGetNotificationsThreadsByIDSubscription returns the absolute URL of GET /notifications/threads/:id/subscription (routes.txt:23) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetNotificationsThreadsByIDSubscription(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutNotificationsThreadsByIDSubscription returns the path of PUT /notifications/threads/:id/subscription (routes.txt:24) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutNotificationsThreadsByIDSubscription(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/notifications/threads/" + id + "/subscription", nil
+}
+
+// URLPutNotificationsThreadsByIDSubscription returns the absolute URL of PUT /notifications/threads/:id/subscription (routes.txt:24) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathPutNotificationsThreadsByIDSubscription(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteNotificationsThreadsByIDSubscription returns the path of DELETE /notifications/threads/:id/subscription (routes.txt:25) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteNotificationsThreadsByIDSubscription(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/notifications/threads/" + id + "/subscription", nil
+}
+
+// URLDeleteNotificationsThreadsByIDSubscription returns the absolute URL of DELETE /notifications/threads/:id/subscription (routes.txt:25) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathDeleteNotificationsThreadsByIDSubscription(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStargazers returns the path of GET /repos/:owner/:repo/stargazers (routes.txt:26) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStargazers(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/stargazers", nil
+}
+
+// URLGetReposByOwnerByRepoStargazers returns the absolute URL of GET /repos/:owner/:repo/stargazers (routes.txt:26) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStargazers(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStargazers(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserStarred returns the path of GET /users/:user/starred (routes.txt:27) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserStarred(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/starred", nil
+}
+
+// URLGetUsersByUserStarred returns the absolute URL of GET /users/:user/starred (routes.txt:27) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserStarred(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserStarred(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserStarred returns the path of GET /user/starred (routes.txt:28).
+func PathGetUserStarred() string {
+	return "/user/starred"
+}
+
+// URLGetUserStarred returns the absolute URL of GET /user/starred (routes.txt:28) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserStarred(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserStarred())
+}
+
+// PathGetUserStarredByOwnerByRepo returns the path of GET /user/starred/:owner/:repo (routes.txt:29) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUserStarredByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/user/starred/" + owner + "/" + repo, nil
+}
+
+// URLGetUserStarredByOwnerByRepo returns the absolute URL of GET /user/starred/:owner/:repo (routes.txt:29) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetUserStarredByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutUserStarredByOwnerByRepo returns the path of PUT /user/starred/:owner/:repo (routes.txt:30) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutUserStarredByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/user/starred/" + owner + "/" + repo, nil
+}
+
+// URLPutUserStarredByOwnerByRepo returns the absolute URL of PUT /user/starred/:owner/:repo (routes.txt:30) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPutUserStarredByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteUserStarredByOwnerByRepo returns the path of DELETE /user/starred/:owner/:repo (routes.txt:31) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteUserStarredByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/user/starred/" + owner + "/" + repo, nil
+}
+
+// URLDeleteUserStarredByOwnerByRepo returns the absolute URL of DELETE /user/starred/:owner/:repo (routes.txt:31) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathDeleteUserStarredByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoSubscribers returns the path of GET /repos/:owner/:repo/subscribers (routes.txt:32) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoSubscribers(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/subscribers", nil
+}
+
+// URLGetReposByOwnerByRepoSubscribers returns the absolute URL of GET /repos/:owner/:repo/subscribers (routes.txt:32) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoSubscribers(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoSubscribers(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserSubscriptions returns the path of GET /users/:user/subscriptions (routes.txt:33) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserSubscriptions(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/subscriptions", nil
+}
+
+// URLGetUsersByUserSubscriptions returns the absolute URL of GET /users/:user/subscriptions (routes.txt:33) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserSubscriptions(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserSubscriptions(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserSubscriptions returns the path of GET /user/subscriptions (routes.txt:34).
+func PathGetUserSubscriptions() string {
+	return "/user/subscriptions"
+}
+
+// URLGetUserSubscriptions returns the absolute URL of GET /user/subscriptions (routes.txt:34) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserSubscriptions(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserSubscriptions())
+}
+
+// PathGetReposByOwnerByRepoSubscription returns the path of GET /repos/:owner/:repo/subscription (routes.txt:35) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoSubscription(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/subscription", nil
+}
+
+// URLGetReposByOwnerByRepoSubscription returns the absolute URL of GET /repos/:owner/:repo/subscription (routes.txt:35) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoSubscription(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutReposByOwnerByRepoSubscription returns the path of PUT /repos/:owner/:repo/subscription (routes.txt:36) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutReposByOwnerByRepoSubscription(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/subscription", nil
+}
+
+// URLPutReposByOwnerByRepoSubscription returns the absolute URL of PUT /repos/:owner/:repo/subscription (routes.txt:36) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPutReposByOwnerByRepoSubscription(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoSubscription returns the path of DELETE /repos/:owner/:repo/subscription (routes.txt:37) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoSubscription(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/subscription", nil
+}
+
+// URLDeleteReposByOwnerByRepoSubscription returns the absolute URL of DELETE /repos/:owner/:repo/subscription (routes.txt:37) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoSubscription(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserSubscriptionsByOwnerByRepo returns the path of GET /user/subscriptions/:owner/:repo (routes.txt:38) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUserSubscriptionsByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/user/subscriptions/" + owner + "/" + repo, nil
+}
+
+// URLGetUserSubscriptionsByOwnerByRepo returns the absolute URL of GET /user/subscriptions/:owner/:repo (routes.txt:38) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetUserSubscriptionsByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutUserSubscriptionsByOwnerByRepo returns the path of PUT /user/subscriptions/:owner/:repo (routes.txt:39) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutUserSubscriptionsByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/user/subscriptions/" + owner + "/" + repo, nil
+}
+
+// URLPutUserSubscriptionsByOwnerByRepo returns the absolute URL of PUT /user/subscriptions/:owner/:repo (routes.txt:39) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPutUserSubscriptionsByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteUserSubscriptionsByOwnerByRepo returns the path of DELETE /user/subscriptions/:owner/:repo (routes.txt:40) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteUserSubscriptionsByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/user/subscriptions/" + owner + "/" + repo, nil
+}
+
+// URLDeleteUserSubscriptionsByOwnerByRepo returns the absolute URL of DELETE /user/subscriptions/:owner/:repo (routes.txt:40) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathDeleteUserSubscriptionsByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserGists returns the path of GET /users/:user/gists (routes.txt:41) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserGists(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/gists", nil
+}
+
+// URLGetUsersByUserGists returns the absolute URL of GET /users/:user/gists (routes.txt:41) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserGists(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserGists(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetGists returns the path of GET /gists (routes.txt:42).
+func PathGetGists() string {
+	return "/gists"
+}
+
+// URLGetGists returns the absolute URL of GET /gists (routes.txt:42) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetGists(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetGists())
+}
+
+// PathGetGistsByID returns the path of GET /gists/:id (routes.txt:43) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetGistsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/gists/" + id, nil
+}
+
+// URLGetGistsByID returns the absolute URL of GET /gists/:id (routes.txt:43) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetGistsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetGistsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostGists returns the path of POST /gists (routes.txt:44).
+func PathPostGists() string {
+	return "/gists"
+}
+
+// URLPostGists returns the absolute URL of POST /gists (routes.txt:44) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostGists(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostGists())
+}
+
+// PathPutGistsByIDStar returns the path of PUT /gists/:id/star (routes.txt:45) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutGistsByIDStar(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/gists/" + id + "/star", nil
+}
+
+// URLPutGistsByIDStar returns the absolute URL of PUT /gists/:id/star (routes.txt:45) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathPutGistsByIDStar(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteGistsByIDStar returns the path of DELETE /gists/:id/star (routes.txt:46) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteGistsByIDStar(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/gists/" + id + "/star", nil
+}
+
+// URLDeleteGistsByIDStar returns the absolute URL of DELETE /gists/:id/star (routes.txt:46) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathDeleteGistsByIDStar(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetGistsByIDStar returns the path of GET /gists/:id/star (routes.txt:47) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetGistsByIDStar(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/gists/" + id + "/star", nil
+}
+
+// URLGetGistsByIDStar returns the absolute URL of GET /gists/:id/star (routes.txt:47) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetGistsByIDStar(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostGistsByIDForks returns the path of POST /gists/:id/forks (routes.txt:48) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostGistsByIDForks(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/gists/" + id + "/forks", nil
+}
+
+// URLPostGistsByIDForks returns the absolute URL of POST /gists/:id/forks (routes.txt:48) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostGistsByIDForks(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathPostGistsByIDForks(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteGistsByID returns the path of DELETE /gists/:id (routes.txt:49) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteGistsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/gists/" + id, nil
+}
+
+// URLDeleteGistsByID returns the absolute URL of DELETE /gists/:id (routes.txt:49) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteGistsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathDeleteGistsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoGitBlobsBySHA returns the path of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoGitBlobsBySHA(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/blobs/" + sha, nil
+}
+
+// URLGetReposByOwnerByRepoGitBlobsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoGitBlobsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoGitBlobsBySHA(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoGitBlobs returns the path of POST /repos/:owner/:repo/git/blobs (routes.txt:51) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoGitBlobs(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/blobs", nil
+}
+
+// URLPostReposByOwnerByRepoGitBlobs returns the absolute URL of POST /repos/:owner/:repo/git/blobs (routes.txt:51) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoGitBlobs(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoGitBlobs(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoGitCommitsBySHA returns the path of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoGitCommitsBySHA(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/commits/" + sha, nil
+}
+
+// URLGetReposByOwnerByRepoGitCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoGitCommitsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoGitCommitsBySHA(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoGitCommits returns the path of POST /repos/:owner/:repo/git/commits (routes.txt:53) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoGitCommits(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/commits", nil
+}
+
+// URLPostReposByOwnerByRepoGitCommits returns the absolute URL of POST /repos/:owner/:repo/git/commits (routes.txt:53) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoGitCommits(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoGitCommits(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoGitRefs returns the path of GET /repos/:owner/:repo/git/refs (routes.txt:54) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoGitRefs(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/refs", nil
+}
+
+// URLGetReposByOwnerByRepoGitRefs returns the absolute URL of GET /repos/:owner/:repo/git/refs (routes.txt:54) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoGitRefs(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoGitRefs(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoGitRefs returns the path of POST /repos/:owner/:repo/git/refs (routes.txt:55) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoGitRefs(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/refs", nil
+}
+
+// URLPostReposByOwnerByRepoGitRefs returns the absolute URL of POST /repos/:owner/:repo/git/refs (routes.txt:55) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoGitRefs(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoGitRefs(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoGitTagsBySHA returns the path of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoGitTagsBySHA(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/tags/" + sha, nil
+}
+
+// URLGetReposByOwnerByRepoGitTagsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoGitTagsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoGitTagsBySHA(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoGitTags returns the path of POST /repos/:owner/:repo/git/tags (routes.txt:57) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoGitTags(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/tags", nil
+}
+
+// URLPostReposByOwnerByRepoGitTags returns the absolute URL of POST /repos/:owner/:repo/git/tags (routes.txt:57) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoGitTags(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoGitTags(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoGitTreesBySHA returns the path of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoGitTreesBySHA(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/trees/" + sha, nil
+}
+
+// URLGetReposByOwnerByRepoGitTreesBySHA returns the absolute URL of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoGitTreesBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoGitTreesBySHA(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoGitTrees returns the path of POST /repos/:owner/:repo/git/trees (routes.txt:59) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoGitTrees(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/git/trees", nil
+}
+
+// URLPostReposByOwnerByRepoGitTrees returns the absolute URL of POST /repos/:owner/:repo/git/trees (routes.txt:59) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoGitTrees(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoGitTrees(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetIssues returns the path of GET /issues (routes.txt:60).
+func PathGetIssues() string {
+	return "/issues"
+}
+
+// URLGetIssues returns the absolute URL of GET /issues (routes.txt:60) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetIssues(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetIssues())
+}
+
+// PathGetUserIssues returns the path of GET /user/issues (routes.txt:61).
+func PathGetUserIssues() string {
+	return "/user/issues"
+}
+
+// URLGetUserIssues returns the absolute URL of GET /user/issues (routes.txt:61) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserIssues(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserIssues())
+}
+
+// PathGetOrgsByOrgIssues returns the path of GET /orgs/:org/issues (routes.txt:62) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgIssues(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/issues", nil
+}
+
+// URLGetOrgsByOrgIssues returns the absolute URL of GET /orgs/:org/issues (routes.txt:62) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgIssues(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrgIssues(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoIssues returns the path of GET /repos/:owner/:repo/issues (routes.txt:63) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoIssues(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues", nil
+}
+
+// URLGetReposByOwnerByRepoIssues returns the absolute URL of GET /repos/:owner/:repo/issues (routes.txt:63) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoIssues(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoIssues(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoIssuesByNumber returns the path of GET /repos/:owner/:repo/issues/:number (routes.txt:64) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoIssuesByNumber(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number, nil
+}
+
+// URLGetReposByOwnerByRepoIssuesByNumber returns the absolute URL of GET /repos/:owner/:repo/issues/:number (routes.txt:64) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoIssuesByNumber(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoIssues returns the path of POST /repos/:owner/:repo/issues (routes.txt:65) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoIssues(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues", nil
+}
+
+// URLPostReposByOwnerByRepoIssues returns the absolute URL of POST /repos/:owner/:repo/issues (routes.txt:65) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoIssues(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoIssues(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoAssignees returns the path of GET /repos/:owner/:repo/assignees (routes.txt:66) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoAssignees(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/assignees", nil
+}
+
+// URLGetReposByOwnerByRepoAssignees returns the absolute URL of GET /repos/:owner/:repo/assignees (routes.txt:66) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoAssignees(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoAssignees(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoAssigneesByAssignee returns the path of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67) with owner, repo, assignee, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoAssigneesByAssignee(owner, repo, assignee string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if assignee, err = routing.Segment("assignee", assignee); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/assignees/" + assignee, nil
+}
+
+// URLGetReposByOwnerByRepoAssigneesByAssignee returns the absolute URL of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoAssigneesByAssignee(env *wsgiref.Environ, owner, repo, assignee string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoAssigneesByAssignee(owner, repo, assignee)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoIssuesByNumberComments returns the path of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/comments", nil
+}
+
+// URLGetReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoIssuesByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoIssuesByNumberComments(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoIssuesByNumberComments returns the path of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/comments", nil
+}
+
+// URLPostReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoIssuesByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoIssuesByNumberComments(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoIssuesByNumberEvents returns the path of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoIssuesByNumberEvents(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/events", nil
+}
+
+// URLGetReposByOwnerByRepoIssuesByNumberEvents returns the absolute URL of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoIssuesByNumberEvents(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoIssuesByNumberEvents(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoLabels returns the path of GET /repos/:owner/:repo/labels (routes.txt:71) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoLabels(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/labels", nil
+}
+
+// URLGetReposByOwnerByRepoLabels returns the absolute URL of GET /repos/:owner/:repo/labels (routes.txt:71) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoLabels(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoLabels(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoLabelsByName returns the path of GET /repos/:owner/:repo/labels/:name (routes.txt:72) with owner, repo, name, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoLabelsByName(owner, repo, name string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if name, err = routing.Segment("name", name); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/labels/" + name, nil
+}
+
+// URLGetReposByOwnerByRepoLabelsByName returns the absolute URL of GET /repos/:owner/:repo/labels/:name (routes.txt:72) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoLabelsByName(env *wsgiref.Environ, owner, repo, name string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoLabelsByName(owner, repo, name)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoLabels returns the path of POST /repos/:owner/:repo/labels (routes.txt:73) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoLabels(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/labels", nil
+}
+
+// URLPostReposByOwnerByRepoLabels returns the absolute URL of POST /repos/:owner/:repo/labels (routes.txt:73) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoLabels(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoLabels(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoLabelsByName returns the path of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74) with owner, repo, name, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoLabelsByName(owner, repo, name string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if name, err = routing.Segment("name", name); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/labels/" + name, nil
+}
+
+// URLDeleteReposByOwnerByRepoLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoLabelsByName(env *wsgiref.Environ, owner, repo, name string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoLabelsByName(owner, repo, name)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoIssuesByNumberLabels returns the path of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+}
+
+// URLGetReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoIssuesByNumberLabels returns the path of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+}
+
+// URLPostReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the path of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77) with owner, repo, number, name, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(owner, repo, number, name string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	if name, err = routing.Segment("name", name); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels/" + name, nil
+}
+
+// URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(env *wsgiref.Environ, owner, repo, number, name string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(owner, repo, number, name)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutReposByOwnerByRepoIssuesByNumberLabels returns the path of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+}
+
+// URLPutReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathPutReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoIssuesByNumberLabels returns the path of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+}
+
+// URLDeleteReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoMilestonesByNumberLabels returns the path of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoMilestonesByNumberLabels(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/milestones/" + number + "/labels", nil
+}
+
+// URLGetReposByOwnerByRepoMilestonesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoMilestonesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoMilestonesByNumberLabels(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoMilestones returns the path of GET /repos/:owner/:repo/milestones (routes.txt:81) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoMilestones(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/milestones", nil
+}
+
+// URLGetReposByOwnerByRepoMilestones returns the absolute URL of GET /repos/:owner/:repo/milestones (routes.txt:81) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoMilestones(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoMilestones(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoMilestonesByNumber returns the path of GET /repos/:owner/:repo/milestones/:number (routes.txt:82) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/milestones/" + number, nil
+}
+
+// URLGetReposByOwnerByRepoMilestonesByNumber returns the absolute URL of GET /repos/:owner/:repo/milestones/:number (routes.txt:82) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoMilestonesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoMilestonesByNumber(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoMilestones returns the path of POST /repos/:owner/:repo/milestones (routes.txt:83) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoMilestones(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/milestones", nil
+}
+
+// URLPostReposByOwnerByRepoMilestones returns the absolute URL of POST /repos/:owner/:repo/milestones (routes.txt:83) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoMilestones(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoMilestones(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoMilestonesByNumber returns the path of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/milestones/" + number, nil
+}
+
+// URLDeleteReposByOwnerByRepoMilestonesByNumber returns the absolute URL of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoMilestonesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoMilestonesByNumber(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetEmojis returns the path of GET /emojis (routes.txt:85).
+func PathGetEmojis() string {
+	return "/emojis"
+}
+
+// URLGetEmojis returns the absolute URL of GET /emojis (routes.txt:85) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetEmojis(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetEmojis())
+}
+
+// PathGetGitignoreTemplates returns the path of GET /gitignore/templates (routes.txt:86).
+func PathGetGitignoreTemplates() string {
+	return "/gitignore/templates"
+}
+
+// URLGetGitignoreTemplates returns the absolute URL of GET /gitignore/templates (routes.txt:86) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetGitignoreTemplates(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetGitignoreTemplates())
+}
+
+// PathGetGitignoreTemplatesByName returns the path of GET /gitignore/templates/:name (routes.txt:87) with name, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetGitignoreTemplatesByName(name string) (path string, err error) {
+	if name, err = routing.Segment("name", name); err != nil {
+		return "", err
+	}
+	return "/gitignore/templates/" + name, nil
+}
+
+// URLGetGitignoreTemplatesByName returns the absolute URL of GET /gitignore/templates/:name (routes.txt:87) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetGitignoreTemplatesByName(env *wsgiref.Environ, name string) (string, error) {
+	path, err := PathGetGitignoreTemplatesByName(name)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostMarkdown returns the path of POST /markdown (routes.txt:88).
+func PathPostMarkdown() string {
+	return "/markdown"
+}
+
+// URLPostMarkdown returns the absolute URL of POST /markdown (routes.txt:88) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostMarkdown(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostMarkdown())
+}
+
+// PathPostMarkdownRaw returns the path of POST /markdown/raw (routes.txt:89).
+func PathPostMarkdownRaw() string {
+	return "/markdown/raw"
+}
+
+// URLPostMarkdownRaw returns the absolute URL of POST /markdown/raw (routes.txt:89) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostMarkdownRaw(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostMarkdownRaw())
+}
+
+// PathGetMeta returns the path of GET /meta (routes.txt:90).
+func PathGetMeta() string {
+	return "/meta"
+}
+
+// URLGetMeta returns the absolute URL of GET /meta (routes.txt:90) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetMeta(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetMeta())
+}
+
+// PathGetRateLimit returns the path of GET /rate_limit (routes.txt:91).
+func PathGetRateLimit() string {
+	return "/rate_limit"
+}
+
+// URLGetRateLimit returns the absolute URL of GET /rate_limit (routes.txt:91) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetRateLimit(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetRateLimit())
+}
+
+// PathGetUsersByUserOrgs returns the path of GET /users/:user/orgs (routes.txt:92) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserOrgs(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/orgs", nil
+}
+
+// URLGetUsersByUserOrgs returns the absolute URL of GET /users/:user/orgs (routes.txt:92) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserOrgs(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserOrgs(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserOrgs returns the path of GET /user/orgs (routes.txt:93).
+func PathGetUserOrgs() string {
+	return "/user/orgs"
+}
+
+// URLGetUserOrgs returns the absolute URL of GET /user/orgs (routes.txt:93) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserOrgs(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserOrgs())
+}
+
+// PathGetOrgsByOrg returns the path of GET /orgs/:org (routes.txt:94) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrg(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org, nil
+}
+
+// URLGetOrgsByOrg returns the absolute URL of GET /orgs/:org (routes.txt:94) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrg(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrg(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgMembers returns the path of GET /orgs/:org/members (routes.txt:95) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgMembers(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/members", nil
+}
+
+// URLGetOrgsByOrgMembers returns the absolute URL of GET /orgs/:org/members (routes.txt:95) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgMembers(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrgMembers(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgMembersByUser returns the path of GET /orgs/:org/members/:user (routes.txt:96) with org, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgMembersByUser(org, user string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/members/" + user, nil
+}
+
+// URLGetOrgsByOrgMembersByUser returns the absolute URL of GET /orgs/:org/members/:user (routes.txt:96) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
+	path, err := PathGetOrgsByOrgMembersByUser(org, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteOrgsByOrgMembersByUser returns the path of DELETE /orgs/:org/members/:user (routes.txt:97) with org, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteOrgsByOrgMembersByUser(org, user string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/members/" + user, nil
+}
+
+// URLDeleteOrgsByOrgMembersByUser returns the absolute URL of DELETE /orgs/:org/members/:user (routes.txt:97) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteOrgsByOrgMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
+	path, err := PathDeleteOrgsByOrgMembersByUser(org, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgPublicMembers returns the path of GET /orgs/:org/public_members (routes.txt:98) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgPublicMembers(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/public_members", nil
+}
+
+// URLGetOrgsByOrgPublicMembers returns the absolute URL of GET /orgs/:org/public_members (routes.txt:98) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgPublicMembers(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrgPublicMembers(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgPublicMembersByUser returns the path of GET /orgs/:org/public_members/:user (routes.txt:99) with org, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgPublicMembersByUser(org, user string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/public_members/" + user, nil
+}
+
+// URLGetOrgsByOrgPublicMembersByUser returns the absolute URL of GET /orgs/:org/public_members/:user (routes.txt:99) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
+	path, err := PathGetOrgsByOrgPublicMembersByUser(org, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutOrgsByOrgPublicMembersByUser returns the path of PUT /orgs/:org/public_members/:user (routes.txt:100) with org, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutOrgsByOrgPublicMembersByUser(org, user string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/public_members/" + user, nil
+}
+
+// URLPutOrgsByOrgPublicMembersByUser returns the absolute URL of PUT /orgs/:org/public_members/:user (routes.txt:100) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
+	path, err := PathPutOrgsByOrgPublicMembersByUser(org, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteOrgsByOrgPublicMembersByUser returns the path of DELETE /orgs/:org/public_members/:user (routes.txt:101) with org, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteOrgsByOrgPublicMembersByUser(org, user string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/public_members/" + user, nil
+}
+
+// URLDeleteOrgsByOrgPublicMembersByUser returns the absolute URL of DELETE /orgs/:org/public_members/:user (routes.txt:101) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
+	path, err := PathDeleteOrgsByOrgPublicMembersByUser(org, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgTeams returns the path of GET /orgs/:org/teams (routes.txt:102) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgTeams(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/teams", nil
+}
+
+// URLGetOrgsByOrgTeams returns the absolute URL of GET /orgs/:org/teams (routes.txt:102) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgTeams(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrgTeams(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetTeamsByID returns the path of GET /teams/:id (routes.txt:103) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetTeamsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/teams/" + id, nil
+}
+
+// URLGetTeamsByID returns the absolute URL of GET /teams/:id (routes.txt:103) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetTeamsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetTeamsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostOrgsByOrgTeams returns the path of POST /orgs/:org/teams (routes.txt:104) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostOrgsByOrgTeams(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/teams", nil
+}
+
+// URLPostOrgsByOrgTeams returns the absolute URL of POST /orgs/:org/teams (routes.txt:104) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostOrgsByOrgTeams(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathPostOrgsByOrgTeams(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteTeamsByID returns the path of DELETE /teams/:id (routes.txt:105) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteTeamsByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/teams/" + id, nil
+}
+
+// URLDeleteTeamsByID returns the absolute URL of DELETE /teams/:id (routes.txt:105) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteTeamsByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathDeleteTeamsByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetTeamsByIDMembers returns the path of GET /teams/:id/members (routes.txt:106) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetTeamsByIDMembers(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/members", nil
+}
+
+// URLGetTeamsByIDMembers returns the absolute URL of GET /teams/:id/members (routes.txt:106) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetTeamsByIDMembers(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetTeamsByIDMembers(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetTeamsByIDMembersByUser returns the path of GET /teams/:id/members/:user (routes.txt:107) with id, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetTeamsByIDMembersByUser(id, user string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/members/" + user, nil
+}
+
+// URLGetTeamsByIDMembersByUser returns the absolute URL of GET /teams/:id/members/:user (routes.txt:107) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
+	path, err := PathGetTeamsByIDMembersByUser(id, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutTeamsByIDMembersByUser returns the path of PUT /teams/:id/members/:user (routes.txt:108) with id, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutTeamsByIDMembersByUser(id, user string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/members/" + user, nil
+}
+
+// URLPutTeamsByIDMembersByUser returns the absolute URL of PUT /teams/:id/members/:user (routes.txt:108) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
+	path, err := PathPutTeamsByIDMembersByUser(id, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteTeamsByIDMembersByUser returns the path of DELETE /teams/:id/members/:user (routes.txt:109) with id, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteTeamsByIDMembersByUser(id, user string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/members/" + user, nil
+}
+
+// URLDeleteTeamsByIDMembersByUser returns the absolute URL of DELETE /teams/:id/members/:user (routes.txt:109) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
+	path, err := PathDeleteTeamsByIDMembersByUser(id, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetTeamsByIDRepos returns the path of GET /teams/:id/repos (routes.txt:110) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetTeamsByIDRepos(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/repos", nil
+}
+
+// URLGetTeamsByIDRepos returns the absolute URL of GET /teams/:id/repos (routes.txt:110) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetTeamsByIDRepos(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetTeamsByIDRepos(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetTeamsByIDReposByOwnerByRepo returns the path of GET /teams/:id/repos/:owner/:repo (routes.txt:111) with id, owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetTeamsByIDReposByOwnerByRepo(id, owner, repo string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/repos/" + owner + "/" + repo, nil
+}
+
+// URLGetTeamsByIDReposByOwnerByRepo returns the absolute URL of GET /teams/:id/repos/:owner/:repo (routes.txt:111) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
+	path, err := PathGetTeamsByIDReposByOwnerByRepo(id, owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutTeamsByIDReposByOwnerByRepo returns the path of PUT /teams/:id/repos/:owner/:repo (routes.txt:112) with id, owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutTeamsByIDReposByOwnerByRepo(id, owner, repo string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/repos/" + owner + "/" + repo, nil
+}
+
+// URLPutTeamsByIDReposByOwnerByRepo returns the absolute URL of PUT /teams/:id/repos/:owner/:repo (routes.txt:112) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
+	path, err := PathPutTeamsByIDReposByOwnerByRepo(id, owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteTeamsByIDReposByOwnerByRepo returns the path of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113) with id, owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteTeamsByIDReposByOwnerByRepo(id, owner, repo string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/teams/" + id + "/repos/" + owner + "/" + repo, nil
+}
+
+// URLDeleteTeamsByIDReposByOwnerByRepo returns the absolute URL of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
+	path, err := PathDeleteTeamsByIDReposByOwnerByRepo(id, owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserTeams returns the path of GET /user/teams (routes.txt:114).
+func PathGetUserTeams() string {
+	return "/user/teams"
+}
+
+// URLGetUserTeams returns the absolute URL of GET /user/teams (routes.txt:114) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserTeams(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserTeams())
+}
+
+// PathGetReposByOwnerByRepoPulls returns the path of GET /repos/:owner/:repo/pulls (routes.txt:115) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoPulls(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls", nil
+}
+
+// URLGetReposByOwnerByRepoPulls returns the absolute URL of GET /repos/:owner/:repo/pulls (routes.txt:115) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoPulls(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoPulls(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoPullsByNumber returns the path of GET /repos/:owner/:repo/pulls/:number (routes.txt:116) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoPullsByNumber(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number, nil
+}
+
+// URLGetReposByOwnerByRepoPullsByNumber returns the absolute URL of GET /repos/:owner/:repo/pulls/:number (routes.txt:116) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoPullsByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoPullsByNumber(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoPulls returns the path of POST /repos/:owner/:repo/pulls (routes.txt:117) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoPulls(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls", nil
+}
+
+// URLPostReposByOwnerByRepoPulls returns the absolute URL of POST /repos/:owner/:repo/pulls (routes.txt:117) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoPulls(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoPulls(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoPullsByNumberCommits returns the path of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoPullsByNumberCommits(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/commits", nil
+}
+
+// URLGetReposByOwnerByRepoPullsByNumberCommits returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoPullsByNumberCommits(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoPullsByNumberCommits(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoPullsByNumberFiles returns the path of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoPullsByNumberFiles(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/files", nil
+}
+
+// URLGetReposByOwnerByRepoPullsByNumberFiles returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoPullsByNumberFiles(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoPullsByNumberFiles(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoPullsByNumberMerge returns the path of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/merge", nil
+}
+
+// URLGetReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoPullsByNumberMerge(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoPullsByNumberMerge(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutReposByOwnerByRepoPullsByNumberMerge returns the path of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/merge", nil
+}
+
+// URLPutReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutReposByOwnerByRepoPullsByNumberMerge(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathPutReposByOwnerByRepoPullsByNumberMerge(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoPullsByNumberComments returns the path of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/comments", nil
+}
+
+// URLGetReposByOwnerByRepoPullsByNumberComments returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoPullsByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoPullsByNumberComments(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutReposByOwnerByRepoPullsByNumberComments returns the path of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123) with owner, repo, number, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if number, err = routing.Segment("number", number); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/comments", nil
+}
+
+// URLPutReposByOwnerByRepoPullsByNumberComments returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutReposByOwnerByRepoPullsByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
+	path, err := PathPutReposByOwnerByRepoPullsByNumberComments(owner, repo, number)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserRepos returns the path of GET /user/repos (routes.txt:124).
+func PathGetUserRepos() string {
+	return "/user/repos"
+}
+
+// URLGetUserRepos returns the absolute URL of GET /user/repos (routes.txt:124) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserRepos(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserRepos())
+}
+
+// PathGetUsersByUserRepos returns the path of GET /users/:user/repos (routes.txt:125) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserRepos(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/repos", nil
+}
+
+// URLGetUsersByUserRepos returns the absolute URL of GET /users/:user/repos (routes.txt:125) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserRepos(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserRepos(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetOrgsByOrgRepos returns the path of GET /orgs/:org/repos (routes.txt:126) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetOrgsByOrgRepos(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/repos", nil
+}
+
+// URLGetOrgsByOrgRepos returns the absolute URL of GET /orgs/:org/repos (routes.txt:126) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetOrgsByOrgRepos(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathGetOrgsByOrgRepos(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetRepositories returns the path of GET /repositories (routes.txt:127).
+func PathGetRepositories() string {
+	return "/repositories"
+}
+
+// URLGetRepositories returns the absolute URL of GET /repositories (routes.txt:127) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetRepositories(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetRepositories())
+}
+
+// PathPostUserRepos returns the path of POST /user/repos (routes.txt:128).
+func PathPostUserRepos() string {
+	return "/user/repos"
+}
+
+// URLPostUserRepos returns the absolute URL of POST /user/repos (routes.txt:128) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostUserRepos(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostUserRepos())
+}
+
+// PathPostOrgsByOrgRepos returns the path of POST /orgs/:org/repos (routes.txt:129) with org, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostOrgsByOrgRepos(org string) (path string, err error) {
+	if org, err = routing.Segment("org", org); err != nil {
+		return "", err
+	}
+	return "/orgs/" + org + "/repos", nil
+}
+
+// URLPostOrgsByOrgRepos returns the absolute URL of POST /orgs/:org/repos (routes.txt:129) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostOrgsByOrgRepos(env *wsgiref.Environ, org string) (string, error) {
+	path, err := PathPostOrgsByOrgRepos(org)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepo returns the path of GET /repos/:owner/:repo (routes.txt:130) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo, nil
+}
+
+// URLGetReposByOwnerByRepo returns the absolute URL of GET /repos/:owner/:repo (routes.txt:130) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoContributors returns the path of GET /repos/:owner/:repo/contributors (routes.txt:131) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoContributors(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/contributors", nil
+}
+
+// URLGetReposByOwnerByRepoContributors returns the absolute URL of GET /repos/:owner/:repo/contributors (routes.txt:131) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoContributors(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoContributors(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoLanguages returns the path of GET /repos/:owner/:repo/languages (routes.txt:132) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoLanguages(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/languages", nil
+}
+
+// URLGetReposByOwnerByRepoLanguages returns the absolute URL of GET /repos/:owner/:repo/languages (routes.txt:132) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoLanguages(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoLanguages(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoTeams returns the path of GET /repos/:owner/:repo/teams (routes.txt:133) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoTeams(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/teams", nil
+}
+
+// URLGetReposByOwnerByRepoTeams returns the absolute URL of GET /repos/:owner/:repo/teams (routes.txt:133) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoTeams(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoTeams(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoTags returns the path of GET /repos/:owner/:repo/tags (routes.txt:134) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoTags(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/tags", nil
+}
+
+// URLGetReposByOwnerByRepoTags returns the absolute URL of GET /repos/:owner/:repo/tags (routes.txt:134) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoTags(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoTags(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoBranches returns the path of GET /repos/:owner/:repo/branches (routes.txt:135) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoBranches(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/branches", nil
+}
+
+// URLGetReposByOwnerByRepoBranches returns the absolute URL of GET /repos/:owner/:repo/branches (routes.txt:135) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoBranches(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoBranches(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoBranchesByBranch returns the path of GET /repos/:owner/:repo/branches/:branch (routes.txt:136) with owner, repo, branch, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoBranchesByBranch(owner, repo, branch string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if branch, err = routing.Segment("branch", branch); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/branches/" + branch, nil
+}
+
+// URLGetReposByOwnerByRepoBranchesByBranch returns the absolute URL of GET /repos/:owner/:repo/branches/:branch (routes.txt:136) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoBranchesByBranch(env *wsgiref.Environ, owner, repo, branch string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoBranchesByBranch(owner, repo, branch)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepo returns the path of DELETE /repos/:owner/:repo (routes.txt:137) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepo(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo, nil
+}
+
+// URLDeleteReposByOwnerByRepo returns the absolute URL of DELETE /repos/:owner/:repo (routes.txt:137) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepo(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoCollaborators returns the path of GET /repos/:owner/:repo/collaborators (routes.txt:138) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoCollaborators(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/collaborators", nil
+}
+
+// URLGetReposByOwnerByRepoCollaborators returns the absolute URL of GET /repos/:owner/:repo/collaborators (routes.txt:138) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoCollaborators(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoCollaborators(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoCollaboratorsByUser returns the path of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139) with owner, repo, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/collaborators/" + user, nil
+}
+
+// URLGetReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoCollaboratorsByUser(owner, repo, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutReposByOwnerByRepoCollaboratorsByUser returns the path of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140) with owner, repo, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/collaborators/" + user, nil
+}
+
+// URLPutReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
+	path, err := PathPutReposByOwnerByRepoCollaboratorsByUser(owner, repo, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoCollaboratorsByUser returns the path of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141) with owner, repo, user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/collaborators/" + user, nil
+}
+
+// URLDeleteReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoCollaboratorsByUser(owner, repo, user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoComments returns the path of GET /repos/:owner/:repo/comments (routes.txt:142) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoComments(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/comments", nil
+}
+
+// URLGetReposByOwnerByRepoComments returns the absolute URL of GET /repos/:owner/:repo/comments (routes.txt:142) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoComments(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoComments(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoCommitsBySHAComments returns the path of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/commits/" + sha + "/comments", nil
+}
+
+// URLGetReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoCommitsBySHAComments(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoCommitsBySHAComments returns the path of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/commits/" + sha + "/comments", nil
+}
+
+// URLPostReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoCommitsBySHAComments(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoCommentsByID returns the path of GET /repos/:owner/:repo/comments/:id (routes.txt:145) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoCommentsByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/comments/" + id, nil
+}
+
+// URLGetReposByOwnerByRepoCommentsByID returns the absolute URL of GET /repos/:owner/:repo/comments/:id (routes.txt:145) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoCommentsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoCommentsByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoCommentsByID returns the path of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoCommentsByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/comments/" + id, nil
+}
+
+// URLDeleteReposByOwnerByRepoCommentsByID returns the absolute URL of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoCommentsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoCommentsByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoCommits returns the path of GET /repos/:owner/:repo/commits (routes.txt:147) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoCommits(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/commits", nil
+}
+
+// URLGetReposByOwnerByRepoCommits returns the absolute URL of GET /repos/:owner/:repo/commits (routes.txt:147) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoCommits(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoCommits(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoCommitsBySHA returns the path of GET /repos/:owner/:repo/commits/:sha (routes.txt:148) with owner, repo, sha, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoCommitsBySHA(owner, repo, sha string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if sha, err = routing.Segment("sha", sha); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/commits/" + sha, nil
+}
+
+// URLGetReposByOwnerByRepoCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/commits/:sha (routes.txt:148) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoCommitsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoCommitsBySHA(owner, repo, sha)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoReadme returns the path of GET /repos/:owner/:repo/readme (routes.txt:149) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoReadme(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/readme", nil
+}
+
+// URLGetReposByOwnerByRepoReadme returns the absolute URL of GET /repos/:owner/:repo/readme (routes.txt:149) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoReadme(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoReadme(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoKeys returns the path of GET /repos/:owner/:repo/keys (routes.txt:150) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoKeys(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/keys", nil
+}
+
+// URLGetReposByOwnerByRepoKeys returns the absolute URL of GET /repos/:owner/:repo/keys (routes.txt:150) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoKeys(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoKeys(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoKeysByID returns the path of GET /repos/:owner/:repo/keys/:id (routes.txt:151) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoKeysByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/keys/" + id, nil
+}
+
+// URLGetReposByOwnerByRepoKeysByID returns the absolute URL of GET /repos/:owner/:repo/keys/:id (routes.txt:151) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoKeysByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoKeysByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoKeys returns the path of POST /repos/:owner/:repo/keys (routes.txt:152) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoKeys(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/keys", nil
+}
+
+// URLPostReposByOwnerByRepoKeys returns the absolute URL of POST /repos/:owner/:repo/keys (routes.txt:152) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoKeys(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoKeys(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoKeysByID returns the path of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoKeysByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/keys/" + id, nil
+}
+
+// URLDeleteReposByOwnerByRepoKeysByID returns the absolute URL of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoKeysByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoKeysByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoDownloads returns the path of GET /repos/:owner/:repo/downloads (routes.txt:154) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoDownloads(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/downloads", nil
+}
+
+// URLGetReposByOwnerByRepoDownloads returns the absolute URL of GET /repos/:owner/:repo/downloads (routes.txt:154) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoDownloads(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoDownloads(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoDownloadsByID returns the path of GET /repos/:owner/:repo/downloads/:id (routes.txt:155) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoDownloadsByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/downloads/" + id, nil
+}
+
+// URLGetReposByOwnerByRepoDownloadsByID returns the absolute URL of GET /repos/:owner/:repo/downloads/:id (routes.txt:155) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoDownloadsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoDownloadsByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoDownloadsByID returns the path of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoDownloadsByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/downloads/" + id, nil
+}
+
+// URLDeleteReposByOwnerByRepoDownloadsByID returns the absolute URL of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoDownloadsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoDownloadsByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoForks returns the path of GET /repos/:owner/:repo/forks (routes.txt:157) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoForks(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/forks", nil
+}
+
+// URLGetReposByOwnerByRepoForks returns the absolute URL of GET /repos/:owner/:repo/forks (routes.txt:157) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoForks(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoForks(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoForks returns the path of POST /repos/:owner/:repo/forks (routes.txt:158) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoForks(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/forks", nil
+}
+
+// URLPostReposByOwnerByRepoForks returns the absolute URL of POST /repos/:owner/:repo/forks (routes.txt:158) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoForks(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoForks(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoHooks returns the path of GET /repos/:owner/:repo/hooks (routes.txt:159) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoHooks(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/hooks", nil
+}
+
+// URLGetReposByOwnerByRepoHooks returns the absolute URL of GET /repos/:owner/:repo/hooks (routes.txt:159) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoHooks(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoHooks(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoHooksByID returns the path of GET /repos/:owner/:repo/hooks/:id (routes.txt:160) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoHooksByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/hooks/" + id, nil
+}
+
+// URLGetReposByOwnerByRepoHooksByID returns the absolute URL of GET /repos/:owner/:repo/hooks/:id (routes.txt:160) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoHooksByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoHooksByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoHooks returns the path of POST /repos/:owner/:repo/hooks (routes.txt:161) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoHooks(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/hooks", nil
+}
+
+// URLPostReposByOwnerByRepoHooks returns the absolute URL of POST /repos/:owner/:repo/hooks (routes.txt:161) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoHooks(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoHooks(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoHooksByIDTests returns the path of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoHooksByIDTests(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/hooks/" + id + "/tests", nil
+}
+
+// URLPostReposByOwnerByRepoHooksByIDTests returns the absolute URL of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoHooksByIDTests(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoHooksByIDTests(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoHooksByID returns the path of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoHooksByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/hooks/" + id, nil
+}
+
+// URLDeleteReposByOwnerByRepoHooksByID returns the absolute URL of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoHooksByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoHooksByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoMerges returns the path of POST /repos/:owner/:repo/merges (routes.txt:164) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoMerges(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/merges", nil
+}
+
+// URLPostReposByOwnerByRepoMerges returns the absolute URL of POST /repos/:owner/:repo/merges (routes.txt:164) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoMerges(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoMerges(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoReleases returns the path of GET /repos/:owner/:repo/releases (routes.txt:165) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoReleases(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/releases", nil
+}
+
+// URLGetReposByOwnerByRepoReleases returns the absolute URL of GET /repos/:owner/:repo/releases (routes.txt:165) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoReleases(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoReleases(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoReleasesByID returns the path of GET /repos/:owner/:repo/releases/:id (routes.txt:166) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoReleasesByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/releases/" + id, nil
+}
+
+// URLGetReposByOwnerByRepoReleasesByID returns the absolute URL of GET /repos/:owner/:repo/releases/:id (routes.txt:166) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoReleasesByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoReleasesByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoReleases returns the path of POST /repos/:owner/:repo/releases (routes.txt:167) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoReleases(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/releases", nil
+}
+
+// URLPostReposByOwnerByRepoReleases returns the absolute URL of POST /repos/:owner/:repo/releases (routes.txt:167) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoReleases(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoReleases(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteReposByOwnerByRepoReleasesByID returns the path of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteReposByOwnerByRepoReleasesByID(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/releases/" + id, nil
+}
+
+// URLDeleteReposByOwnerByRepoReleasesByID returns the absolute URL of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteReposByOwnerByRepoReleasesByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathDeleteReposByOwnerByRepoReleasesByID(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoReleasesByIDAssets returns the path of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169) with owner, repo, id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoReleasesByIDAssets(owner, repo, id string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/releases/" + id + "/assets", nil
+}
+
+// URLGetReposByOwnerByRepoReleasesByIDAssets returns the absolute URL of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoReleasesByIDAssets(env *wsgiref.Environ, owner, repo, id string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoReleasesByIDAssets(owner, repo, id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStatsContributors returns the path of GET /repos/:owner/:repo/stats/contributors (routes.txt:170) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStatsContributors(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/stats/contributors", nil
+}
+
+// URLGetReposByOwnerByRepoStatsContributors returns the absolute URL of GET /repos/:owner/:repo/stats/contributors (routes.txt:170) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStatsContributors(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStatsContributors(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStatsCommitActivity returns the path of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStatsCommitActivity(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/stats/commit_activity", nil
+}
+
+// URLGetReposByOwnerByRepoStatsCommitActivity returns the absolute URL of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStatsCommitActivity(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStatsCommitActivity(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStatsCodeFrequency returns the path of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStatsCodeFrequency(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/stats/code_frequency", nil
+}
+
+// URLGetReposByOwnerByRepoStatsCodeFrequency returns the absolute URL of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStatsCodeFrequency(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStatsCodeFrequency(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStatsParticipation returns the path of GET /repos/:owner/:repo/stats/participation (routes.txt:173) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStatsParticipation(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/stats/participation", nil
+}
+
+// URLGetReposByOwnerByRepoStatsParticipation returns the absolute URL of GET /repos/:owner/:repo/stats/participation (routes.txt:173) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStatsParticipation(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStatsParticipation(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStatsPunchCard returns the path of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174) with owner, repo, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStatsPunchCard(owner, repo string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/stats/punch_card", nil
+}
+
+// URLGetReposByOwnerByRepoStatsPunchCard returns the absolute URL of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStatsPunchCard(env *wsgiref.Environ, owner, repo string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStatsPunchCard(owner, repo)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetReposByOwnerByRepoStatusesByRef returns the path of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175) with owner, repo, ref, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if ref, err = routing.Segment("ref", ref); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/statuses/" + ref, nil
+}
+
+// URLGetReposByOwnerByRepoStatusesByRef returns the absolute URL of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetReposByOwnerByRepoStatusesByRef(env *wsgiref.Environ, owner, repo, ref string) (string, error) {
+	path, err := PathGetReposByOwnerByRepoStatusesByRef(owner, repo, ref)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostReposByOwnerByRepoStatusesByRef returns the path of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176) with owner, repo, ref, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPostReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repo, err = routing.Segment("repo", repo); err != nil {
+		return "", err
+	}
+	if ref, err = routing.Segment("ref", ref); err != nil {
+		return "", err
+	}
+	return "/repos/" + owner + "/" + repo + "/statuses/" + ref, nil
+}
+
+// URLPostReposByOwnerByRepoStatusesByRef returns the absolute URL of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostReposByOwnerByRepoStatusesByRef(env *wsgiref.Environ, owner, repo, ref string) (string, error) {
+	path, err := PathPostReposByOwnerByRepoStatusesByRef(owner, repo, ref)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetSearchRepositories returns the path of GET /search/repositories (routes.txt:177).
+func PathGetSearchRepositories() string {
+	return "/search/repositories"
+}
+
+// URLGetSearchRepositories returns the absolute URL of GET /search/repositories (routes.txt:177) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetSearchRepositories(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetSearchRepositories())
+}
+
+// PathGetSearchCode returns the path of GET /search/code (routes.txt:178).
+func PathGetSearchCode() string {
+	return "/search/code"
+}
+
+// URLGetSearchCode returns the absolute URL of GET /search/code (routes.txt:178) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetSearchCode(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetSearchCode())
+}
+
+// PathGetSearchIssues returns the path of GET /search/issues (routes.txt:179).
+func PathGetSearchIssues() string {
+	return "/search/issues"
+}
+
+// URLGetSearchIssues returns the absolute URL of GET /search/issues (routes.txt:179) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetSearchIssues(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetSearchIssues())
+}
+
+// PathGetSearchUsers returns the path of GET /search/users (routes.txt:180).
+func PathGetSearchUsers() string {
+	return "/search/users"
+}
+
+// URLGetSearchUsers returns the absolute URL of GET /search/users (routes.txt:180) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetSearchUsers(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetSearchUsers())
+}
+
+// PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the path of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181) with owner, repository, state, keyword, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(owner, repository, state, keyword string) (path string, err error) {
+	if owner, err = routing.Segment("owner", owner); err != nil {
+		return "", err
+	}
+	if repository, err = routing.Segment("repository", repository); err != nil {
+		return "", err
+	}
+	if state, err = routing.Segment("state", state); err != nil {
+		return "", err
+	}
+	if keyword, err = routing.Segment("keyword", keyword); err != nil {
+		return "", err
+	}
+	return "/legacy/issues/search/" + owner + "/" + repository + "/" + state + "/" + keyword, nil
+}
+
+// URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the absolute URL of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(env *wsgiref.Environ, owner, repository, state, keyword string) (string, error) {
+	path, err := PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(owner, repository, state, keyword)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetLegacyReposSearchByKeyword returns the path of GET /legacy/repos/search/:keyword (routes.txt:182) with keyword, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetLegacyReposSearchByKeyword(keyword string) (path string, err error) {
+	if keyword, err = routing.Segment("keyword", keyword); err != nil {
+		return "", err
+	}
+	return "/legacy/repos/search/" + keyword, nil
+}
+
+// URLGetLegacyReposSearchByKeyword returns the absolute URL of GET /legacy/repos/search/:keyword (routes.txt:182) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetLegacyReposSearchByKeyword(env *wsgiref.Environ, keyword string) (string, error) {
+	path, err := PathGetLegacyReposSearchByKeyword(keyword)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetLegacyUserSearchByKeyword returns the path of GET /legacy/user/search/:keyword (routes.txt:183) with keyword, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetLegacyUserSearchByKeyword(keyword string) (path string, err error) {
+	if keyword, err = routing.Segment("keyword", keyword); err != nil {
+		return "", err
+	}
+	return "/legacy/user/search/" + keyword, nil
+}
+
+// URLGetLegacyUserSearchByKeyword returns the absolute URL of GET /legacy/user/search/:keyword (routes.txt:183) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetLegacyUserSearchByKeyword(env *wsgiref.Environ, keyword string) (string, error) {
+	path, err := PathGetLegacyUserSearchByKeyword(keyword)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetLegacyUserEmailByEmail returns the path of GET /legacy/user/email/:email (routes.txt:184) with email, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetLegacyUserEmailByEmail(email string) (path string, err error) {
+	if email, err = routing.Segment("email", email); err != nil {
+		return "", err
+	}
+	return "/legacy/user/email/" + email, nil
+}
+
+// URLGetLegacyUserEmailByEmail returns the absolute URL of GET /legacy/user/email/:email (routes.txt:184) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetLegacyUserEmailByEmail(env *wsgiref.Environ, email string) (string, error) {
+	path, err := PathGetLegacyUserEmailByEmail(email)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUser returns the path of GET /users/:user (routes.txt:185) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUser(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user, nil
+}
+
+// URLGetUsersByUser returns the absolute URL of GET /users/:user (routes.txt:185) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUser(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUser(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUser returns the path of GET /user (routes.txt:186).
+func PathGetUser() string {
+	return "/user"
+}
+
+// URLGetUser returns the absolute URL of GET /user (routes.txt:186) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUser(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUser())
+}
+
+// PathGetUsers returns the path of GET /users (routes.txt:187).
+func PathGetUsers() string {
+	return "/users"
+}
+
+// URLGetUsers returns the absolute URL of GET /users (routes.txt:187) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsers(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUsers())
+}
+
+// PathGetUserEmails returns the path of GET /user/emails (routes.txt:188).
+func PathGetUserEmails() string {
+	return "/user/emails"
+}
+
+// URLGetUserEmails returns the absolute URL of GET /user/emails (routes.txt:188) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserEmails(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserEmails())
+}
+
+// PathPostUserEmails returns the path of POST /user/emails (routes.txt:189).
+func PathPostUserEmails() string {
+	return "/user/emails"
+}
+
+// URLPostUserEmails returns the absolute URL of POST /user/emails (routes.txt:189) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostUserEmails(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostUserEmails())
+}
+
+// PathDeleteUserEmails returns the path of DELETE /user/emails (routes.txt:190).
+func PathDeleteUserEmails() string {
+	return "/user/emails"
+}
+
+// URLDeleteUserEmails returns the absolute URL of DELETE /user/emails (routes.txt:190) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteUserEmails(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathDeleteUserEmails())
+}
+
+// PathGetUsersByUserFollowers returns the path of GET /users/:user/followers (routes.txt:191) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserFollowers(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/followers", nil
+}
+
+// URLGetUsersByUserFollowers returns the absolute URL of GET /users/:user/followers (routes.txt:191) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserFollowers(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserFollowers(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserFollowers returns the path of GET /user/followers (routes.txt:192).
+func PathGetUserFollowers() string {
+	return "/user/followers"
+}
+
+// URLGetUserFollowers returns the absolute URL of GET /user/followers (routes.txt:192) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserFollowers(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserFollowers())
+}
+
+// PathGetUsersByUserFollowing returns the path of GET /users/:user/following (routes.txt:193) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserFollowing(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/following", nil
+}
+
+// URLGetUsersByUserFollowing returns the absolute URL of GET /users/:user/following (routes.txt:193) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserFollowing(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserFollowing(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserFollowing returns the path of GET /user/following (routes.txt:194).
+func PathGetUserFollowing() string {
+	return "/user/following"
+}
+
+// URLGetUserFollowing returns the absolute URL of GET /user/following (routes.txt:194) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserFollowing(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserFollowing())
+}
+
+// PathGetUserFollowingByUser returns the path of GET /user/following/:user (routes.txt:195) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUserFollowingByUser(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/user/following/" + user, nil
+}
+
+// URLGetUserFollowingByUser returns the absolute URL of GET /user/following/:user (routes.txt:195) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUserFollowingByUser(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserFollowingByTargetUser returns the path of GET /users/:user/following/:target_user (routes.txt:196) with user, target_user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserFollowingByTargetUser(user, target_user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	if target_user, err = routing.Segment("target_user", target_user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/following/" + target_user, nil
+}
+
+// URLGetUsersByUserFollowingByTargetUser returns the absolute URL of GET /users/:user/following/:target_user (routes.txt:196) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserFollowingByTargetUser(env *wsgiref.Environ, user, target_user string) (string, error) {
+	path, err := PathGetUsersByUserFollowingByTargetUser(user, target_user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPutUserFollowingByUser returns the path of PUT /user/following/:user (routes.txt:197) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathPutUserFollowingByUser(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/user/following/" + user, nil
+}
+
+// URLPutUserFollowingByUser returns the absolute URL of PUT /user/following/:user (routes.txt:197) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPutUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathPutUserFollowingByUser(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathDeleteUserFollowingByUser returns the path of DELETE /user/following/:user (routes.txt:198) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteUserFollowingByUser(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/user/following/" + user, nil
+}
+
+// URLDeleteUserFollowingByUser returns the absolute URL of DELETE /user/following/:user (routes.txt:198) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathDeleteUserFollowingByUser(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUsersByUserKeys returns the path of GET /users/:user/keys (routes.txt:199) with user, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUsersByUserKeys(user string) (path string, err error) {
+	if user, err = routing.Segment("user", user); err != nil {
+		return "", err
+	}
+	return "/users/" + user + "/keys", nil
+}
+
+// URLGetUsersByUserKeys returns the absolute URL of GET /users/:user/keys (routes.txt:199) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUsersByUserKeys(env *wsgiref.Environ, user string) (string, error) {
+	path, err := PathGetUsersByUserKeys(user)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathGetUserKeys returns the path of GET /user/keys (routes.txt:200).
+func PathGetUserKeys() string {
+	return "/user/keys"
+}
+
+// URLGetUserKeys returns the absolute URL of GET /user/keys (routes.txt:200) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserKeys(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathGetUserKeys())
+}
+
+// PathGetUserKeysByID returns the path of GET /user/keys/:id (routes.txt:201) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathGetUserKeysByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/user/keys/" + id, nil
+}
+
+// URLGetUserKeysByID returns the absolute URL of GET /user/keys/:id (routes.txt:201) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLGetUserKeysByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathGetUserKeysByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
+}
+
+// PathPostUserKeys returns the path of POST /user/keys (routes.txt:202).
+func PathPostUserKeys() string {
+	return "/user/keys"
+}
+
+// URLPostUserKeys returns the absolute URL of POST /user/keys (routes.txt:202) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLPostUserKeys(env *wsgiref.Environ) string {
+	return routing.AbsoluteURL(env, PathPostUserKeys())
+}
+
+// PathDeleteUserKeysByID returns the path of DELETE /user/keys/:id (routes.txt:203) with id, each
+// percent-encoded so that the request for it routes back to the same values
+// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
+func PathDeleteUserKeysByID(id string) (path string, err error) {
+	if id, err = routing.Segment("id", id); err != nil {
+		return "", err
+	}
+	return "/user/keys/" + id, nil
+}
+
+// URLDeleteUserKeysByID returns the absolute URL of DELETE /user/keys/:id (routes.txt:203) under the
+// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+func URLDeleteUserKeysByID(env *wsgiref.Environ, id string) (string, error) {
+	path, err := PathDeleteUserKeysByID(id)
+	if err != nil {
+		return "", err
+	}
+	return routing.AbsoluteURL(env, path), nil
 }

@@ -118,8 +118,18 @@ func TestErrors(t *testing.T) {
 			"r.txt:2: handler name GetB is also the name of the route at line 1; name one of them"}},
 		{"underivable", "GET /~\n", nil}, // derives "Get": fine
 		{"utf8", "GET /\xff\nGET /a\x01\n", []string{"r.txt:1: not valid UTF-8", `r.txt:2: control character '\x01'`}},
-		{"unicode", "GET /über\n", nil},
-		{"comment", "GET /a # a comment\nGET /b#notcomment\n", nil},
+		{"unicode", "GET /über\n", []string{`r.txt:1: cannot derive a handler name for GET /über from the segment "über": name the handler (GET /über Name)`}},
+		{"unicode named", "GET /über Uber\n", nil},
+		{"comment", "GET /a # a comment\nGET /b#notcomment\n", []string{`r.txt:2: path "/b#notcomment": segment "b#notcomment": "?" and "#" end the path of a URL: write "%3F" or "%23"`}},
+		{"escapes", "GET /a%20b\nGET /c%2fd\nGET /e%zz\nGET /%2E\nGET /f%0A\nGET /g?h\nGET /a%20%62 Other\n", []string{
+			`r.txt:2: path "/c%2fd": segment "c%2fd": an escaped "/" is decoded before routing and would split the segment`,
+			`r.txt:3: path "/e%zz": segment "e%zz": "%" must start an escape of two hex digits (write "%25" for "%")`,
+			`r.txt:4: path "/%2E": segment "%2E": decodes to ".", which the path walk drops or resolves`,
+			`r.txt:5: path "/f%0A": segment "f%0A": decodes to CR, LF or NUL, which the servers refuse in a path`,
+			`r.txt:6: path "/g?h": segment "g?h": "?" and "#" end the path of a URL: write "%3F" or "%23"`,
+			`r.txt:7: duplicate route GET /a%20%62 (line 1)`}},
+		{"duplicate derived", "GET /a\nGET /a\n", []string{"r.txt:2: duplicate route GET /a (line 1)"}},
+		{"param idents", "GET /a/:type/:typeArg\n", []string{`r.txt:1: GET /a/:type/:typeArg: parameters "type" and "typeArg" are both the Go variable typeArg: rename one`}},
 	}
 	for _, c := range cases {
 		_, err := generate(config{pkg: "p", source: "r.txt"}, c.src)

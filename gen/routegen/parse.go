@@ -120,6 +120,7 @@ func parseRoutes(file string, src string) ([]*route, error) {
 	if len(routes) == 0 && len(e.list) == 0 {
 		e.add(1, "no routes")
 	}
+	routes = dropDuplicates(e, routes)
 	deriveNames(e, routes)
 	return routes, e.err()
 }
@@ -207,10 +208,68 @@ func parsePath(e *errs, line int, p string) ([]seg, bool) {
 			e.add(line, "path %q: ':' and '*' may only start a segment", p)
 			return nil, false
 		default:
-			segs = append(segs, seg{static, s})
+			text, msg := decodeSegment(s)
+			if msg != "" {
+				e.add(line, "path %q: segment %q: %s", p, s, msg)
+				return nil, false
+			}
+			segs = append(segs, seg{static, text})
 		}
 	}
 	return segs, true
+}
+
+// decodeSegment turns a static segment as written (URL form, "%20" for a
+// space) into the bytes PATH_INFO holds for it, since a server decodes the
+// request path before the router sees it: "a%20b" matches a request for
+// /a%20b, whose PATH_INFO has "a b". A non-ASCII segment is its UTF-8
+// bytes, as a request for it carries them. What no request path can put
+// into one segment is refused with the reason: a malformed escape, an
+// escaped "/" (it would split the segment), a "?" or "#" (they end the
+// path),, a segment that decodes to
+// "", "." or ".." (the walk drops or resolves it), and CR, LF or NUL (the
+// servers answer 400).
+func decodeSegment(s string) (text, msg string) {
+	if strings.ContainsAny(s, "?#") {
+		return "", `"?" and "#" end the path of a URL: write "%3F" or "%23"`
+	}
+	if strings.IndexByte(s, '%') < 0 {
+		return s, ""
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
+		}
+		if i+2 >= len(s) || unhex(s[i+1]) < 0 || unhex(s[i+2]) < 0 {
+			return "", `"%" must start an escape of two hex digits (write "%25" for "%")`
+		}
+		b = append(b, byte(unhex(s[i+1])<<4|unhex(s[i+2])))
+		i += 2
+	}
+	text = string(b)
+	switch {
+	case strings.IndexByte(text, '/') >= 0:
+		return "", `an escaped "/" is decoded before routing and would split the segment`
+	case text == "" || text == "." || text == "..":
+		return "", fmt.Sprintf("decodes to %q, which the path walk drops or resolves", text)
+	case strings.ContainsAny(text, "\r\n\x00"):
+		return "", "decodes to CR, LF or NUL, which the servers refuse in a path"
+	}
+	return text, ""
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 func isParamName(s string) bool {
@@ -226,6 +285,41 @@ func isParamName(s string) bool {
 	return true
 }
 
+// dropDuplicates reports each route that repeats an earlier one (the same
+// method and the same path, decoded) once, and leaves it out: it would
+// otherwise also clash in its derived handler name.
+func dropDuplicates(e *errs, routes []*route) []*route {
+	first := map[string]*route{}
+	kept := routes[:0]
+	for _, r := range routes {
+		key := r.method + " " + r.key()
+		if prev := first[key]; prev != nil {
+			e.add(r.line, "duplicate route %s %s (line %d)", r.method, r.path, prev.line)
+			continue
+		}
+		first[key] = r
+		kept = append(kept, r)
+	}
+	return kept
+}
+
+// key is the route's path with its static segments decoded, so that
+// "/a%20b" and "/a%20%62" are the same route.
+func (r *route) key() string {
+	var b strings.Builder
+	for _, s := range r.segs {
+		b.WriteByte('/')
+		switch s.kind {
+		case param:
+			b.WriteByte(':')
+		case catchAll:
+			b.WriteByte('*')
+		}
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
 // deriveNames gives every route without a handler name one built from its
 // method and path (GET /repos/:owner/issues becomes GetReposByOwnerIssues)
 // and reports two routes that would share a field without both asking for
@@ -238,6 +332,10 @@ func deriveNames(e *errs, routes []*route) {
 	seen := map[string]use{}
 	for _, r := range routes {
 		if !r.explicit {
+			if s, ok := nonASCIISegment(r); ok {
+				e.add(r.line, "cannot derive a handler name for %s %s from the segment %q: name the handler (%s %s Name)", r.method, r.path, s, r.method, r.path)
+				continue
+			}
 			r.handler = deriveName(r)
 			if !token.IsIdentifier(r.handler) {
 				e.add(r.line, "cannot derive a handler name for %s %s (got %q); name it", r.method, r.path, r.handler)
@@ -252,6 +350,20 @@ func deriveNames(e *errs, routes []*route) {
 			e.add(r.line, "handler name %s is also the name of the route at line %d; name one of them", r.handler, prev.line)
 		}
 	}
+}
+
+// nonASCIISegment returns a static segment whose bytes are not all ASCII:
+// a name derived from it would drop them ("/über" would serve as
+// GetBer), so the route must name its handler.
+func nonASCIISegment(r *route) (string, bool) {
+	for _, s := range r.segs {
+		for i := 0; i < len(s.text); i++ {
+			if s.text[i] >= 0x80 {
+				return s.text, true
+			}
+		}
+	}
+	return "", false
 }
 
 func deriveName(r *route) string {

@@ -19,6 +19,8 @@ type node struct {
 	rest  map[string]*route // catch-all routes mounted here, by method
 	rname string            // the catch-all parameter name
 	rline int
+
+	count int // the routes in the subtree, once countRoutes has counted them
 }
 
 func newNode(depth int) *node {
