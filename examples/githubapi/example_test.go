@@ -1,6 +1,7 @@
 package githubapi_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -63,4 +64,27 @@ func readAll(b wsgiref.Body) string {
 		}
 		s = append(s, data...)
 	}
+}
+
+// Build a route's path back from its parameters: each value is escaped so
+// that the request for the path routes back to the same values, and a
+// value no path can carry is refused.
+func ExamplePathGetReposByOwnerByRepoIssuesByNumber() {
+	path, err := githubapi.PathGetReposByOwnerByRepoIssuesByNumber("go wsgi", "wsgiref?#", "5")
+	fmt.Println(path, err)
+
+	_, err = githubapi.PathGetReposByOwnerByRepoIssuesByNumber("gowsgi", "a/b", "5")
+	fmt.Println(errors.Is(err, routing.ErrSlashInValue), err)
+
+	// The absolute form, for a router mounted at /api/v3 on example.com.
+	env := new(wsgiref.Environ)
+	wsgiutil.SetupTestingDefaults(env)
+	env.Set("HTTP_HOST", "example.com")
+	env.Set("SCRIPT_NAME", "/api/v3")
+	url, _ := githubapi.URLGetReposByOwnerByRepoIssuesByNumber(env, "gowsgi", "wsgiref", "5")
+	fmt.Println(url)
+	// Output:
+	// /repos/go%20wsgi/wsgiref%3F%23/issues/5 <nil>
+	// true routing: cannot build a path with repo="a/b": "/" in a parameter value: a server decodes %2F to "/" before routing
+	// http://example.com/api/v3/repos/gowsgi/wsgiref/issues/5
 }

@@ -1,9 +1,11 @@
 // Command routegen compiles a route file into a WSGI router: Go source
 // holding a nested switch on path segments that dispatches a
-// wsgiref.Environ to the application of each route.
+// wsgiref.Environ to the application of each route, and a typed builder
+// of each route's path.
 //
 //	go get -tool github.com/gowsgi/wsgiref/gen/routegen
 //	go tool routegen -in routes.txt -out router_gen.go -pkg api
+//	go tool routegen -h    # the route-file grammar and the naming rules
 //
 // or, in a file of package api:
 //
@@ -26,7 +28,9 @@
 // route: "/x" and "/x/" are two routes. Handler names the field of the
 // generated Handlers struct that serves the route; without one, a name is
 // derived from the method and the path (GET /repos/:owner becomes
-// GetReposByOwner). Routes may share a handler only by naming it.
+// GetReposByOwner). Routes may share a handler only by naming it. A static
+// segment is written as in a URL and matches the decoded PATH_INFO:
+// "/a%20b" matches a request for /a%20b, whose PATH_INFO holds "a b".
 //
 // The router walks the path with wsgiutil.ShiftPathInfo's semantics (see
 // the routing package) and tries, at each segment, the static route, then
@@ -39,9 +43,15 @@
 // segment and matches no route but a root catch-all "/*rest".
 //
 // The generated file declares Handlers (one wsgiref.App field per handler),
-// Router (a wsgiref.App) and NewRouter, and Routes (the table of routes);
-// -name Foo prefixes them (FooHandlers, FooRouter, NewFooRouter, FooRoutes)
-// so that several routers can live in one package. The generated code
+// Router (a wsgiref.App) and NewRouter, Routes (the table of routes), and
+// for each route PathX (its path from its parameter values) and URLX (the
+// absolute URL under the environ's application root); -name Foo prefixes
+// them (FooHandlers, FooRouter, NewFooRouter, FooRoutes, FooPathX) so that
+// several routers can live in one package. With -redirect-slash, a path
+// that matches no route of its method but would with its trailing slash
+// added or removed is redirected (301 for GET and HEAD, 308 otherwise),
+// as httprouter's RedirectTrailingSlash does; it is off by default,
+// because WSGI keeps "/x" and "/x/" apart. The generated code
 // imports only the wsgiref module and the routing package.
 //
 // A malformed line, a duplicate route, or parameters named differently at
@@ -50,30 +60,93 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// usage is what -h prints before the flags.
+const usage = `usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash]
+
+routegen compiles a route file into a WSGI router (Go source) and a typed
+path builder per route.
+
+Route file: one route a line; "#" starts a comment; blank lines are ignored.
+
+	line    = METHOD SP path [SP Handler]
+	METHOD  = an HTTP method, case-sensitive ("GET", "PROPFIND"), or ANY
+	path    = "/" segment *( "/" segment )
+	segment = static | ":" name | "*" name       ; "*name" last only
+	static  = URL path characters, %XX escapes; "" is a trailing slash
+	name    = letter or "_", then letters, digits, "_"
+	Handler = an exported Go identifier
+
+	GET    /repos/:owner/:repo           a parameter matches one non-empty segment
+	ANY    /static/*file       Static    a catch-all mounts Static at /static
+	GET    /a%20b                        matches PATH_INFO "/a b"
+	GET    /x                            "/x" and "/x/" are two routes
+
+ANY serves every method the other routes of the same path leave; GET also
+serves HEAD when there is no HEAD route. A static segment is decoded as a
+server decodes the request path, so it must not hold "?", "#", an escaped
+"/", a bad "%" escape, or decode to "", "." or "..".
+
+Handler names: without a Handler, one is derived from the method and the
+path: the method in title case, each static segment in CamelCase (words
+split at anything but ASCII letters and digits), "By" before a parameter,
+"Star" before a catch-all, Root for "/" and Slash for a trailing slash. The
+initialisms Go spells in capitals stay capital: ID, SHA, API, URL, HTTP,
+JSON, UUID...:
+
+	GET /repos/:owner/:repo/git/commits/:sha   GetReposByOwnerByRepoGitCommitsBySHA
+	DELETE /user/keys/:id                      DeleteUserKeysByID
+	GET /applications/:client_id               GetApplicationsByClientID
+
+A route with a non-ASCII static segment must name its handler. Two routes
+may share a handler only by naming it. Builders are PathH and URLH for the
+route of handler H (a shared handler's routes use their derived names).
+
+Every problem of a route file is reported as file:line: message, and
+nothing is written.
+
+Flags:
+`
+
 // run is the command with its arguments, returning the exit status.
-func run(args []string, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("routegen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		io.WriteString(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	in := fs.String("in", "", "route file to read")
-	out := fs.String("out", "", "Go file to write")
+	out := fs.String("out", "", `Go file to write, "-" for standard output`)
 	pkg := fs.String("pkg", "", "package name of the Go file")
 	name := fs.String("name", "", "prefix of the generated names (default Router, Handlers, NewRouter, Routes)")
+	redirect := fs.Bool("redirect-slash", false, "redirect a path that matches only with its trailing slash added or removed (301 GET/HEAD, 308 otherwise)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
 		return 2
 	}
 	if *in == "" || *out == "" || *pkg == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix]")
+		fmt.Fprintln(stderr, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] (routegen -h for more)")
+		return 2
+	}
+	if msg := checkNames(*pkg, *name); msg != "" {
+		fmt.Fprintln(stderr, "routegen:", msg)
 		return 2
 	}
 	src, err := os.ReadFile(*in)
@@ -81,14 +154,31 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "routegen:", err)
 		return 1
 	}
-	code, err := generate(config{pkg: *pkg, name: *name, source: filepath.Base(*in)}, string(src))
+	code, err := generate(config{pkg: *pkg, name: *name, source: filepath.Base(*in), redirectSlash: *redirect}, string(src))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	if err := os.WriteFile(*out, code, 0o644); err != nil {
+	if *out == "-" {
+		_, err = stdout.Write(code)
+	} else {
+		err = os.WriteFile(*out, code, 0o644)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "routegen:", err)
 		return 1
 	}
 	return 0
+}
+
+// checkNames returns what is wrong with -pkg and -name, in one line, or
+// "".
+func checkNames(pkg, name string) string {
+	switch {
+	case !token.IsIdentifier(pkg) || pkg == "_":
+		return fmt.Sprintf("-pkg %q is not a Go package name: letters, digits and _, not starting with a digit, not a keyword", pkg)
+	case name != "" && (!token.IsIdentifier(name) || !token.IsExported(name)):
+		return fmt.Sprintf("-name %q is not an exported Go identifier: it prefixes exported names (-name Github gives GithubRouter)", name)
+	}
+	return ""
 }
