@@ -29,7 +29,7 @@ var (
 	ErrControlValue = errors.New("routing: CR, LF or NUL in a value: servers answer 400 to such a path")
 	// ErrRestNotPath: a *rest value is neither "" nor a clean path ("/a/b", "/a/").
 	ErrRestNotPath = errors.New(`routing: a catch-all value must be "" or a path of non-empty segments starting with "/", none "." or ".."`)
-	// ErrArity: Route.BuildPath got a different number of values than the route has parameters.
+	// ErrArity: a builder got a different number of values than the route has parameters.
 	ErrArity = errors.New("routing: wrong number of parameter values")
 )
 
@@ -100,13 +100,69 @@ func AbsoluteURL(env *wsgiref.Environ, path string) string {
 	return strings.TrimSuffix(wsgiutil.ApplicationURI(env), "/") + path
 }
 
-// BuildPath returns the path of route r with values for its parameters, in
-// path order, through the route's generated builder: the table form of the
-// typed builders, for tools and tests that go through every route. A
-// wrong number of values is an ErrArity error.
-func (r Route) BuildPath(values ...string) (string, error) {
-	if len(values) != len(r.Params) || r.Build == nil {
-		return "", &BuildError{Param: strings.Join(r.Params, ","), Value: strings.Join(values, ","), Err: ErrArity}
+// Pattern is a route's path as its builders write it: Pieces[0], the
+// first value escaped, Pieces[1], the second value, and so on, the static
+// text already escaped. For GET /repos/:owner/:repo/issues/:number the
+// pieces are "/repos/", "/", "/issues/", "" and the names owner, repo,
+// number. Rest says the last value is a catch-all's (escaped by [Rest],
+// the others by [Segment]).
+type Pattern struct {
+	Pieces []string // len(Names)+1 escaped static parts
+	Names  []string // the parameter names, in path order
+	Rest   bool     // the last parameter is a *catch-all
+}
+
+// Path returns the path with values for the parameters, in order:
+//
+//	Pattern{Pieces: {"/users/", "/keys"}, Names: {"user"}}.Path("a b")
+//	"/users/a%20b/keys", nil
+//
+// A value the path cannot carry is a *BuildError, and a wrong number of
+// values is ErrArity.
+func (p *Pattern) Path(values ...string) (string, error) {
+	if len(values) != len(p.Names) || len(p.Pieces) != len(values)+1 {
+		return "", &BuildError{Param: strings.Join(p.Names, ","), Value: strings.Join(values, ","), Err: ErrArity}
 	}
-	return r.Build(values)
+	n := len(p.Pieces[0])
+	for i, v := range values {
+		n += len(v) + len(p.Pieces[i+1])
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(p.Pieces[0])
+	for i, v := range values {
+		var q string
+		var err error
+		if p.Rest && i == len(values)-1 {
+			q, err = Rest(p.Names[i], v)
+		} else {
+			q, err = Segment(p.Names[i], v)
+		}
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(q)
+		b.WriteString(p.Pieces[i+1])
+	}
+	return b.String(), nil
+}
+
+// URL returns [Pattern.Path] under the application root of env, as
+// [AbsoluteURL] does: env's SCRIPT_NAME is the router's mount point.
+func (p *Pattern) URL(env *wsgiref.Environ, values ...string) (string, error) {
+	path, err := p.Path(values...)
+	if err != nil {
+		return "", err
+	}
+	return AbsoluteURL(env, path), nil
+}
+
+// BuildPath returns the path of route r with values for its parameters,
+// in path order (r.Pattern.Names): the table form of the route's typed
+// builder, for tools and tests that go through every route.
+func (r Route) BuildPath(values ...string) (string, error) {
+	if r.Pattern == nil {
+		return "", &BuildError{Param: r.Path, Err: ErrArity}
+	}
+	return r.Pattern.Path(values...)
 }

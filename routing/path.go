@@ -107,13 +107,20 @@ func (p *Path) Start() int { return 0 }
 // left. The position returned with ok false is still the one to commit
 // for a route ending at k, because ShiftPathInfo may have normalised the
 // environ on its way to saying so (a last segment of ".").
+//
+// Next is inlined at every node of a generated router, so it is kept
+// small: the slow walk is a call.
 func (p *Path) Next(k int) (seg string, next int, ok bool) {
-	if k >= p.n {
-		return p.nextSlow(k) // the end of the path, or the slow walk
+	if k < p.n {
+		return p.pi[p.cut[k]+1 : p.cut[k+1]], k + 1, true
 	}
-	return p.pi[p.cut[k]+1 : p.cut[k+1]], k + 1, true
+	if p.steps == nil {
+		return "", k, false // the end of a clean path
+	}
+	return p.nextSlow(k)
 }
 
+//go:noinline
 func (p *Path) nextSlow(k int) (string, int, bool) {
 	if k+1 >= len(p.steps) {
 		return "", k, false

@@ -10,13 +10,9 @@ type Route struct {
 	Path    string // the route path, "/repos/:owner/:repo" or "/static/*rest"
 	Handler string // the field of the Handlers struct that serves it
 	Line    int    // the line of the route file
-	// Params are the route's parameter names in path order ("owner",
-	// "repo"), the values BuildPath takes.
-	Params []string
-	// Build is the route's generated path builder taking the values of
-	// Params in order; call it through [Route.BuildPath], which checks
-	// their number.
-	Build func(values []string) (string, error)
+	// Pattern is how the route's path is built from its parameter
+	// values: what the route's generated builders call.
+	Pattern *Pattern
 }
 
 // Serve calls h, the application of the route in the field named field,

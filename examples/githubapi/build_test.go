@@ -86,8 +86,8 @@ func routeBuilt(t *testing.T, router *Router, got *seen, method, script, built s
 // TestBuildersRouteBack is the builders' property: for every route of the
 // table, a path built from random values routes back to the same route
 // with the same values, and a value that no path can carry is refused
-// with the reason. It goes through the typed builders, which the table's
-// Build calls.
+// with the reason. It goes through the table (Route.BuildPath), whose
+// Pattern the typed builders call; TestTypedBuilders checks they agree.
 func TestBuildersRouteBack(t *testing.T) {
 	var got seen
 	router := recordingRouter(&got)
@@ -96,7 +96,7 @@ func TestBuildersRouteBack(t *testing.T) {
 	built, refused := 0, 0
 	for _, r := range Routes {
 		for range 60 {
-			values := make([]string, len(r.Params))
+			values := make([]string, len(r.Pattern.Names))
 			var refusal error
 			for i := range values {
 				values[i] = randomValue(rng)
@@ -110,7 +110,7 @@ func TestBuildersRouteBack(t *testing.T) {
 			path, err := r.BuildPath(values...)
 			if refusal != nil {
 				var be *routing.BuildError
-				if !errors.Is(err, refusal) || !errors.As(err, &be) || !slices.Contains(r.Params, be.Param) {
+				if !errors.Is(err, refusal) || !errors.As(err, &be) || !slices.Contains(r.Pattern.Names, be.Param) {
 					t.Fatalf("%s %s with %q: error %v, want %v", r.Method, r.Path, values, err, refusal)
 				}
 				refused++
@@ -122,7 +122,7 @@ func TestBuildersRouteBack(t *testing.T) {
 			built++
 			for _, script := range []string{"", "/api/v3"} {
 				routeBuilt(t, router, &got, r.Method, script, path)
-				if got.handler != r.Handler || !slices.Equal(got.names, r.Params) || !slices.Equal(got.values, values) && len(values) > 0 {
+				if got.handler != r.Handler || !slices.Equal(got.names, r.Pattern.Names) || !slices.Equal(got.values, values) && len(values) > 0 {
 					t.Fatalf("%s %s with %q built %q, routed to %+v", r.Method, r.Path, values, path, got)
 				}
 			}
@@ -142,7 +142,7 @@ func TestBuildersOverHTTP(t *testing.T) {
 	defer srv.Close()
 	values := []string{"a b", "c%d", "e?f", "g#h", "über", "日本", "x;y=z,w", "~.-_"}
 	for _, r := range Routes {
-		path, err := r.BuildPath(values[:len(r.Params)]...)
+		path, err := r.BuildPath(values[:len(r.Pattern.Names)]...)
 		if err != nil {
 			t.Fatalf("%s %s: %v", r.Method, r.Path, err)
 		}
@@ -156,10 +156,28 @@ func TestBuildersOverHTTP(t *testing.T) {
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || got.handler != r.Handler || !slices.Equal(got.values, values[:len(r.Params)]) {
+		if resp.StatusCode != 200 || got.handler != r.Handler || !slices.Equal(got.values, values[:len(r.Pattern.Names)]) {
 			t.Errorf("%s %s: %s -> %d %+v", r.Method, r.Path, path, resp.StatusCode, got)
 		}
 	}
+}
+
+// TestTypedBuilders checks a typed builder against its table entry.
+func TestTypedBuilders(t *testing.T) {
+	for _, r := range Routes {
+		if r.Handler != "GetReposByOwnerByRepoIssuesByNumber" {
+			continue
+		}
+		for _, v := range [][3]string{{"a", "b", "1"}, {"a b", "ü?", "#"}, {"a/b", "c", "d"}} {
+			typed, err1 := PathGetReposByOwnerByRepoIssuesByNumber(v[0], v[1], v[2])
+			table, err2 := r.BuildPath(v[:]...)
+			if typed != table || (err1 == nil) != (err2 == nil) {
+				t.Errorf("%q: typed %q %v, table %q %v", v, typed, err1, table, err2)
+			}
+		}
+		return
+	}
+	t.Fatal("no route GetReposByOwnerByRepoIssuesByNumber")
 }
 
 // TestURLBuilders checks the absolute form: the application URI of the

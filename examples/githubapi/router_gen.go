@@ -442,615 +442,209 @@ func NewRouter(h Handlers) *Router {
 
 // Routes lists the routes of routes.txt in file order, each with its builder.
 var Routes = []routing.Route{
-	{Method: "GET", Path: "/authorizations", Handler: "GetAuthorizations", Line: 1, Build: func([]string) (string, error) {
-		return PathGetAuthorizations(), nil
-	}},
-	{Method: "GET", Path: "/authorizations/:id", Handler: "GetAuthorizationsByID", Line: 2, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetAuthorizationsByID(v[0])
-	}},
-	{Method: "POST", Path: "/authorizations", Handler: "PostAuthorizations", Line: 3, Build: func([]string) (string, error) {
-		return PathPostAuthorizations(), nil
-	}},
-	{Method: "DELETE", Path: "/authorizations/:id", Handler: "DeleteAuthorizationsByID", Line: 4, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathDeleteAuthorizationsByID(v[0])
-	}},
-	{Method: "GET", Path: "/applications/:client_id/tokens/:access_token", Handler: "GetApplicationsByClientIDTokensByAccessToken", Line: 5, Params: routerArgs1, Build: func(v []string) (string, error) {
-		return PathGetApplicationsByClientIDTokensByAccessToken(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/applications/:client_id/tokens", Handler: "DeleteApplicationsByClientIDTokens", Line: 6, Params: routerArgs0, Build: func(v []string) (string, error) {
-		return PathDeleteApplicationsByClientIDTokens(v[0])
-	}},
-	{Method: "DELETE", Path: "/applications/:client_id/tokens/:access_token", Handler: "DeleteApplicationsByClientIDTokensByAccessToken", Line: 7, Params: routerArgs1, Build: func(v []string) (string, error) {
-		return PathDeleteApplicationsByClientIDTokensByAccessToken(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/events", Handler: "GetEvents", Line: 8, Build: func([]string) (string, error) {
-		return PathGetEvents(), nil
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/events", Handler: "GetReposByOwnerByRepoEvents", Line: 9, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoEvents(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/networks/:owner/:repo/events", Handler: "GetNetworksByOwnerByRepoEvents", Line: 10, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetNetworksByOwnerByRepoEvents(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/orgs/:org/events", Handler: "GetOrgsByOrgEvents", Line: 11, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgEvents(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/received_events", Handler: "GetUsersByUserReceivedEvents", Line: 12, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserReceivedEvents(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/received_events/public", Handler: "GetUsersByUserReceivedEventsPublic", Line: 13, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserReceivedEventsPublic(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/events", Handler: "GetUsersByUserEvents", Line: 14, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserEvents(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/events/public", Handler: "GetUsersByUserEventsPublic", Line: 15, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserEventsPublic(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/events/orgs/:org", Handler: "GetUsersByUserEventsOrgsByOrg", Line: 16, Params: routerArgs22, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserEventsOrgsByOrg(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/feeds", Handler: "GetFeeds", Line: 17, Build: func([]string) (string, error) {
-		return PathGetFeeds(), nil
-	}},
-	{Method: "GET", Path: "/notifications", Handler: "GetNotifications", Line: 18, Build: func([]string) (string, error) {
-		return PathGetNotifications(), nil
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/notifications", Handler: "GetReposByOwnerByRepoNotifications", Line: 19, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoNotifications(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/notifications", Handler: "PutNotifications", Line: 20, Build: func([]string) (string, error) {
-		return PathPutNotifications(), nil
-	}},
-	{Method: "PUT", Path: "/repos/:owner/:repo/notifications", Handler: "PutReposByOwnerByRepoNotifications", Line: 21, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPutReposByOwnerByRepoNotifications(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/notifications/threads/:id", Handler: "GetNotificationsThreadsByID", Line: 22, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetNotificationsThreadsByID(v[0])
-	}},
-	{Method: "GET", Path: "/notifications/threads/:id/subscription", Handler: "GetNotificationsThreadsByIDSubscription", Line: 23, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetNotificationsThreadsByIDSubscription(v[0])
-	}},
-	{Method: "PUT", Path: "/notifications/threads/:id/subscription", Handler: "PutNotificationsThreadsByIDSubscription", Line: 24, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathPutNotificationsThreadsByIDSubscription(v[0])
-	}},
-	{Method: "DELETE", Path: "/notifications/threads/:id/subscription", Handler: "DeleteNotificationsThreadsByIDSubscription", Line: 25, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathDeleteNotificationsThreadsByIDSubscription(v[0])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/stargazers", Handler: "GetReposByOwnerByRepoStargazers", Line: 26, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStargazers(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/users/:user/starred", Handler: "GetUsersByUserStarred", Line: 27, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserStarred(v[0])
-	}},
-	{Method: "GET", Path: "/user/starred", Handler: "GetUserStarred", Line: 28, Build: func([]string) (string, error) {
-		return PathGetUserStarred(), nil
-	}},
-	{Method: "GET", Path: "/user/starred/:owner/:repo", Handler: "GetUserStarredByOwnerByRepo", Line: 29, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetUserStarredByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/user/starred/:owner/:repo", Handler: "PutUserStarredByOwnerByRepo", Line: 30, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPutUserStarredByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/user/starred/:owner/:repo", Handler: "DeleteUserStarredByOwnerByRepo", Line: 31, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathDeleteUserStarredByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/subscribers", Handler: "GetReposByOwnerByRepoSubscribers", Line: 32, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoSubscribers(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/users/:user/subscriptions", Handler: "GetUsersByUserSubscriptions", Line: 33, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserSubscriptions(v[0])
-	}},
-	{Method: "GET", Path: "/user/subscriptions", Handler: "GetUserSubscriptions", Line: 34, Build: func([]string) (string, error) {
-		return PathGetUserSubscriptions(), nil
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/subscription", Handler: "GetReposByOwnerByRepoSubscription", Line: 35, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoSubscription(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/repos/:owner/:repo/subscription", Handler: "PutReposByOwnerByRepoSubscription", Line: 36, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPutReposByOwnerByRepoSubscription(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/subscription", Handler: "DeleteReposByOwnerByRepoSubscription", Line: 37, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoSubscription(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/user/subscriptions/:owner/:repo", Handler: "GetUserSubscriptionsByOwnerByRepo", Line: 38, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetUserSubscriptionsByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/user/subscriptions/:owner/:repo", Handler: "PutUserSubscriptionsByOwnerByRepo", Line: 39, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPutUserSubscriptionsByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/user/subscriptions/:owner/:repo", Handler: "DeleteUserSubscriptionsByOwnerByRepo", Line: 40, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathDeleteUserSubscriptionsByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/users/:user/gists", Handler: "GetUsersByUserGists", Line: 41, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserGists(v[0])
-	}},
-	{Method: "GET", Path: "/gists", Handler: "GetGists", Line: 42, Build: func([]string) (string, error) {
-		return PathGetGists(), nil
-	}},
-	{Method: "GET", Path: "/gists/:id", Handler: "GetGistsByID", Line: 43, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetGistsByID(v[0])
-	}},
-	{Method: "POST", Path: "/gists", Handler: "PostGists", Line: 44, Build: func([]string) (string, error) {
-		return PathPostGists(), nil
-	}},
-	{Method: "PUT", Path: "/gists/:id/star", Handler: "PutGistsByIDStar", Line: 45, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathPutGistsByIDStar(v[0])
-	}},
-	{Method: "DELETE", Path: "/gists/:id/star", Handler: "DeleteGistsByIDStar", Line: 46, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathDeleteGistsByIDStar(v[0])
-	}},
-	{Method: "GET", Path: "/gists/:id/star", Handler: "GetGistsByIDStar", Line: 47, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetGistsByIDStar(v[0])
-	}},
-	{Method: "POST", Path: "/gists/:id/forks", Handler: "PostGistsByIDForks", Line: 48, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathPostGistsByIDForks(v[0])
-	}},
-	{Method: "DELETE", Path: "/gists/:id", Handler: "DeleteGistsByID", Line: 49, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathDeleteGistsByID(v[0])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/blobs/:sha", Handler: "GetReposByOwnerByRepoGitBlobsBySHA", Line: 50, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoGitBlobsBySHA(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/blobs", Handler: "PostReposByOwnerByRepoGitBlobs", Line: 51, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoGitBlobs(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/commits/:sha", Handler: "GetReposByOwnerByRepoGitCommitsBySHA", Line: 52, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoGitCommitsBySHA(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/commits", Handler: "PostReposByOwnerByRepoGitCommits", Line: 53, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoGitCommits(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/refs", Handler: "GetReposByOwnerByRepoGitRefs", Line: 54, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoGitRefs(v[0], v[1])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/refs", Handler: "PostReposByOwnerByRepoGitRefs", Line: 55, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoGitRefs(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/tags/:sha", Handler: "GetReposByOwnerByRepoGitTagsBySHA", Line: 56, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoGitTagsBySHA(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/tags", Handler: "PostReposByOwnerByRepoGitTags", Line: 57, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoGitTags(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/git/trees/:sha", Handler: "GetReposByOwnerByRepoGitTreesBySHA", Line: 58, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoGitTreesBySHA(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/git/trees", Handler: "PostReposByOwnerByRepoGitTrees", Line: 59, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoGitTrees(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/issues", Handler: "GetIssues", Line: 60, Build: func([]string) (string, error) {
-		return PathGetIssues(), nil
-	}},
-	{Method: "GET", Path: "/user/issues", Handler: "GetUserIssues", Line: 61, Build: func([]string) (string, error) {
-		return PathGetUserIssues(), nil
-	}},
-	{Method: "GET", Path: "/orgs/:org/issues", Handler: "GetOrgsByOrgIssues", Line: 62, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgIssues(v[0])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues", Handler: "GetReposByOwnerByRepoIssues", Line: 63, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoIssues(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number", Handler: "GetReposByOwnerByRepoIssuesByNumber", Line: 64, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoIssuesByNumber(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/issues", Handler: "PostReposByOwnerByRepoIssues", Line: 65, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoIssues(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/assignees", Handler: "GetReposByOwnerByRepoAssignees", Line: 66, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoAssignees(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/assignees/:assignee", Handler: "GetReposByOwnerByRepoAssigneesByAssignee", Line: 67, Params: routerArgs10, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoAssigneesByAssignee(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "GetReposByOwnerByRepoIssuesByNumberComments", Line: 68, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoIssuesByNumberComments(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "PostReposByOwnerByRepoIssuesByNumberComments", Line: 69, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoIssuesByNumberComments(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/events", Handler: "GetReposByOwnerByRepoIssuesByNumberEvents", Line: 70, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoIssuesByNumberEvents(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/labels", Handler: "GetReposByOwnerByRepoLabels", Line: 71, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoLabels(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/labels/:name", Handler: "GetReposByOwnerByRepoLabelsByName", Line: 72, Params: routerArgs17, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoLabelsByName(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/labels", Handler: "PostReposByOwnerByRepoLabels", Line: 73, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoLabels(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/labels/:name", Handler: "DeleteReposByOwnerByRepoLabelsByName", Line: 74, Params: routerArgs17, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoLabelsByName(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "GetReposByOwnerByRepoIssuesByNumberLabels", Line: 75, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PostReposByOwnerByRepoIssuesByNumberLabels", Line: 76, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels/:name", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", Line: 77, Params: routerArgs16, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(v[0], v[1], v[2], v[3])
-	}},
-	{Method: "PUT", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PutReposByOwnerByRepoIssuesByNumberLabels", Line: 78, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathPutReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabels", Line: 79, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoIssuesByNumberLabels(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number/labels", Handler: "GetReposByOwnerByRepoMilestonesByNumberLabels", Line: 80, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoMilestonesByNumberLabels(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/milestones", Handler: "GetReposByOwnerByRepoMilestones", Line: 81, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoMilestones(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number", Handler: "GetReposByOwnerByRepoMilestonesByNumber", Line: 82, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoMilestonesByNumber(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/milestones", Handler: "PostReposByOwnerByRepoMilestones", Line: 83, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoMilestones(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/milestones/:number", Handler: "DeleteReposByOwnerByRepoMilestonesByNumber", Line: 84, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoMilestonesByNumber(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/emojis", Handler: "GetEmojis", Line: 85, Build: func([]string) (string, error) {
-		return PathGetEmojis(), nil
-	}},
-	{Method: "GET", Path: "/gitignore/templates", Handler: "GetGitignoreTemplates", Line: 86, Build: func([]string) (string, error) {
-		return PathGetGitignoreTemplates(), nil
-	}},
-	{Method: "GET", Path: "/gitignore/templates/:name", Handler: "GetGitignoreTemplatesByName", Line: 87, Params: routerArgs3, Build: func(v []string) (string, error) {
-		return PathGetGitignoreTemplatesByName(v[0])
-	}},
-	{Method: "POST", Path: "/markdown", Handler: "PostMarkdown", Line: 88, Build: func([]string) (string, error) {
-		return PathPostMarkdown(), nil
-	}},
-	{Method: "POST", Path: "/markdown/raw", Handler: "PostMarkdownRaw", Line: 89, Build: func([]string) (string, error) {
-		return PathPostMarkdownRaw(), nil
-	}},
-	{Method: "GET", Path: "/meta", Handler: "GetMeta", Line: 90, Build: func([]string) (string, error) {
-		return PathGetMeta(), nil
-	}},
-	{Method: "GET", Path: "/rate_limit", Handler: "GetRateLimit", Line: 91, Build: func([]string) (string, error) {
-		return PathGetRateLimit(), nil
-	}},
-	{Method: "GET", Path: "/users/:user/orgs", Handler: "GetUsersByUserOrgs", Line: 92, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserOrgs(v[0])
-	}},
-	{Method: "GET", Path: "/user/orgs", Handler: "GetUserOrgs", Line: 93, Build: func([]string) (string, error) {
-		return PathGetUserOrgs(), nil
-	}},
-	{Method: "GET", Path: "/orgs/:org", Handler: "GetOrgsByOrg", Line: 94, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrg(v[0])
-	}},
-	{Method: "GET", Path: "/orgs/:org/members", Handler: "GetOrgsByOrgMembers", Line: 95, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgMembers(v[0])
-	}},
-	{Method: "GET", Path: "/orgs/:org/members/:user", Handler: "GetOrgsByOrgMembersByUser", Line: 96, Params: routerArgs9, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgMembersByUser(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/orgs/:org/members/:user", Handler: "DeleteOrgsByOrgMembersByUser", Line: 97, Params: routerArgs9, Build: func(v []string) (string, error) {
-		return PathDeleteOrgsByOrgMembersByUser(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/orgs/:org/public_members", Handler: "GetOrgsByOrgPublicMembers", Line: 98, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgPublicMembers(v[0])
-	}},
-	{Method: "GET", Path: "/orgs/:org/public_members/:user", Handler: "GetOrgsByOrgPublicMembersByUser", Line: 99, Params: routerArgs9, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgPublicMembersByUser(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/orgs/:org/public_members/:user", Handler: "PutOrgsByOrgPublicMembersByUser", Line: 100, Params: routerArgs9, Build: func(v []string) (string, error) {
-		return PathPutOrgsByOrgPublicMembersByUser(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/orgs/:org/public_members/:user", Handler: "DeleteOrgsByOrgPublicMembersByUser", Line: 101, Params: routerArgs9, Build: func(v []string) (string, error) {
-		return PathDeleteOrgsByOrgPublicMembersByUser(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/orgs/:org/teams", Handler: "GetOrgsByOrgTeams", Line: 102, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgTeams(v[0])
-	}},
-	{Method: "GET", Path: "/teams/:id", Handler: "GetTeamsByID", Line: 103, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetTeamsByID(v[0])
-	}},
-	{Method: "POST", Path: "/orgs/:org/teams", Handler: "PostOrgsByOrgTeams", Line: 104, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathPostOrgsByOrgTeams(v[0])
-	}},
-	{Method: "DELETE", Path: "/teams/:id", Handler: "DeleteTeamsByID", Line: 105, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathDeleteTeamsByID(v[0])
-	}},
-	{Method: "GET", Path: "/teams/:id/members", Handler: "GetTeamsByIDMembers", Line: 106, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetTeamsByIDMembers(v[0])
-	}},
-	{Method: "GET", Path: "/teams/:id/members/:user", Handler: "GetTeamsByIDMembersByUser", Line: 107, Params: routerArgs19, Build: func(v []string) (string, error) {
-		return PathGetTeamsByIDMembersByUser(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/teams/:id/members/:user", Handler: "PutTeamsByIDMembersByUser", Line: 108, Params: routerArgs19, Build: func(v []string) (string, error) {
-		return PathPutTeamsByIDMembersByUser(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/teams/:id/members/:user", Handler: "DeleteTeamsByIDMembersByUser", Line: 109, Params: routerArgs19, Build: func(v []string) (string, error) {
-		return PathDeleteTeamsByIDMembersByUser(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/teams/:id/repos", Handler: "GetTeamsByIDRepos", Line: 110, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetTeamsByIDRepos(v[0])
-	}},
-	{Method: "GET", Path: "/teams/:id/repos/:owner/:repo", Handler: "GetTeamsByIDReposByOwnerByRepo", Line: 111, Params: routerArgs20, Build: func(v []string) (string, error) {
-		return PathGetTeamsByIDReposByOwnerByRepo(v[0], v[1], v[2])
-	}},
-	{Method: "PUT", Path: "/teams/:id/repos/:owner/:repo", Handler: "PutTeamsByIDReposByOwnerByRepo", Line: 112, Params: routerArgs20, Build: func(v []string) (string, error) {
-		return PathPutTeamsByIDReposByOwnerByRepo(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/teams/:id/repos/:owner/:repo", Handler: "DeleteTeamsByIDReposByOwnerByRepo", Line: 113, Params: routerArgs20, Build: func(v []string) (string, error) {
-		return PathDeleteTeamsByIDReposByOwnerByRepo(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/user/teams", Handler: "GetUserTeams", Line: 114, Build: func([]string) (string, error) {
-		return PathGetUserTeams(), nil
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls", Handler: "GetReposByOwnerByRepoPulls", Line: 115, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoPulls(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number", Handler: "GetReposByOwnerByRepoPullsByNumber", Line: 116, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoPullsByNumber(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/pulls", Handler: "PostReposByOwnerByRepoPulls", Line: 117, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoPulls(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/commits", Handler: "GetReposByOwnerByRepoPullsByNumberCommits", Line: 118, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoPullsByNumberCommits(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/files", Handler: "GetReposByOwnerByRepoPullsByNumberFiles", Line: 119, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoPullsByNumberFiles(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "GetReposByOwnerByRepoPullsByNumberMerge", Line: 120, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoPullsByNumberMerge(v[0], v[1], v[2])
-	}},
-	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "PutReposByOwnerByRepoPullsByNumberMerge", Line: 121, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathPutReposByOwnerByRepoPullsByNumberMerge(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "GetReposByOwnerByRepoPullsByNumberComments", Line: 122, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoPullsByNumberComments(v[0], v[1], v[2])
-	}},
-	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "PutReposByOwnerByRepoPullsByNumberComments", Line: 123, Params: routerArgs15, Build: func(v []string) (string, error) {
-		return PathPutReposByOwnerByRepoPullsByNumberComments(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/user/repos", Handler: "GetUserRepos", Line: 124, Build: func([]string) (string, error) {
-		return PathGetUserRepos(), nil
-	}},
-	{Method: "GET", Path: "/users/:user/repos", Handler: "GetUsersByUserRepos", Line: 125, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserRepos(v[0])
-	}},
-	{Method: "GET", Path: "/orgs/:org/repos", Handler: "GetOrgsByOrgRepos", Line: 126, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathGetOrgsByOrgRepos(v[0])
-	}},
-	{Method: "GET", Path: "/repositories", Handler: "GetRepositories", Line: 127, Build: func([]string) (string, error) {
-		return PathGetRepositories(), nil
-	}},
-	{Method: "POST", Path: "/user/repos", Handler: "PostUserRepos", Line: 128, Build: func([]string) (string, error) {
-		return PathPostUserRepos(), nil
-	}},
-	{Method: "POST", Path: "/orgs/:org/repos", Handler: "PostOrgsByOrgRepos", Line: 129, Params: routerArgs8, Build: func(v []string) (string, error) {
-		return PathPostOrgsByOrgRepos(v[0])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo", Handler: "GetReposByOwnerByRepo", Line: 130, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/contributors", Handler: "GetReposByOwnerByRepoContributors", Line: 131, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoContributors(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/languages", Handler: "GetReposByOwnerByRepoLanguages", Line: 132, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoLanguages(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/teams", Handler: "GetReposByOwnerByRepoTeams", Line: 133, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoTeams(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/tags", Handler: "GetReposByOwnerByRepoTags", Line: 134, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoTags(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/branches", Handler: "GetReposByOwnerByRepoBranches", Line: 135, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoBranches(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/branches/:branch", Handler: "GetReposByOwnerByRepoBranchesByBranch", Line: 136, Params: routerArgs11, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoBranchesByBranch(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo", Handler: "DeleteReposByOwnerByRepo", Line: 137, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepo(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/collaborators", Handler: "GetReposByOwnerByRepoCollaborators", Line: 138, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoCollaborators(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "GetReposByOwnerByRepoCollaboratorsByUser", Line: 139, Params: routerArgs12, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoCollaboratorsByUser(v[0], v[1], v[2])
-	}},
-	{Method: "PUT", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "PutReposByOwnerByRepoCollaboratorsByUser", Line: 140, Params: routerArgs12, Build: func(v []string) (string, error) {
-		return PathPutReposByOwnerByRepoCollaboratorsByUser(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "DeleteReposByOwnerByRepoCollaboratorsByUser", Line: 141, Params: routerArgs12, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoCollaboratorsByUser(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/comments", Handler: "GetReposByOwnerByRepoComments", Line: 142, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoComments(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "GetReposByOwnerByRepoCommitsBySHAComments", Line: 143, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoCommitsBySHAComments(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "PostReposByOwnerByRepoCommitsBySHAComments", Line: 144, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoCommitsBySHAComments(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/comments/:id", Handler: "GetReposByOwnerByRepoCommentsByID", Line: 145, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoCommentsByID(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/comments/:id", Handler: "DeleteReposByOwnerByRepoCommentsByID", Line: 146, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoCommentsByID(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits", Handler: "GetReposByOwnerByRepoCommits", Line: 147, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoCommits(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha", Handler: "GetReposByOwnerByRepoCommitsBySHA", Line: 148, Params: routerArgs14, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoCommitsBySHA(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/readme", Handler: "GetReposByOwnerByRepoReadme", Line: 149, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoReadme(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/keys", Handler: "GetReposByOwnerByRepoKeys", Line: 150, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoKeys(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/keys/:id", Handler: "GetReposByOwnerByRepoKeysByID", Line: 151, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoKeysByID(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/keys", Handler: "PostReposByOwnerByRepoKeys", Line: 152, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoKeys(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/keys/:id", Handler: "DeleteReposByOwnerByRepoKeysByID", Line: 153, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoKeysByID(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/downloads", Handler: "GetReposByOwnerByRepoDownloads", Line: 154, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoDownloads(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/downloads/:id", Handler: "GetReposByOwnerByRepoDownloadsByID", Line: 155, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoDownloadsByID(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/downloads/:id", Handler: "DeleteReposByOwnerByRepoDownloadsByID", Line: 156, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoDownloadsByID(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/forks", Handler: "GetReposByOwnerByRepoForks", Line: 157, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoForks(v[0], v[1])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/forks", Handler: "PostReposByOwnerByRepoForks", Line: 158, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoForks(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/hooks", Handler: "GetReposByOwnerByRepoHooks", Line: 159, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoHooks(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/hooks/:id", Handler: "GetReposByOwnerByRepoHooksByID", Line: 160, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoHooksByID(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/hooks", Handler: "PostReposByOwnerByRepoHooks", Line: 161, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoHooks(v[0], v[1])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/hooks/:id/tests", Handler: "PostReposByOwnerByRepoHooksByIDTests", Line: 162, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoHooksByIDTests(v[0], v[1], v[2])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/hooks/:id", Handler: "DeleteReposByOwnerByRepoHooksByID", Line: 163, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoHooksByID(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/merges", Handler: "PostReposByOwnerByRepoMerges", Line: 164, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoMerges(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases", Handler: "GetReposByOwnerByRepoReleases", Line: 165, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoReleases(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id", Handler: "GetReposByOwnerByRepoReleasesByID", Line: 166, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoReleasesByID(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/releases", Handler: "PostReposByOwnerByRepoReleases", Line: 167, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoReleases(v[0], v[1])
-	}},
-	{Method: "DELETE", Path: "/repos/:owner/:repo/releases/:id", Handler: "DeleteReposByOwnerByRepoReleasesByID", Line: 168, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathDeleteReposByOwnerByRepoReleasesByID(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id/assets", Handler: "GetReposByOwnerByRepoReleasesByIDAssets", Line: 169, Params: routerArgs13, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoReleasesByIDAssets(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/contributors", Handler: "GetReposByOwnerByRepoStatsContributors", Line: 170, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStatsContributors(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/commit_activity", Handler: "GetReposByOwnerByRepoStatsCommitActivity", Line: 171, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStatsCommitActivity(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/code_frequency", Handler: "GetReposByOwnerByRepoStatsCodeFrequency", Line: 172, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStatsCodeFrequency(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/participation", Handler: "GetReposByOwnerByRepoStatsParticipation", Line: 173, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStatsParticipation(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/stats/punch_card", Handler: "GetReposByOwnerByRepoStatsPunchCard", Line: 174, Params: routerArgs7, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStatsPunchCard(v[0], v[1])
-	}},
-	{Method: "GET", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "GetReposByOwnerByRepoStatusesByRef", Line: 175, Params: routerArgs18, Build: func(v []string) (string, error) {
-		return PathGetReposByOwnerByRepoStatusesByRef(v[0], v[1], v[2])
-	}},
-	{Method: "POST", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "PostReposByOwnerByRepoStatusesByRef", Line: 176, Params: routerArgs18, Build: func(v []string) (string, error) {
-		return PathPostReposByOwnerByRepoStatusesByRef(v[0], v[1], v[2])
-	}},
-	{Method: "GET", Path: "/search/repositories", Handler: "GetSearchRepositories", Line: 177, Build: func([]string) (string, error) {
-		return PathGetSearchRepositories(), nil
-	}},
-	{Method: "GET", Path: "/search/code", Handler: "GetSearchCode", Line: 178, Build: func([]string) (string, error) {
-		return PathGetSearchCode(), nil
-	}},
-	{Method: "GET", Path: "/search/issues", Handler: "GetSearchIssues", Line: 179, Build: func([]string) (string, error) {
-		return PathGetSearchIssues(), nil
-	}},
-	{Method: "GET", Path: "/search/users", Handler: "GetSearchUsers", Line: 180, Build: func([]string) (string, error) {
-		return PathGetSearchUsers(), nil
-	}},
-	{Method: "GET", Path: "/legacy/issues/search/:owner/:repository/:state/:keyword", Handler: "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", Line: 181, Params: routerArgs4, Build: func(v []string) (string, error) {
-		return PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(v[0], v[1], v[2], v[3])
-	}},
-	{Method: "GET", Path: "/legacy/repos/search/:keyword", Handler: "GetLegacyReposSearchByKeyword", Line: 182, Params: routerArgs5, Build: func(v []string) (string, error) {
-		return PathGetLegacyReposSearchByKeyword(v[0])
-	}},
-	{Method: "GET", Path: "/legacy/user/search/:keyword", Handler: "GetLegacyUserSearchByKeyword", Line: 183, Params: routerArgs5, Build: func(v []string) (string, error) {
-		return PathGetLegacyUserSearchByKeyword(v[0])
-	}},
-	{Method: "GET", Path: "/legacy/user/email/:email", Handler: "GetLegacyUserEmailByEmail", Line: 184, Params: routerArgs6, Build: func(v []string) (string, error) {
-		return PathGetLegacyUserEmailByEmail(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user", Handler: "GetUsersByUser", Line: 185, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUser(v[0])
-	}},
-	{Method: "GET", Path: "/user", Handler: "GetUser", Line: 186, Build: func([]string) (string, error) {
-		return PathGetUser(), nil
-	}},
-	{Method: "GET", Path: "/users", Handler: "GetUsers", Line: 187, Build: func([]string) (string, error) {
-		return PathGetUsers(), nil
-	}},
-	{Method: "GET", Path: "/user/emails", Handler: "GetUserEmails", Line: 188, Build: func([]string) (string, error) {
-		return PathGetUserEmails(), nil
-	}},
-	{Method: "POST", Path: "/user/emails", Handler: "PostUserEmails", Line: 189, Build: func([]string) (string, error) {
-		return PathPostUserEmails(), nil
-	}},
-	{Method: "DELETE", Path: "/user/emails", Handler: "DeleteUserEmails", Line: 190, Build: func([]string) (string, error) {
-		return PathDeleteUserEmails(), nil
-	}},
-	{Method: "GET", Path: "/users/:user/followers", Handler: "GetUsersByUserFollowers", Line: 191, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserFollowers(v[0])
-	}},
-	{Method: "GET", Path: "/user/followers", Handler: "GetUserFollowers", Line: 192, Build: func([]string) (string, error) {
-		return PathGetUserFollowers(), nil
-	}},
-	{Method: "GET", Path: "/users/:user/following", Handler: "GetUsersByUserFollowing", Line: 193, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserFollowing(v[0])
-	}},
-	{Method: "GET", Path: "/user/following", Handler: "GetUserFollowing", Line: 194, Build: func([]string) (string, error) {
-		return PathGetUserFollowing(), nil
-	}},
-	{Method: "GET", Path: "/user/following/:user", Handler: "GetUserFollowingByUser", Line: 195, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUserFollowingByUser(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/following/:target_user", Handler: "GetUsersByUserFollowingByTargetUser", Line: 196, Params: routerArgs23, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserFollowingByTargetUser(v[0], v[1])
-	}},
-	{Method: "PUT", Path: "/user/following/:user", Handler: "PutUserFollowingByUser", Line: 197, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathPutUserFollowingByUser(v[0])
-	}},
-	{Method: "DELETE", Path: "/user/following/:user", Handler: "DeleteUserFollowingByUser", Line: 198, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathDeleteUserFollowingByUser(v[0])
-	}},
-	{Method: "GET", Path: "/users/:user/keys", Handler: "GetUsersByUserKeys", Line: 199, Params: routerArgs21, Build: func(v []string) (string, error) {
-		return PathGetUsersByUserKeys(v[0])
-	}},
-	{Method: "GET", Path: "/user/keys", Handler: "GetUserKeys", Line: 200, Build: func([]string) (string, error) {
-		return PathGetUserKeys(), nil
-	}},
-	{Method: "GET", Path: "/user/keys/:id", Handler: "GetUserKeysByID", Line: 201, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathGetUserKeysByID(v[0])
-	}},
-	{Method: "POST", Path: "/user/keys", Handler: "PostUserKeys", Line: 202, Build: func([]string) (string, error) {
-		return PathPostUserKeys(), nil
-	}},
-	{Method: "DELETE", Path: "/user/keys/:id", Handler: "DeleteUserKeysByID", Line: 203, Params: routerArgs2, Build: func(v []string) (string, error) {
-		return PathDeleteUserKeysByID(v[0])
-	}},
+	{Method: "GET", Path: "/authorizations", Handler: "GetAuthorizations", Line: 1, Pattern: &routerPattern0},
+	{Method: "GET", Path: "/authorizations/:id", Handler: "GetAuthorizationsByID", Line: 2, Pattern: &routerPattern1},
+	{Method: "POST", Path: "/authorizations", Handler: "PostAuthorizations", Line: 3, Pattern: &routerPattern0},
+	{Method: "DELETE", Path: "/authorizations/:id", Handler: "DeleteAuthorizationsByID", Line: 4, Pattern: &routerPattern1},
+	{Method: "GET", Path: "/applications/:client_id/tokens/:access_token", Handler: "GetApplicationsByClientIDTokensByAccessToken", Line: 5, Pattern: &routerPattern2},
+	{Method: "DELETE", Path: "/applications/:client_id/tokens", Handler: "DeleteApplicationsByClientIDTokens", Line: 6, Pattern: &routerPattern3},
+	{Method: "DELETE", Path: "/applications/:client_id/tokens/:access_token", Handler: "DeleteApplicationsByClientIDTokensByAccessToken", Line: 7, Pattern: &routerPattern2},
+	{Method: "GET", Path: "/events", Handler: "GetEvents", Line: 8, Pattern: &routerPattern4},
+	{Method: "GET", Path: "/repos/:owner/:repo/events", Handler: "GetReposByOwnerByRepoEvents", Line: 9, Pattern: &routerPattern5},
+	{Method: "GET", Path: "/networks/:owner/:repo/events", Handler: "GetNetworksByOwnerByRepoEvents", Line: 10, Pattern: &routerPattern6},
+	{Method: "GET", Path: "/orgs/:org/events", Handler: "GetOrgsByOrgEvents", Line: 11, Pattern: &routerPattern7},
+	{Method: "GET", Path: "/users/:user/received_events", Handler: "GetUsersByUserReceivedEvents", Line: 12, Pattern: &routerPattern8},
+	{Method: "GET", Path: "/users/:user/received_events/public", Handler: "GetUsersByUserReceivedEventsPublic", Line: 13, Pattern: &routerPattern9},
+	{Method: "GET", Path: "/users/:user/events", Handler: "GetUsersByUserEvents", Line: 14, Pattern: &routerPattern10},
+	{Method: "GET", Path: "/users/:user/events/public", Handler: "GetUsersByUserEventsPublic", Line: 15, Pattern: &routerPattern11},
+	{Method: "GET", Path: "/users/:user/events/orgs/:org", Handler: "GetUsersByUserEventsOrgsByOrg", Line: 16, Pattern: &routerPattern12},
+	{Method: "GET", Path: "/feeds", Handler: "GetFeeds", Line: 17, Pattern: &routerPattern13},
+	{Method: "GET", Path: "/notifications", Handler: "GetNotifications", Line: 18, Pattern: &routerPattern14},
+	{Method: "GET", Path: "/repos/:owner/:repo/notifications", Handler: "GetReposByOwnerByRepoNotifications", Line: 19, Pattern: &routerPattern15},
+	{Method: "PUT", Path: "/notifications", Handler: "PutNotifications", Line: 20, Pattern: &routerPattern14},
+	{Method: "PUT", Path: "/repos/:owner/:repo/notifications", Handler: "PutReposByOwnerByRepoNotifications", Line: 21, Pattern: &routerPattern15},
+	{Method: "GET", Path: "/notifications/threads/:id", Handler: "GetNotificationsThreadsByID", Line: 22, Pattern: &routerPattern16},
+	{Method: "GET", Path: "/notifications/threads/:id/subscription", Handler: "GetNotificationsThreadsByIDSubscription", Line: 23, Pattern: &routerPattern17},
+	{Method: "PUT", Path: "/notifications/threads/:id/subscription", Handler: "PutNotificationsThreadsByIDSubscription", Line: 24, Pattern: &routerPattern17},
+	{Method: "DELETE", Path: "/notifications/threads/:id/subscription", Handler: "DeleteNotificationsThreadsByIDSubscription", Line: 25, Pattern: &routerPattern17},
+	{Method: "GET", Path: "/repos/:owner/:repo/stargazers", Handler: "GetReposByOwnerByRepoStargazers", Line: 26, Pattern: &routerPattern18},
+	{Method: "GET", Path: "/users/:user/starred", Handler: "GetUsersByUserStarred", Line: 27, Pattern: &routerPattern19},
+	{Method: "GET", Path: "/user/starred", Handler: "GetUserStarred", Line: 28, Pattern: &routerPattern20},
+	{Method: "GET", Path: "/user/starred/:owner/:repo", Handler: "GetUserStarredByOwnerByRepo", Line: 29, Pattern: &routerPattern21},
+	{Method: "PUT", Path: "/user/starred/:owner/:repo", Handler: "PutUserStarredByOwnerByRepo", Line: 30, Pattern: &routerPattern21},
+	{Method: "DELETE", Path: "/user/starred/:owner/:repo", Handler: "DeleteUserStarredByOwnerByRepo", Line: 31, Pattern: &routerPattern21},
+	{Method: "GET", Path: "/repos/:owner/:repo/subscribers", Handler: "GetReposByOwnerByRepoSubscribers", Line: 32, Pattern: &routerPattern22},
+	{Method: "GET", Path: "/users/:user/subscriptions", Handler: "GetUsersByUserSubscriptions", Line: 33, Pattern: &routerPattern23},
+	{Method: "GET", Path: "/user/subscriptions", Handler: "GetUserSubscriptions", Line: 34, Pattern: &routerPattern24},
+	{Method: "GET", Path: "/repos/:owner/:repo/subscription", Handler: "GetReposByOwnerByRepoSubscription", Line: 35, Pattern: &routerPattern25},
+	{Method: "PUT", Path: "/repos/:owner/:repo/subscription", Handler: "PutReposByOwnerByRepoSubscription", Line: 36, Pattern: &routerPattern25},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/subscription", Handler: "DeleteReposByOwnerByRepoSubscription", Line: 37, Pattern: &routerPattern25},
+	{Method: "GET", Path: "/user/subscriptions/:owner/:repo", Handler: "GetUserSubscriptionsByOwnerByRepo", Line: 38, Pattern: &routerPattern26},
+	{Method: "PUT", Path: "/user/subscriptions/:owner/:repo", Handler: "PutUserSubscriptionsByOwnerByRepo", Line: 39, Pattern: &routerPattern26},
+	{Method: "DELETE", Path: "/user/subscriptions/:owner/:repo", Handler: "DeleteUserSubscriptionsByOwnerByRepo", Line: 40, Pattern: &routerPattern26},
+	{Method: "GET", Path: "/users/:user/gists", Handler: "GetUsersByUserGists", Line: 41, Pattern: &routerPattern27},
+	{Method: "GET", Path: "/gists", Handler: "GetGists", Line: 42, Pattern: &routerPattern28},
+	{Method: "GET", Path: "/gists/:id", Handler: "GetGistsByID", Line: 43, Pattern: &routerPattern29},
+	{Method: "POST", Path: "/gists", Handler: "PostGists", Line: 44, Pattern: &routerPattern28},
+	{Method: "PUT", Path: "/gists/:id/star", Handler: "PutGistsByIDStar", Line: 45, Pattern: &routerPattern30},
+	{Method: "DELETE", Path: "/gists/:id/star", Handler: "DeleteGistsByIDStar", Line: 46, Pattern: &routerPattern30},
+	{Method: "GET", Path: "/gists/:id/star", Handler: "GetGistsByIDStar", Line: 47, Pattern: &routerPattern30},
+	{Method: "POST", Path: "/gists/:id/forks", Handler: "PostGistsByIDForks", Line: 48, Pattern: &routerPattern31},
+	{Method: "DELETE", Path: "/gists/:id", Handler: "DeleteGistsByID", Line: 49, Pattern: &routerPattern29},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/blobs/:sha", Handler: "GetReposByOwnerByRepoGitBlobsBySHA", Line: 50, Pattern: &routerPattern32},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/blobs", Handler: "PostReposByOwnerByRepoGitBlobs", Line: 51, Pattern: &routerPattern33},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/commits/:sha", Handler: "GetReposByOwnerByRepoGitCommitsBySHA", Line: 52, Pattern: &routerPattern34},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/commits", Handler: "PostReposByOwnerByRepoGitCommits", Line: 53, Pattern: &routerPattern35},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/refs", Handler: "GetReposByOwnerByRepoGitRefs", Line: 54, Pattern: &routerPattern36},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/refs", Handler: "PostReposByOwnerByRepoGitRefs", Line: 55, Pattern: &routerPattern36},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/tags/:sha", Handler: "GetReposByOwnerByRepoGitTagsBySHA", Line: 56, Pattern: &routerPattern37},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/tags", Handler: "PostReposByOwnerByRepoGitTags", Line: 57, Pattern: &routerPattern38},
+	{Method: "GET", Path: "/repos/:owner/:repo/git/trees/:sha", Handler: "GetReposByOwnerByRepoGitTreesBySHA", Line: 58, Pattern: &routerPattern39},
+	{Method: "POST", Path: "/repos/:owner/:repo/git/trees", Handler: "PostReposByOwnerByRepoGitTrees", Line: 59, Pattern: &routerPattern40},
+	{Method: "GET", Path: "/issues", Handler: "GetIssues", Line: 60, Pattern: &routerPattern41},
+	{Method: "GET", Path: "/user/issues", Handler: "GetUserIssues", Line: 61, Pattern: &routerPattern42},
+	{Method: "GET", Path: "/orgs/:org/issues", Handler: "GetOrgsByOrgIssues", Line: 62, Pattern: &routerPattern43},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues", Handler: "GetReposByOwnerByRepoIssues", Line: 63, Pattern: &routerPattern44},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number", Handler: "GetReposByOwnerByRepoIssuesByNumber", Line: 64, Pattern: &routerPattern45},
+	{Method: "POST", Path: "/repos/:owner/:repo/issues", Handler: "PostReposByOwnerByRepoIssues", Line: 65, Pattern: &routerPattern44},
+	{Method: "GET", Path: "/repos/:owner/:repo/assignees", Handler: "GetReposByOwnerByRepoAssignees", Line: 66, Pattern: &routerPattern46},
+	{Method: "GET", Path: "/repos/:owner/:repo/assignees/:assignee", Handler: "GetReposByOwnerByRepoAssigneesByAssignee", Line: 67, Pattern: &routerPattern47},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "GetReposByOwnerByRepoIssuesByNumberComments", Line: 68, Pattern: &routerPattern48},
+	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/comments", Handler: "PostReposByOwnerByRepoIssuesByNumberComments", Line: 69, Pattern: &routerPattern48},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/events", Handler: "GetReposByOwnerByRepoIssuesByNumberEvents", Line: 70, Pattern: &routerPattern49},
+	{Method: "GET", Path: "/repos/:owner/:repo/labels", Handler: "GetReposByOwnerByRepoLabels", Line: 71, Pattern: &routerPattern50},
+	{Method: "GET", Path: "/repos/:owner/:repo/labels/:name", Handler: "GetReposByOwnerByRepoLabelsByName", Line: 72, Pattern: &routerPattern51},
+	{Method: "POST", Path: "/repos/:owner/:repo/labels", Handler: "PostReposByOwnerByRepoLabels", Line: 73, Pattern: &routerPattern50},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/labels/:name", Handler: "DeleteReposByOwnerByRepoLabelsByName", Line: 74, Pattern: &routerPattern51},
+	{Method: "GET", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "GetReposByOwnerByRepoIssuesByNumberLabels", Line: 75, Pattern: &routerPattern52},
+	{Method: "POST", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PostReposByOwnerByRepoIssuesByNumberLabels", Line: 76, Pattern: &routerPattern52},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels/:name", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", Line: 77, Pattern: &routerPattern53},
+	{Method: "PUT", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "PutReposByOwnerByRepoIssuesByNumberLabels", Line: 78, Pattern: &routerPattern52},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/issues/:number/labels", Handler: "DeleteReposByOwnerByRepoIssuesByNumberLabels", Line: 79, Pattern: &routerPattern52},
+	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number/labels", Handler: "GetReposByOwnerByRepoMilestonesByNumberLabels", Line: 80, Pattern: &routerPattern54},
+	{Method: "GET", Path: "/repos/:owner/:repo/milestones", Handler: "GetReposByOwnerByRepoMilestones", Line: 81, Pattern: &routerPattern55},
+	{Method: "GET", Path: "/repos/:owner/:repo/milestones/:number", Handler: "GetReposByOwnerByRepoMilestonesByNumber", Line: 82, Pattern: &routerPattern56},
+	{Method: "POST", Path: "/repos/:owner/:repo/milestones", Handler: "PostReposByOwnerByRepoMilestones", Line: 83, Pattern: &routerPattern55},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/milestones/:number", Handler: "DeleteReposByOwnerByRepoMilestonesByNumber", Line: 84, Pattern: &routerPattern56},
+	{Method: "GET", Path: "/emojis", Handler: "GetEmojis", Line: 85, Pattern: &routerPattern57},
+	{Method: "GET", Path: "/gitignore/templates", Handler: "GetGitignoreTemplates", Line: 86, Pattern: &routerPattern58},
+	{Method: "GET", Path: "/gitignore/templates/:name", Handler: "GetGitignoreTemplatesByName", Line: 87, Pattern: &routerPattern59},
+	{Method: "POST", Path: "/markdown", Handler: "PostMarkdown", Line: 88, Pattern: &routerPattern60},
+	{Method: "POST", Path: "/markdown/raw", Handler: "PostMarkdownRaw", Line: 89, Pattern: &routerPattern61},
+	{Method: "GET", Path: "/meta", Handler: "GetMeta", Line: 90, Pattern: &routerPattern62},
+	{Method: "GET", Path: "/rate_limit", Handler: "GetRateLimit", Line: 91, Pattern: &routerPattern63},
+	{Method: "GET", Path: "/users/:user/orgs", Handler: "GetUsersByUserOrgs", Line: 92, Pattern: &routerPattern64},
+	{Method: "GET", Path: "/user/orgs", Handler: "GetUserOrgs", Line: 93, Pattern: &routerPattern65},
+	{Method: "GET", Path: "/orgs/:org", Handler: "GetOrgsByOrg", Line: 94, Pattern: &routerPattern66},
+	{Method: "GET", Path: "/orgs/:org/members", Handler: "GetOrgsByOrgMembers", Line: 95, Pattern: &routerPattern67},
+	{Method: "GET", Path: "/orgs/:org/members/:user", Handler: "GetOrgsByOrgMembersByUser", Line: 96, Pattern: &routerPattern68},
+	{Method: "DELETE", Path: "/orgs/:org/members/:user", Handler: "DeleteOrgsByOrgMembersByUser", Line: 97, Pattern: &routerPattern68},
+	{Method: "GET", Path: "/orgs/:org/public_members", Handler: "GetOrgsByOrgPublicMembers", Line: 98, Pattern: &routerPattern69},
+	{Method: "GET", Path: "/orgs/:org/public_members/:user", Handler: "GetOrgsByOrgPublicMembersByUser", Line: 99, Pattern: &routerPattern70},
+	{Method: "PUT", Path: "/orgs/:org/public_members/:user", Handler: "PutOrgsByOrgPublicMembersByUser", Line: 100, Pattern: &routerPattern70},
+	{Method: "DELETE", Path: "/orgs/:org/public_members/:user", Handler: "DeleteOrgsByOrgPublicMembersByUser", Line: 101, Pattern: &routerPattern70},
+	{Method: "GET", Path: "/orgs/:org/teams", Handler: "GetOrgsByOrgTeams", Line: 102, Pattern: &routerPattern71},
+	{Method: "GET", Path: "/teams/:id", Handler: "GetTeamsByID", Line: 103, Pattern: &routerPattern72},
+	{Method: "POST", Path: "/orgs/:org/teams", Handler: "PostOrgsByOrgTeams", Line: 104, Pattern: &routerPattern71},
+	{Method: "DELETE", Path: "/teams/:id", Handler: "DeleteTeamsByID", Line: 105, Pattern: &routerPattern72},
+	{Method: "GET", Path: "/teams/:id/members", Handler: "GetTeamsByIDMembers", Line: 106, Pattern: &routerPattern73},
+	{Method: "GET", Path: "/teams/:id/members/:user", Handler: "GetTeamsByIDMembersByUser", Line: 107, Pattern: &routerPattern74},
+	{Method: "PUT", Path: "/teams/:id/members/:user", Handler: "PutTeamsByIDMembersByUser", Line: 108, Pattern: &routerPattern74},
+	{Method: "DELETE", Path: "/teams/:id/members/:user", Handler: "DeleteTeamsByIDMembersByUser", Line: 109, Pattern: &routerPattern74},
+	{Method: "GET", Path: "/teams/:id/repos", Handler: "GetTeamsByIDRepos", Line: 110, Pattern: &routerPattern75},
+	{Method: "GET", Path: "/teams/:id/repos/:owner/:repo", Handler: "GetTeamsByIDReposByOwnerByRepo", Line: 111, Pattern: &routerPattern76},
+	{Method: "PUT", Path: "/teams/:id/repos/:owner/:repo", Handler: "PutTeamsByIDReposByOwnerByRepo", Line: 112, Pattern: &routerPattern76},
+	{Method: "DELETE", Path: "/teams/:id/repos/:owner/:repo", Handler: "DeleteTeamsByIDReposByOwnerByRepo", Line: 113, Pattern: &routerPattern76},
+	{Method: "GET", Path: "/user/teams", Handler: "GetUserTeams", Line: 114, Pattern: &routerPattern77},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls", Handler: "GetReposByOwnerByRepoPulls", Line: 115, Pattern: &routerPattern78},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number", Handler: "GetReposByOwnerByRepoPullsByNumber", Line: 116, Pattern: &routerPattern79},
+	{Method: "POST", Path: "/repos/:owner/:repo/pulls", Handler: "PostReposByOwnerByRepoPulls", Line: 117, Pattern: &routerPattern78},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/commits", Handler: "GetReposByOwnerByRepoPullsByNumberCommits", Line: 118, Pattern: &routerPattern80},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/files", Handler: "GetReposByOwnerByRepoPullsByNumberFiles", Line: 119, Pattern: &routerPattern81},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "GetReposByOwnerByRepoPullsByNumberMerge", Line: 120, Pattern: &routerPattern82},
+	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/merge", Handler: "PutReposByOwnerByRepoPullsByNumberMerge", Line: 121, Pattern: &routerPattern82},
+	{Method: "GET", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "GetReposByOwnerByRepoPullsByNumberComments", Line: 122, Pattern: &routerPattern83},
+	{Method: "PUT", Path: "/repos/:owner/:repo/pulls/:number/comments", Handler: "PutReposByOwnerByRepoPullsByNumberComments", Line: 123, Pattern: &routerPattern83},
+	{Method: "GET", Path: "/user/repos", Handler: "GetUserRepos", Line: 124, Pattern: &routerPattern84},
+	{Method: "GET", Path: "/users/:user/repos", Handler: "GetUsersByUserRepos", Line: 125, Pattern: &routerPattern85},
+	{Method: "GET", Path: "/orgs/:org/repos", Handler: "GetOrgsByOrgRepos", Line: 126, Pattern: &routerPattern86},
+	{Method: "GET", Path: "/repositories", Handler: "GetRepositories", Line: 127, Pattern: &routerPattern87},
+	{Method: "POST", Path: "/user/repos", Handler: "PostUserRepos", Line: 128, Pattern: &routerPattern84},
+	{Method: "POST", Path: "/orgs/:org/repos", Handler: "PostOrgsByOrgRepos", Line: 129, Pattern: &routerPattern86},
+	{Method: "GET", Path: "/repos/:owner/:repo", Handler: "GetReposByOwnerByRepo", Line: 130, Pattern: &routerPattern88},
+	{Method: "GET", Path: "/repos/:owner/:repo/contributors", Handler: "GetReposByOwnerByRepoContributors", Line: 131, Pattern: &routerPattern89},
+	{Method: "GET", Path: "/repos/:owner/:repo/languages", Handler: "GetReposByOwnerByRepoLanguages", Line: 132, Pattern: &routerPattern90},
+	{Method: "GET", Path: "/repos/:owner/:repo/teams", Handler: "GetReposByOwnerByRepoTeams", Line: 133, Pattern: &routerPattern91},
+	{Method: "GET", Path: "/repos/:owner/:repo/tags", Handler: "GetReposByOwnerByRepoTags", Line: 134, Pattern: &routerPattern92},
+	{Method: "GET", Path: "/repos/:owner/:repo/branches", Handler: "GetReposByOwnerByRepoBranches", Line: 135, Pattern: &routerPattern93},
+	{Method: "GET", Path: "/repos/:owner/:repo/branches/:branch", Handler: "GetReposByOwnerByRepoBranchesByBranch", Line: 136, Pattern: &routerPattern94},
+	{Method: "DELETE", Path: "/repos/:owner/:repo", Handler: "DeleteReposByOwnerByRepo", Line: 137, Pattern: &routerPattern88},
+	{Method: "GET", Path: "/repos/:owner/:repo/collaborators", Handler: "GetReposByOwnerByRepoCollaborators", Line: 138, Pattern: &routerPattern95},
+	{Method: "GET", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "GetReposByOwnerByRepoCollaboratorsByUser", Line: 139, Pattern: &routerPattern96},
+	{Method: "PUT", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "PutReposByOwnerByRepoCollaboratorsByUser", Line: 140, Pattern: &routerPattern96},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/collaborators/:user", Handler: "DeleteReposByOwnerByRepoCollaboratorsByUser", Line: 141, Pattern: &routerPattern96},
+	{Method: "GET", Path: "/repos/:owner/:repo/comments", Handler: "GetReposByOwnerByRepoComments", Line: 142, Pattern: &routerPattern97},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "GetReposByOwnerByRepoCommitsBySHAComments", Line: 143, Pattern: &routerPattern98},
+	{Method: "POST", Path: "/repos/:owner/:repo/commits/:sha/comments", Handler: "PostReposByOwnerByRepoCommitsBySHAComments", Line: 144, Pattern: &routerPattern98},
+	{Method: "GET", Path: "/repos/:owner/:repo/comments/:id", Handler: "GetReposByOwnerByRepoCommentsByID", Line: 145, Pattern: &routerPattern99},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/comments/:id", Handler: "DeleteReposByOwnerByRepoCommentsByID", Line: 146, Pattern: &routerPattern99},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits", Handler: "GetReposByOwnerByRepoCommits", Line: 147, Pattern: &routerPattern100},
+	{Method: "GET", Path: "/repos/:owner/:repo/commits/:sha", Handler: "GetReposByOwnerByRepoCommitsBySHA", Line: 148, Pattern: &routerPattern101},
+	{Method: "GET", Path: "/repos/:owner/:repo/readme", Handler: "GetReposByOwnerByRepoReadme", Line: 149, Pattern: &routerPattern102},
+	{Method: "GET", Path: "/repos/:owner/:repo/keys", Handler: "GetReposByOwnerByRepoKeys", Line: 150, Pattern: &routerPattern103},
+	{Method: "GET", Path: "/repos/:owner/:repo/keys/:id", Handler: "GetReposByOwnerByRepoKeysByID", Line: 151, Pattern: &routerPattern104},
+	{Method: "POST", Path: "/repos/:owner/:repo/keys", Handler: "PostReposByOwnerByRepoKeys", Line: 152, Pattern: &routerPattern103},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/keys/:id", Handler: "DeleteReposByOwnerByRepoKeysByID", Line: 153, Pattern: &routerPattern104},
+	{Method: "GET", Path: "/repos/:owner/:repo/downloads", Handler: "GetReposByOwnerByRepoDownloads", Line: 154, Pattern: &routerPattern105},
+	{Method: "GET", Path: "/repos/:owner/:repo/downloads/:id", Handler: "GetReposByOwnerByRepoDownloadsByID", Line: 155, Pattern: &routerPattern106},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/downloads/:id", Handler: "DeleteReposByOwnerByRepoDownloadsByID", Line: 156, Pattern: &routerPattern106},
+	{Method: "GET", Path: "/repos/:owner/:repo/forks", Handler: "GetReposByOwnerByRepoForks", Line: 157, Pattern: &routerPattern107},
+	{Method: "POST", Path: "/repos/:owner/:repo/forks", Handler: "PostReposByOwnerByRepoForks", Line: 158, Pattern: &routerPattern107},
+	{Method: "GET", Path: "/repos/:owner/:repo/hooks", Handler: "GetReposByOwnerByRepoHooks", Line: 159, Pattern: &routerPattern108},
+	{Method: "GET", Path: "/repos/:owner/:repo/hooks/:id", Handler: "GetReposByOwnerByRepoHooksByID", Line: 160, Pattern: &routerPattern109},
+	{Method: "POST", Path: "/repos/:owner/:repo/hooks", Handler: "PostReposByOwnerByRepoHooks", Line: 161, Pattern: &routerPattern108},
+	{Method: "POST", Path: "/repos/:owner/:repo/hooks/:id/tests", Handler: "PostReposByOwnerByRepoHooksByIDTests", Line: 162, Pattern: &routerPattern110},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/hooks/:id", Handler: "DeleteReposByOwnerByRepoHooksByID", Line: 163, Pattern: &routerPattern109},
+	{Method: "POST", Path: "/repos/:owner/:repo/merges", Handler: "PostReposByOwnerByRepoMerges", Line: 164, Pattern: &routerPattern111},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases", Handler: "GetReposByOwnerByRepoReleases", Line: 165, Pattern: &routerPattern112},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id", Handler: "GetReposByOwnerByRepoReleasesByID", Line: 166, Pattern: &routerPattern113},
+	{Method: "POST", Path: "/repos/:owner/:repo/releases", Handler: "PostReposByOwnerByRepoReleases", Line: 167, Pattern: &routerPattern112},
+	{Method: "DELETE", Path: "/repos/:owner/:repo/releases/:id", Handler: "DeleteReposByOwnerByRepoReleasesByID", Line: 168, Pattern: &routerPattern113},
+	{Method: "GET", Path: "/repos/:owner/:repo/releases/:id/assets", Handler: "GetReposByOwnerByRepoReleasesByIDAssets", Line: 169, Pattern: &routerPattern114},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/contributors", Handler: "GetReposByOwnerByRepoStatsContributors", Line: 170, Pattern: &routerPattern115},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/commit_activity", Handler: "GetReposByOwnerByRepoStatsCommitActivity", Line: 171, Pattern: &routerPattern116},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/code_frequency", Handler: "GetReposByOwnerByRepoStatsCodeFrequency", Line: 172, Pattern: &routerPattern117},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/participation", Handler: "GetReposByOwnerByRepoStatsParticipation", Line: 173, Pattern: &routerPattern118},
+	{Method: "GET", Path: "/repos/:owner/:repo/stats/punch_card", Handler: "GetReposByOwnerByRepoStatsPunchCard", Line: 174, Pattern: &routerPattern119},
+	{Method: "GET", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "GetReposByOwnerByRepoStatusesByRef", Line: 175, Pattern: &routerPattern120},
+	{Method: "POST", Path: "/repos/:owner/:repo/statuses/:ref", Handler: "PostReposByOwnerByRepoStatusesByRef", Line: 176, Pattern: &routerPattern120},
+	{Method: "GET", Path: "/search/repositories", Handler: "GetSearchRepositories", Line: 177, Pattern: &routerPattern121},
+	{Method: "GET", Path: "/search/code", Handler: "GetSearchCode", Line: 178, Pattern: &routerPattern122},
+	{Method: "GET", Path: "/search/issues", Handler: "GetSearchIssues", Line: 179, Pattern: &routerPattern123},
+	{Method: "GET", Path: "/search/users", Handler: "GetSearchUsers", Line: 180, Pattern: &routerPattern124},
+	{Method: "GET", Path: "/legacy/issues/search/:owner/:repository/:state/:keyword", Handler: "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", Line: 181, Pattern: &routerPattern125},
+	{Method: "GET", Path: "/legacy/repos/search/:keyword", Handler: "GetLegacyReposSearchByKeyword", Line: 182, Pattern: &routerPattern126},
+	{Method: "GET", Path: "/legacy/user/search/:keyword", Handler: "GetLegacyUserSearchByKeyword", Line: 183, Pattern: &routerPattern127},
+	{Method: "GET", Path: "/legacy/user/email/:email", Handler: "GetLegacyUserEmailByEmail", Line: 184, Pattern: &routerPattern128},
+	{Method: "GET", Path: "/users/:user", Handler: "GetUsersByUser", Line: 185, Pattern: &routerPattern129},
+	{Method: "GET", Path: "/user", Handler: "GetUser", Line: 186, Pattern: &routerPattern130},
+	{Method: "GET", Path: "/users", Handler: "GetUsers", Line: 187, Pattern: &routerPattern131},
+	{Method: "GET", Path: "/user/emails", Handler: "GetUserEmails", Line: 188, Pattern: &routerPattern132},
+	{Method: "POST", Path: "/user/emails", Handler: "PostUserEmails", Line: 189, Pattern: &routerPattern132},
+	{Method: "DELETE", Path: "/user/emails", Handler: "DeleteUserEmails", Line: 190, Pattern: &routerPattern132},
+	{Method: "GET", Path: "/users/:user/followers", Handler: "GetUsersByUserFollowers", Line: 191, Pattern: &routerPattern133},
+	{Method: "GET", Path: "/user/followers", Handler: "GetUserFollowers", Line: 192, Pattern: &routerPattern134},
+	{Method: "GET", Path: "/users/:user/following", Handler: "GetUsersByUserFollowing", Line: 193, Pattern: &routerPattern135},
+	{Method: "GET", Path: "/user/following", Handler: "GetUserFollowing", Line: 194, Pattern: &routerPattern136},
+	{Method: "GET", Path: "/user/following/:user", Handler: "GetUserFollowingByUser", Line: 195, Pattern: &routerPattern137},
+	{Method: "GET", Path: "/users/:user/following/:target_user", Handler: "GetUsersByUserFollowingByTargetUser", Line: 196, Pattern: &routerPattern138},
+	{Method: "PUT", Path: "/user/following/:user", Handler: "PutUserFollowingByUser", Line: 197, Pattern: &routerPattern137},
+	{Method: "DELETE", Path: "/user/following/:user", Handler: "DeleteUserFollowingByUser", Line: 198, Pattern: &routerPattern137},
+	{Method: "GET", Path: "/users/:user/keys", Handler: "GetUsersByUserKeys", Line: 199, Pattern: &routerPattern139},
+	{Method: "GET", Path: "/user/keys", Handler: "GetUserKeys", Line: 200, Pattern: &routerPattern140},
+	{Method: "GET", Path: "/user/keys/:id", Handler: "GetUserKeysByID", Line: 201, Pattern: &routerPattern141},
+	{Method: "POST", Path: "/user/keys", Handler: "PostUserKeys", Line: 202, Pattern: &routerPattern140},
+	{Method: "DELETE", Path: "/user/keys/:id", Handler: "DeleteUserKeysByID", Line: 203, Pattern: &routerPattern141},
 }
 
 // routerMethods is the Allow order: bit i of a routing.MethodSet is element i.
@@ -1064,8 +658,8 @@ const (
 	routerGetHead              routing.MethodSet = 1<<1 | 1<<2                      // GET, HEAD
 	routerPost                 routing.MethodSet = 1 << 3                           // POST
 	routerDeleteGetHeadPut     routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<4        // DELETE, GET, HEAD, PUT
-	routerGetHeadPut           routing.MethodSet = 1<<1 | 1<<2 | 1<<4               // GET, HEAD, PUT
 	routerDeleteGetHeadPostPut routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 // DELETE, GET, HEAD, POST, PUT
+	routerGetHeadPut           routing.MethodSet = 1<<1 | 1<<2 | 1<<4               // GET, HEAD, PUT
 	routerDeleteGetHeadPost    routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3        // DELETE, GET, HEAD, POST
 )
 
@@ -1078,9 +672,9 @@ var (
 	routerArgs4  = []string{"owner", "repository", "state", "keyword"}
 	routerArgs5  = []string{"keyword"}
 	routerArgs6  = []string{"email"}
-	routerArgs7  = []string{"owner", "repo"}
-	routerArgs8  = []string{"org"}
-	routerArgs9  = []string{"org", "user"}
+	routerArgs7  = []string{"org"}
+	routerArgs8  = []string{"org", "user"}
+	routerArgs9  = []string{"owner", "repo"}
 	routerArgs10 = []string{"owner", "repo", "assignee"}
 	routerArgs11 = []string{"owner", "repo", "branch"}
 	routerArgs12 = []string{"owner", "repo", "user"}
@@ -1095,6 +689,491 @@ var (
 	routerArgs21 = []string{"user"}
 	routerArgs22 = []string{"user", "org"}
 	routerArgs23 = []string{"user", "target_user"}
+)
+
+// The paths of the routes as their builders write them, shared by the routes of one shape.
+var (
+	routerPattern0 = routing.Pattern{Pieces: []string{"/authorizations"}}
+	routerPattern1 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/authorizations/", ""},
+	}
+	routerPattern2 = routing.Pattern{
+		Names:  routerArgs1,
+		Pieces: []string{"/applications/", "/tokens/", ""},
+	}
+	routerPattern3 = routing.Pattern{
+		Names:  routerArgs0,
+		Pieces: []string{"/applications/", "/tokens"},
+	}
+	routerPattern4 = routing.Pattern{Pieces: []string{"/events"}}
+	routerPattern5 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/events"},
+	}
+	routerPattern6 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/networks/", "/", "/events"},
+	}
+	routerPattern7 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", "/events"},
+	}
+	routerPattern8 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/received_events"},
+	}
+	routerPattern9 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/received_events/public"},
+	}
+	routerPattern10 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/events"},
+	}
+	routerPattern11 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/events/public"},
+	}
+	routerPattern12 = routing.Pattern{
+		Names:  routerArgs22,
+		Pieces: []string{"/users/", "/events/orgs/", ""},
+	}
+	routerPattern13 = routing.Pattern{Pieces: []string{"/feeds"}}
+	routerPattern14 = routing.Pattern{Pieces: []string{"/notifications"}}
+	routerPattern15 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/notifications"},
+	}
+	routerPattern16 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/notifications/threads/", ""},
+	}
+	routerPattern17 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/notifications/threads/", "/subscription"},
+	}
+	routerPattern18 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/stargazers"},
+	}
+	routerPattern19 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/starred"},
+	}
+	routerPattern20 = routing.Pattern{Pieces: []string{"/user/starred"}}
+	routerPattern21 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/user/starred/", "/", ""},
+	}
+	routerPattern22 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/subscribers"},
+	}
+	routerPattern23 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/subscriptions"},
+	}
+	routerPattern24 = routing.Pattern{Pieces: []string{"/user/subscriptions"}}
+	routerPattern25 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/subscription"},
+	}
+	routerPattern26 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/user/subscriptions/", "/", ""},
+	}
+	routerPattern27 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/gists"},
+	}
+	routerPattern28 = routing.Pattern{Pieces: []string{"/gists"}}
+	routerPattern29 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/gists/", ""},
+	}
+	routerPattern30 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/gists/", "/star"},
+	}
+	routerPattern31 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/gists/", "/forks"},
+	}
+	routerPattern32 = routing.Pattern{
+		Names:  routerArgs14,
+		Pieces: []string{"/repos/", "/", "/git/blobs/", ""},
+	}
+	routerPattern33 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/git/blobs"},
+	}
+	routerPattern34 = routing.Pattern{
+		Names:  routerArgs14,
+		Pieces: []string{"/repos/", "/", "/git/commits/", ""},
+	}
+	routerPattern35 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/git/commits"},
+	}
+	routerPattern36 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/git/refs"},
+	}
+	routerPattern37 = routing.Pattern{
+		Names:  routerArgs14,
+		Pieces: []string{"/repos/", "/", "/git/tags/", ""},
+	}
+	routerPattern38 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/git/tags"},
+	}
+	routerPattern39 = routing.Pattern{
+		Names:  routerArgs14,
+		Pieces: []string{"/repos/", "/", "/git/trees/", ""},
+	}
+	routerPattern40 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/git/trees"},
+	}
+	routerPattern41 = routing.Pattern{Pieces: []string{"/issues"}}
+	routerPattern42 = routing.Pattern{Pieces: []string{"/user/issues"}}
+	routerPattern43 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", "/issues"},
+	}
+	routerPattern44 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/issues"},
+	}
+	routerPattern45 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/issues/", ""},
+	}
+	routerPattern46 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/assignees"},
+	}
+	routerPattern47 = routing.Pattern{
+		Names:  routerArgs10,
+		Pieces: []string{"/repos/", "/", "/assignees/", ""},
+	}
+	routerPattern48 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/issues/", "/comments"},
+	}
+	routerPattern49 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/issues/", "/events"},
+	}
+	routerPattern50 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/labels"},
+	}
+	routerPattern51 = routing.Pattern{
+		Names:  routerArgs17,
+		Pieces: []string{"/repos/", "/", "/labels/", ""},
+	}
+	routerPattern52 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/issues/", "/labels"},
+	}
+	routerPattern53 = routing.Pattern{
+		Names:  routerArgs16,
+		Pieces: []string{"/repos/", "/", "/issues/", "/labels/", ""},
+	}
+	routerPattern54 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/milestones/", "/labels"},
+	}
+	routerPattern55 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/milestones"},
+	}
+	routerPattern56 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/milestones/", ""},
+	}
+	routerPattern57 = routing.Pattern{Pieces: []string{"/emojis"}}
+	routerPattern58 = routing.Pattern{Pieces: []string{"/gitignore/templates"}}
+	routerPattern59 = routing.Pattern{
+		Names:  routerArgs3,
+		Pieces: []string{"/gitignore/templates/", ""},
+	}
+	routerPattern60 = routing.Pattern{Pieces: []string{"/markdown"}}
+	routerPattern61 = routing.Pattern{Pieces: []string{"/markdown/raw"}}
+	routerPattern62 = routing.Pattern{Pieces: []string{"/meta"}}
+	routerPattern63 = routing.Pattern{Pieces: []string{"/rate_limit"}}
+	routerPattern64 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/orgs"},
+	}
+	routerPattern65 = routing.Pattern{Pieces: []string{"/user/orgs"}}
+	routerPattern66 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", ""},
+	}
+	routerPattern67 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", "/members"},
+	}
+	routerPattern68 = routing.Pattern{
+		Names:  routerArgs8,
+		Pieces: []string{"/orgs/", "/members/", ""},
+	}
+	routerPattern69 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", "/public_members"},
+	}
+	routerPattern70 = routing.Pattern{
+		Names:  routerArgs8,
+		Pieces: []string{"/orgs/", "/public_members/", ""},
+	}
+	routerPattern71 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", "/teams"},
+	}
+	routerPattern72 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/teams/", ""},
+	}
+	routerPattern73 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/teams/", "/members"},
+	}
+	routerPattern74 = routing.Pattern{
+		Names:  routerArgs19,
+		Pieces: []string{"/teams/", "/members/", ""},
+	}
+	routerPattern75 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/teams/", "/repos"},
+	}
+	routerPattern76 = routing.Pattern{
+		Names:  routerArgs20,
+		Pieces: []string{"/teams/", "/repos/", "/", ""},
+	}
+	routerPattern77 = routing.Pattern{Pieces: []string{"/user/teams"}}
+	routerPattern78 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/pulls"},
+	}
+	routerPattern79 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/pulls/", ""},
+	}
+	routerPattern80 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/pulls/", "/commits"},
+	}
+	routerPattern81 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/pulls/", "/files"},
+	}
+	routerPattern82 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/pulls/", "/merge"},
+	}
+	routerPattern83 = routing.Pattern{
+		Names:  routerArgs15,
+		Pieces: []string{"/repos/", "/", "/pulls/", "/comments"},
+	}
+	routerPattern84 = routing.Pattern{Pieces: []string{"/user/repos"}}
+	routerPattern85 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/repos"},
+	}
+	routerPattern86 = routing.Pattern{
+		Names:  routerArgs7,
+		Pieces: []string{"/orgs/", "/repos"},
+	}
+	routerPattern87 = routing.Pattern{Pieces: []string{"/repositories"}}
+	routerPattern88 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", ""},
+	}
+	routerPattern89 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/contributors"},
+	}
+	routerPattern90 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/languages"},
+	}
+	routerPattern91 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/teams"},
+	}
+	routerPattern92 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/tags"},
+	}
+	routerPattern93 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/branches"},
+	}
+	routerPattern94 = routing.Pattern{
+		Names:  routerArgs11,
+		Pieces: []string{"/repos/", "/", "/branches/", ""},
+	}
+	routerPattern95 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/collaborators"},
+	}
+	routerPattern96 = routing.Pattern{
+		Names:  routerArgs12,
+		Pieces: []string{"/repos/", "/", "/collaborators/", ""},
+	}
+	routerPattern97 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/comments"},
+	}
+	routerPattern98 = routing.Pattern{
+		Names:  routerArgs14,
+		Pieces: []string{"/repos/", "/", "/commits/", "/comments"},
+	}
+	routerPattern99 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/comments/", ""},
+	}
+	routerPattern100 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/commits"},
+	}
+	routerPattern101 = routing.Pattern{
+		Names:  routerArgs14,
+		Pieces: []string{"/repos/", "/", "/commits/", ""},
+	}
+	routerPattern102 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/readme"},
+	}
+	routerPattern103 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/keys"},
+	}
+	routerPattern104 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/keys/", ""},
+	}
+	routerPattern105 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/downloads"},
+	}
+	routerPattern106 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/downloads/", ""},
+	}
+	routerPattern107 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/forks"},
+	}
+	routerPattern108 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/hooks"},
+	}
+	routerPattern109 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/hooks/", ""},
+	}
+	routerPattern110 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/hooks/", "/tests"},
+	}
+	routerPattern111 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/merges"},
+	}
+	routerPattern112 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/releases"},
+	}
+	routerPattern113 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/releases/", ""},
+	}
+	routerPattern114 = routing.Pattern{
+		Names:  routerArgs13,
+		Pieces: []string{"/repos/", "/", "/releases/", "/assets"},
+	}
+	routerPattern115 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/stats/contributors"},
+	}
+	routerPattern116 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/stats/commit_activity"},
+	}
+	routerPattern117 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/stats/code_frequency"},
+	}
+	routerPattern118 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/stats/participation"},
+	}
+	routerPattern119 = routing.Pattern{
+		Names:  routerArgs9,
+		Pieces: []string{"/repos/", "/", "/stats/punch_card"},
+	}
+	routerPattern120 = routing.Pattern{
+		Names:  routerArgs18,
+		Pieces: []string{"/repos/", "/", "/statuses/", ""},
+	}
+	routerPattern121 = routing.Pattern{Pieces: []string{"/search/repositories"}}
+	routerPattern122 = routing.Pattern{Pieces: []string{"/search/code"}}
+	routerPattern123 = routing.Pattern{Pieces: []string{"/search/issues"}}
+	routerPattern124 = routing.Pattern{Pieces: []string{"/search/users"}}
+	routerPattern125 = routing.Pattern{
+		Names:  routerArgs4,
+		Pieces: []string{"/legacy/issues/search/", "/", "/", "/", ""},
+	}
+	routerPattern126 = routing.Pattern{
+		Names:  routerArgs5,
+		Pieces: []string{"/legacy/repos/search/", ""},
+	}
+	routerPattern127 = routing.Pattern{
+		Names:  routerArgs5,
+		Pieces: []string{"/legacy/user/search/", ""},
+	}
+	routerPattern128 = routing.Pattern{
+		Names:  routerArgs6,
+		Pieces: []string{"/legacy/user/email/", ""},
+	}
+	routerPattern129 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", ""},
+	}
+	routerPattern130 = routing.Pattern{Pieces: []string{"/user"}}
+	routerPattern131 = routing.Pattern{Pieces: []string{"/users"}}
+	routerPattern132 = routing.Pattern{Pieces: []string{"/user/emails"}}
+	routerPattern133 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/followers"},
+	}
+	routerPattern134 = routing.Pattern{Pieces: []string{"/user/followers"}}
+	routerPattern135 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/following"},
+	}
+	routerPattern136 = routing.Pattern{Pieces: []string{"/user/following"}}
+	routerPattern137 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/user/following/", ""},
+	}
+	routerPattern138 = routing.Pattern{
+		Names:  routerArgs23,
+		Pieces: []string{"/users/", "/following/", ""},
+	}
+	routerPattern139 = routing.Pattern{
+		Names:  routerArgs21,
+		Pieces: []string{"/users/", "/keys"},
+	}
+	routerPattern140 = routing.Pattern{Pieces: []string{"/user/keys"}}
+	routerPattern141 = routing.Pattern{
+		Names:  routerArgs2,
+		Pieces: []string{"/user/keys/", ""},
+	}
 )
 
 // ServeWSGI routes the request; see the type's documentation.
@@ -1355,36 +1434,12 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					}
 				}
 			}
-		case "meta":
-			if done, body, err := r.routeMeta(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
-		case "networks":
-			if done, body, err := r.routeNetworks(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
-		case "notifications":
-			if done, body, err := r.routeNotifications(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
 		case "orgs":
 			if done, body, err := r.routeOrgs(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
-		case "rate_limit":
-			if done, body, err := r.routeRateLimit(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
 		case "repos":
 			if done, body, err := r.routeRepos(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
-		case "repositories":
-			if done, body, err := r.routeRepositories(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
-		case "search":
-			if done, body, err := r.routeSearch(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
 		case "teams":
@@ -1397,6 +1452,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 			}
 		case "users":
 			if done, body, err := r.routeUsers(env, start, &p, m, i1, &allow); done {
+				return body, err
+			}
+		case "meta", "networks", "notifications", "rate_limit", "repositories", "search":
+			if done, body, err := r.routeMetaToSearch(env, start, &p, m, s1, i1, &allow); done {
 				return body, err
 			}
 		}
@@ -1488,119 +1547,6 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 	return false, nil, nil
 }
 
-// routeMeta routes the paths past the segment "meta" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeMeta(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i2, ok := p.Next(i1); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /meta (routes.txt:90)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetMeta, "GetMeta", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	}
-	return false, nil, nil
-}
-
-// routeNetworks routes the paths past the segment "networks" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeNetworks(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s2, i2, ok := p.Next(i1); ok {
-		if owner := s2; owner != "" {
-			if s3, i3, ok := p.Next(i2); ok {
-				if repo := s3; repo != "" {
-					if s4, i4, ok := p.Next(i3); ok {
-						switch s4 {
-						case "events":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /networks/:owner/:repo/events (routes.txt:10)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
-									return true, body, err
-								}
-								*allow |= routerGetHead
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeNotifications routes the paths past the segment "notifications" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeNotifications(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s2, i2, ok := p.Next(i1); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /notifications (routes.txt:18)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
-			return true, body, err
-		case "PUT":
-			// PUT /notifications (routes.txt:20)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHeadPut
-	} else {
-		switch s2 {
-		case "threads":
-			if s3, i3, ok := p.Next(i2); ok {
-				if id := s3; id != "" {
-					if s4, i4, ok := p.Next(i3); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /notifications/threads/:id (routes.txt:22)
-							p.Commit(env, i4)
-							r.args.Capture(env, routerArgs2, id)
-							body, err = routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
-							return true, body, err
-						}
-						*allow |= routerGetHead
-					} else {
-						switch s4 {
-						case "subscription":
-							if _, i5, ok := p.Next(i4); !ok {
-								switch m {
-								case "DELETE":
-									// DELETE /notifications/threads/:id/subscription (routes.txt:25)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs2, id)
-									body, err = routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
-									return true, body, err
-								case "GET", "HEAD":
-									// GET /notifications/threads/:id/subscription (routes.txt:23)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs2, id)
-									body, err = routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
-									return true, body, err
-								case "PUT":
-									// PUT /notifications/threads/:id/subscription (routes.txt:24)
-									p.Commit(env, i5)
-									r.args.Capture(env, routerArgs2, id)
-									body, err = routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
-									return true, body, err
-								}
-								*allow |= routerDeleteGetHeadPut
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
 // routeOrgsByOrg routes the paths past the parameter :org at depth 2: done
 // is false when none matches, and the search goes on in the caller.
 func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, org string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
@@ -1609,7 +1555,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 		case "GET", "HEAD":
 			// GET /orgs/:org (routes.txt:94)
 			p.Commit(env, i3)
-			r.args.Capture(env, routerArgs8, org)
+			r.args.Capture(env, routerArgs7, org)
 			body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
 			return true, body, err
 		}
@@ -1622,7 +1568,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				case "GET", "HEAD":
 					// GET /orgs/:org/events (routes.txt:11)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
 					return true, body, err
 				}
@@ -1634,7 +1580,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				case "GET", "HEAD":
 					// GET /orgs/:org/issues (routes.txt:62)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
 					return true, body, err
 				}
@@ -1646,7 +1592,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				case "GET", "HEAD":
 					// GET /orgs/:org/members (routes.txt:95)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
 					return true, body, err
 				}
@@ -1657,13 +1603,13 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 					case "DELETE":
 						// DELETE /orgs/:org/members/:user (routes.txt:97)
 						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs9, org, user)
+						r.args.Capture(env, routerArgs8, org, user)
 						body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /orgs/:org/members/:user (routes.txt:96)
 						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs9, org, user)
+						r.args.Capture(env, routerArgs8, org, user)
 						body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
 						return true, body, err
 					}
@@ -1676,7 +1622,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				case "GET", "HEAD":
 					// GET /orgs/:org/public_members (routes.txt:98)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
 					return true, body, err
 				}
@@ -1687,19 +1633,19 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 					case "DELETE":
 						// DELETE /orgs/:org/public_members/:user (routes.txt:101)
 						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs9, org, user)
+						r.args.Capture(env, routerArgs8, org, user)
 						body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /orgs/:org/public_members/:user (routes.txt:99)
 						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs9, org, user)
+						r.args.Capture(env, routerArgs8, org, user)
 						body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
 						return true, body, err
 					case "PUT":
 						// PUT /orgs/:org/public_members/:user (routes.txt:100)
 						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs9, org, user)
+						r.args.Capture(env, routerArgs8, org, user)
 						body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
 						return true, body, err
 					}
@@ -1712,13 +1658,13 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				case "GET", "HEAD":
 					// GET /orgs/:org/repos (routes.txt:126)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
 					return true, body, err
 				case "POST":
 					// POST /orgs/:org/repos (routes.txt:129)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
 					return true, body, err
 				}
@@ -1730,13 +1676,13 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				case "GET", "HEAD":
 					// GET /orgs/:org/teams (routes.txt:102)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
 					return true, body, err
 				case "POST":
 					// POST /orgs/:org/teams (routes.txt:104)
 					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs8, org)
+					r.args.Capture(env, routerArgs7, org)
 					body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
 					return true, body, err
 				}
@@ -1760,22 +1706,6 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 	return false, nil, nil
 }
 
-// routeRateLimit routes the paths past the segment "rate_limit" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeRateLimit(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i2, ok := p.Next(i1); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /rate_limit (routes.txt:91)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	}
-	return false, nil, nil
-}
-
 // routeReposByOwnerByRepoGit routes the paths past the segment "git" at depth 4: done
 // is false when none matches, and the search goes on in the caller.
 func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
@@ -1787,7 +1717,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				case "POST":
 					// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
 					return true, body, err
 				}
@@ -1811,7 +1741,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				case "POST":
 					// POST /repos/:owner/:repo/git/commits (routes.txt:53)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
 					return true, body, err
 				}
@@ -1835,13 +1765,13 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/git/refs (routes.txt:54)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/git/refs (routes.txt:55)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
 					return true, body, err
 				}
@@ -1853,7 +1783,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				case "POST":
 					// POST /repos/:owner/:repo/git/tags (routes.txt:57)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
 					return true, body, err
 				}
@@ -1877,7 +1807,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				case "POST":
 					// POST /repos/:owner/:repo/git/trees (routes.txt:59)
 					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
 					return true, body, err
 				}
@@ -2000,13 +1930,13 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/issues (routes.txt:63)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
+			r.args.Capture(env, routerArgs9, owner, repo)
 			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/issues (routes.txt:65)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
+			r.args.Capture(env, routerArgs9, owner, repo)
 			body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
 			return true, body, err
 		}
@@ -2019,167 +1949,6 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 	return false, nil, nil
 }
 
-// routeReposByOwnerByRepoKeys routes the paths past the segment "keys" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoKeys(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s5, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/keys (routes.txt:150)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
-			return true, body, err
-		case "POST":
-			// POST /repos/:owner/:repo/keys (routes.txt:152)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHeadPost
-	} else if id := s5; id != "" {
-		if _, i6, ok := p.Next(i5); !ok {
-			switch m {
-			case "DELETE":
-				// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs13, owner, repo, id)
-				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
-				return true, body, err
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs13, owner, repo, id)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
-				return true, body, err
-			}
-			*allow |= routerDeleteGetHead
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoLabels routes the paths past the segment "labels" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoLabels(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s5, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/labels (routes.txt:71)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
-			return true, body, err
-		case "POST":
-			// POST /repos/:owner/:repo/labels (routes.txt:73)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHeadPost
-	} else if name := s5; name != "" {
-		if _, i6, ok := p.Next(i5); !ok {
-			switch m {
-			case "DELETE":
-				// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs17, owner, repo, name)
-				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
-				return true, body, err
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs17, owner, repo, name)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
-				return true, body, err
-			}
-			*allow |= routerDeleteGetHead
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoMilestones routes the paths past the segment "milestones" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoMilestones(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s5, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/milestones (routes.txt:81)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
-			return true, body, err
-		case "POST":
-			// POST /repos/:owner/:repo/milestones (routes.txt:83)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHeadPost
-	} else if number := s5; number != "" {
-		if s6, i6, ok := p.Next(i5); !ok {
-			switch m {
-			case "DELETE":
-				// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs15, owner, repo, number)
-				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
-				return true, body, err
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs15, owner, repo, number)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
-				return true, body, err
-			}
-			*allow |= routerDeleteGetHead
-		} else {
-			switch s6 {
-			case "labels":
-				if _, i7, ok := p.Next(i6); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoNotifications routes the paths past the segment "notifications" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoNotifications(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/notifications (routes.txt:19)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
-			return true, body, err
-		case "PUT":
-			// PUT /repos/:owner/:repo/notifications (routes.txt:21)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHeadPut
-	}
-	return false, nil, nil
-}
-
 // routeReposByOwnerByRepoPulls routes the paths past the segment "pulls" at depth 4: done
 // is false when none matches, and the search goes on in the caller.
 func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
@@ -2188,13 +1957,13 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/pulls (routes.txt:115)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
+			r.args.Capture(env, routerArgs9, owner, repo)
 			body, err = routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/pulls (routes.txt:117)
 			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
+			r.args.Capture(env, routerArgs9, owner, repo)
 			body, err = routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
 			return true, body, err
 		}
@@ -2278,252 +2047,361 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 	return false, nil, nil
 }
 
-// routeReposByOwnerByRepoReleases routes the paths past the segment "releases" at depth 4: done
+// routeReposByOwnerByRepoKeysToTeams routes the paths past the segments "keys" to "teams" at depth 4: done
 // is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoReleases(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s5, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/releases (routes.txt:165)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
-			return true, body, err
-		case "POST":
-			// POST /repos/:owner/:repo/releases (routes.txt:167)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHeadPost
-	} else if id := s5; id != "" {
-		if s6, i6, ok := p.Next(i5); !ok {
+func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, s4 string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	switch s4 {
+	case "keys":
+		if s5, i5, ok := p.Next(i4); !ok {
 			switch m {
-			case "DELETE":
-				// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs13, owner, repo, id)
-				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
-				return true, body, err
 			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs13, owner, repo, id)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
+				// GET /repos/:owner/:repo/keys (routes.txt:150)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
+				return true, body, err
+			case "POST":
+				// POST /repos/:owner/:repo/keys (routes.txt:152)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
 				return true, body, err
 			}
-			*allow |= routerDeleteGetHead
-		} else {
-			switch s6 {
-			case "assets":
-				if _, i7, ok := p.Next(i6); !ok {
+			*allow |= routerGetHeadPost
+		} else if id := s5; id != "" {
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs13, owner, repo, id)
+					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs13, owner, repo, id)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
+					return true, body, err
+				}
+				*allow |= routerDeleteGetHead
+			}
+		}
+	case "labels":
+		if s5, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/labels (routes.txt:71)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
+				return true, body, err
+			case "POST":
+				// POST /repos/:owner/:repo/labels (routes.txt:73)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHeadPost
+		} else if name := s5; name != "" {
+			if _, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs17, owner, repo, name)
+					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs17, owner, repo, name)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
+					return true, body, err
+				}
+				*allow |= routerDeleteGetHead
+			}
+		}
+	case "milestones":
+		if s5, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/milestones (routes.txt:81)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
+				return true, body, err
+			case "POST":
+				// POST /repos/:owner/:repo/milestones (routes.txt:83)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHeadPost
+		} else if number := s5; number != "" {
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs15, owner, repo, number)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
+					return true, body, err
+				}
+				*allow |= routerDeleteGetHead
+			} else {
+				switch s6 {
+				case "labels":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs15, owner, repo, number)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				}
+			}
+		}
+	case "notifications":
+		if _, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/notifications (routes.txt:19)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
+				return true, body, err
+			case "PUT":
+				// PUT /repos/:owner/:repo/notifications (routes.txt:21)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHeadPut
+		}
+	case "releases":
+		if s5, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/releases (routes.txt:165)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
+				return true, body, err
+			case "POST":
+				// POST /repos/:owner/:repo/releases (routes.txt:167)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHeadPost
+		} else if id := s5; id != "" {
+			if s6, i6, ok := p.Next(i5); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs13, owner, repo, id)
+					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs13, owner, repo, id)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
+					return true, body, err
+				}
+				*allow |= routerDeleteGetHead
+			} else {
+				switch s6 {
+				case "assets":
+					if _, i7, ok := p.Next(i6); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
+							p.Commit(env, i7)
+							r.args.Capture(env, routerArgs13, owner, repo, id)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				}
+			}
+		}
+	case "stargazers":
+		if _, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/stargazers (routes.txt:26)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
+		}
+	case "stats":
+		if s5, i5, ok := p.Next(i4); ok {
+			switch s5 {
+			case "code_frequency":
+				if _, i6, ok := p.Next(i5); !ok {
 					switch m {
 					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
+						// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs9, owner, repo)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "commit_activity":
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs9, owner, repo)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "contributors":
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs9, owner, repo)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "participation":
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs9, owner, repo)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "punch_card":
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs9, owner, repo)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
 				}
 			}
 		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoStargazers routes the paths past the segment "stargazers" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoStargazers(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/stargazers (routes.txt:26)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoStats routes the paths past the segment "stats" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoStats(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s5, i5, ok := p.Next(i4); ok {
-		switch s5 {
-		case "code_frequency":
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
-					return true, body, err
+	case "statuses":
+		if s5, i5, ok := p.Next(i4); ok {
+			if ref := s5; ref != "" {
+				if _, i6, ok := p.Next(i5); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs18, owner, repo, ref)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
+						return true, body, err
+					case "POST":
+						// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
+						p.Commit(env, i6)
+						r.args.Capture(env, routerArgs18, owner, repo, ref)
+						body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHeadPost
 				}
-				*allow |= routerGetHead
-			}
-		case "commit_activity":
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "contributors":
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "participation":
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "punch_card":
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
 			}
 		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoStatuses routes the paths past the segment "statuses" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoStatuses(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s5, i5, ok := p.Next(i4); ok {
-		if ref := s5; ref != "" {
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs18, owner, repo, ref)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
-					return true, body, err
-				case "POST":
-					// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs18, owner, repo, ref)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHeadPost
+	case "subscribers":
+		if _, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/subscribers (routes.txt:32)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
+				return true, body, err
 			}
+			*allow |= routerGetHead
 		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoSubscribers routes the paths past the segment "subscribers" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoSubscribers(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/subscribers (routes.txt:32)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
-			return true, body, err
+	case "subscription":
+		if _, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "DELETE":
+				// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
+				return true, body, err
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/subscription (routes.txt:35)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
+				return true, body, err
+			case "PUT":
+				// PUT /repos/:owner/:repo/subscription (routes.txt:36)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
+				return true, body, err
+			}
+			*allow |= routerDeleteGetHeadPut
 		}
-		*allow |= routerGetHead
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoSubscription routes the paths past the segment "subscription" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoSubscription(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "DELETE":
-			// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
-			return true, body, err
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/subscription (routes.txt:35)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
-			return true, body, err
-		case "PUT":
-			// PUT /repos/:owner/:repo/subscription (routes.txt:36)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
-			return true, body, err
+	case "tags":
+		if _, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/tags (routes.txt:134)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
 		}
-		*allow |= routerDeleteGetHeadPut
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoTags routes the paths past the segment "tags" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoTags(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/tags (routes.txt:134)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
-			return true, body, err
+	case "teams":
+		if _, i5, ok := p.Next(i4); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/teams (routes.txt:133)
+				p.Commit(env, i5)
+				r.args.Capture(env, routerArgs9, owner, repo)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
 		}
-		*allow |= routerGetHead
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoTeams routes the paths past the segment "teams" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i5, ok := p.Next(i4); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/teams (routes.txt:133)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHead
 	}
 	return false, nil, nil
 }
@@ -2536,13 +2414,13 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 		case "DELETE":
 			// DELETE /repos/:owner/:repo (routes.txt:137)
 			p.Commit(env, i4)
-			r.args.Capture(env, routerArgs7, owner, repo)
+			r.args.Capture(env, routerArgs9, owner, repo)
 			body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
 			return true, body, err
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo (routes.txt:130)
 			p.Commit(env, i4)
-			r.args.Capture(env, routerArgs7, owner, repo)
+			r.args.Capture(env, routerArgs9, owner, repo)
 			body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
 			return true, body, err
 		}
@@ -2555,7 +2433,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/assignees (routes.txt:66)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
 					return true, body, err
 				}
@@ -2579,7 +2457,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/branches (routes.txt:135)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
 					return true, body, err
 				}
@@ -2603,7 +2481,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/collaborators (routes.txt:138)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
 					return true, body, err
 				}
@@ -2639,7 +2517,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/comments (routes.txt:142)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
 					return true, body, err
 				}
@@ -2669,7 +2547,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/commits (routes.txt:147)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
 					return true, body, err
 				}
@@ -2714,7 +2592,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/contributors (routes.txt:131)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
 					return true, body, err
 				}
@@ -2726,7 +2604,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/downloads (routes.txt:154)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
 					return true, body, err
 				}
@@ -2756,7 +2634,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/events (routes.txt:9)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
 					return true, body, err
 				}
@@ -2768,13 +2646,13 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/forks (routes.txt:157)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/forks (routes.txt:158)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
 					return true, body, err
 				}
@@ -2790,13 +2668,13 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/hooks (routes.txt:159)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/hooks (routes.txt:161)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
 					return true, body, err
 				}
@@ -2839,21 +2717,13 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 			if done, body, err := r.routeReposByOwnerByRepoIssues(env, start, p, m, i4, owner, repo, allow); done {
 				return true, body, err
 			}
-		case "keys":
-			if done, body, err := r.routeReposByOwnerByRepoKeys(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "labels":
-			if done, body, err := r.routeReposByOwnerByRepoLabels(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
 		case "languages":
 			if _, i5, ok := p.Next(i4); !ok {
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/languages (routes.txt:132)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
 					return true, body, err
 				}
@@ -2865,19 +2735,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "POST":
 					// POST /repos/:owner/:repo/merges (routes.txt:164)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
 					return true, body, err
 				}
 				*allow |= routerPost
-			}
-		case "milestones":
-			if done, body, err := r.routeReposByOwnerByRepoMilestones(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "notifications":
-			if done, body, err := r.routeReposByOwnerByRepoNotifications(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
 			}
 		case "pulls":
 			if done, body, err := r.routeReposByOwnerByRepoPulls(env, start, p, m, i4, owner, repo, allow); done {
@@ -2889,42 +2751,14 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/readme (routes.txt:149)
 					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs7, owner, repo)
+					r.args.Capture(env, routerArgs9, owner, repo)
 					body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
 			}
-		case "releases":
-			if done, body, err := r.routeReposByOwnerByRepoReleases(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "stargazers":
-			if done, body, err := r.routeReposByOwnerByRepoStargazers(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "stats":
-			if done, body, err := r.routeReposByOwnerByRepoStats(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "statuses":
-			if done, body, err := r.routeReposByOwnerByRepoStatuses(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "subscribers":
-			if done, body, err := r.routeReposByOwnerByRepoSubscribers(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "subscription":
-			if done, body, err := r.routeReposByOwnerByRepoSubscription(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "tags":
-			if done, body, err := r.routeReposByOwnerByRepoTags(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "teams":
-			if done, body, err := r.routeReposByOwnerByRepoTeams(env, start, p, m, i4, owner, repo, allow); done {
+		case "keys", "labels", "milestones", "notifications", "releases", "stargazers", "stats", "statuses", "subscribers", "subscription", "tags", "teams":
+			if done, body, err := r.routeReposByOwnerByRepoKeysToTeams(env, start, p, m, s4, i4, owner, repo, allow); done {
 				return true, body, err
 			}
 		}
@@ -2952,76 +2786,6 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		if owner := s2; owner != "" {
 			if done, body, err := r.routeReposByOwner(env, start, p, m, i2, owner, allow); done {
 				return true, body, err
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeRepositories routes the paths past the segment "repositories" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeRepositories(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if _, i2, ok := p.Next(i1); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repositories (routes.txt:127)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	}
-	return false, nil, nil
-}
-
-// routeSearch routes the paths past the segment "search" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeSearch(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s2, i2, ok := p.Next(i1); ok {
-		switch s2 {
-		case "code":
-			if _, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /search/code (routes.txt:178)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "issues":
-			if _, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /search/issues (routes.txt:179)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "repositories":
-			if _, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /search/repositories (routes.txt:177)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "users":
-			if _, i3, ok := p.Next(i2); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /search/users (routes.txt:180)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
-					return true, body, err
-				}
-				*allow |= routerGetHead
 			}
 		}
 	}
@@ -3314,19 +3078,19 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							case "DELETE":
 								// DELETE /user/starred/:owner/:repo (routes.txt:31)
 								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs7, owner, repo)
+								r.args.Capture(env, routerArgs9, owner, repo)
 								body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/starred/:owner/:repo (routes.txt:29)
 								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs7, owner, repo)
+								r.args.Capture(env, routerArgs9, owner, repo)
 								body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
 								return true, body, err
 							case "PUT":
 								// PUT /user/starred/:owner/:repo (routes.txt:30)
 								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs7, owner, repo)
+								r.args.Capture(env, routerArgs9, owner, repo)
 								body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
 								return true, body, err
 							}
@@ -3353,19 +3117,19 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							case "DELETE":
 								// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
 								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs7, owner, repo)
+								r.args.Capture(env, routerArgs9, owner, repo)
 								body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/subscriptions/:owner/:repo (routes.txt:38)
 								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs7, owner, repo)
+								r.args.Capture(env, routerArgs9, owner, repo)
 								body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
 								return true, body, err
 							case "PUT":
 								// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
 								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs7, owner, repo)
+								r.args.Capture(env, routerArgs9, owner, repo)
 								body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
 								return true, body, err
 							}
@@ -3608,35 +3372,205 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 	return false, nil, nil
 }
 
+// routeMetaToSearch routes the paths past the segments "meta" to "search" at depth 1: done
+// is false when none matches, and the search goes on in the caller.
+func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, s1 string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
+	switch s1 {
+	case "meta":
+		if _, i2, ok := p.Next(i1); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /meta (routes.txt:90)
+				p.Commit(env, i2)
+				body, err = routing.Serve(r.h.GetMeta, "GetMeta", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
+		}
+	case "networks":
+		if s2, i2, ok := p.Next(i1); ok {
+			if owner := s2; owner != "" {
+				if s3, i3, ok := p.Next(i2); ok {
+					if repo := s3; repo != "" {
+						if s4, i4, ok := p.Next(i3); ok {
+							switch s4 {
+							case "events":
+								if _, i5, ok := p.Next(i4); !ok {
+									switch m {
+									case "GET", "HEAD":
+										// GET /networks/:owner/:repo/events (routes.txt:10)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs9, owner, repo)
+										body, err = routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
+										return true, body, err
+									}
+									*allow |= routerGetHead
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	case "notifications":
+		if s2, i2, ok := p.Next(i1); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /notifications (routes.txt:18)
+				p.Commit(env, i2)
+				body, err = routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
+				return true, body, err
+			case "PUT":
+				// PUT /notifications (routes.txt:20)
+				p.Commit(env, i2)
+				body, err = routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHeadPut
+		} else {
+			switch s2 {
+			case "threads":
+				if s3, i3, ok := p.Next(i2); ok {
+					if id := s3; id != "" {
+						if s4, i4, ok := p.Next(i3); !ok {
+							switch m {
+							case "GET", "HEAD":
+								// GET /notifications/threads/:id (routes.txt:22)
+								p.Commit(env, i4)
+								r.args.Capture(env, routerArgs2, id)
+								body, err = routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
+								return true, body, err
+							}
+							*allow |= routerGetHead
+						} else {
+							switch s4 {
+							case "subscription":
+								if _, i5, ok := p.Next(i4); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /notifications/threads/:id/subscription (routes.txt:25)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs2, id)
+										body, err = routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /notifications/threads/:id/subscription (routes.txt:23)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs2, id)
+										body, err = routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
+										return true, body, err
+									case "PUT":
+										// PUT /notifications/threads/:id/subscription (routes.txt:24)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs2, id)
+										body, err = routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHeadPut
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	case "rate_limit":
+		if _, i2, ok := p.Next(i1); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /rate_limit (routes.txt:91)
+				p.Commit(env, i2)
+				body, err = routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
+		}
+	case "repositories":
+		if _, i2, ok := p.Next(i1); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repositories (routes.txt:127)
+				p.Commit(env, i2)
+				body, err = routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
+		}
+	case "search":
+		if s2, i2, ok := p.Next(i1); ok {
+			switch s2 {
+			case "code":
+				if _, i3, ok := p.Next(i2); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /search/code (routes.txt:178)
+						p.Commit(env, i3)
+						body, err = routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "issues":
+				if _, i3, ok := p.Next(i2); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /search/issues (routes.txt:179)
+						p.Commit(env, i3)
+						body, err = routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "repositories":
+				if _, i3, ok := p.Next(i2); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /search/repositories (routes.txt:177)
+						p.Commit(env, i3)
+						body, err = routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "users":
+				if _, i3, ok := p.Next(i2); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /search/users (routes.txt:180)
+						p.Commit(env, i3)
+						body, err = routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			}
+		}
+	}
+	return false, nil, nil
+}
+
 // PathGetAuthorizations returns the path of GET /authorizations (routes.txt:1).
 func PathGetAuthorizations() string {
 	return "/authorizations"
 }
 
-// URLGetAuthorizations returns the absolute URL of GET /authorizations (routes.txt:1) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetAuthorizations returns the absolute URL of GET /authorizations (routes.txt:1) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetAuthorizations(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetAuthorizations())
+	return routing.AbsoluteURL(env, "/authorizations")
 }
 
-// PathGetAuthorizationsByID returns the path of GET /authorizations/:id (routes.txt:2) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetAuthorizationsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/authorizations/" + id, nil
+// PathGetAuthorizationsByID returns the path of GET /authorizations/:id (routes.txt:2), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetAuthorizationsByID(id string) (string, error) {
+	return routerPattern1.Path(id)
 }
 
-// URLGetAuthorizationsByID returns the absolute URL of GET /authorizations/:id (routes.txt:2) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetAuthorizationsByID returns the absolute URL of GET /authorizations/:id (routes.txt:2) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetAuthorizationsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetAuthorizationsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern1.URL(env, id)
 }
 
 // PathPostAuthorizations returns the path of POST /authorizations (routes.txt:3).
@@ -3644,96 +3578,62 @@ func PathPostAuthorizations() string {
 	return "/authorizations"
 }
 
-// URLPostAuthorizations returns the absolute URL of POST /authorizations (routes.txt:3) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostAuthorizations returns the absolute URL of POST /authorizations (routes.txt:3) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostAuthorizations(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostAuthorizations())
+	return routing.AbsoluteURL(env, "/authorizations")
 }
 
-// PathDeleteAuthorizationsByID returns the path of DELETE /authorizations/:id (routes.txt:4) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteAuthorizationsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/authorizations/" + id, nil
+// PathDeleteAuthorizationsByID returns the path of DELETE /authorizations/:id (routes.txt:4), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteAuthorizationsByID(id string) (string, error) {
+	return routerPattern1.Path(id)
 }
 
-// URLDeleteAuthorizationsByID returns the absolute URL of DELETE /authorizations/:id (routes.txt:4) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteAuthorizationsByID returns the absolute URL of DELETE /authorizations/:id (routes.txt:4) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteAuthorizationsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathDeleteAuthorizationsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern1.URL(env, id)
 }
 
-// PathGetApplicationsByClientIDTokensByAccessToken returns the path of GET /applications/:client_id/tokens/:access_token (routes.txt:5) with client_id, access_token, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (path string, err error) {
-	if client_id, err = routing.Segment("client_id", client_id); err != nil {
-		return "", err
-	}
-	if access_token, err = routing.Segment("access_token", access_token); err != nil {
-		return "", err
-	}
-	return "/applications/" + client_id + "/tokens/" + access_token, nil
+// PathGetApplicationsByClientIDTokensByAccessToken returns the path of GET /applications/:client_id/tokens/:access_token (routes.txt:5), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (string, error) {
+	return routerPattern2.Path(client_id, access_token)
 }
 
-// URLGetApplicationsByClientIDTokensByAccessToken returns the absolute URL of GET /applications/:client_id/tokens/:access_token (routes.txt:5) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetApplicationsByClientIDTokensByAccessToken returns the absolute URL of GET /applications/:client_id/tokens/:access_token (routes.txt:5) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetApplicationsByClientIDTokensByAccessToken(env *wsgiref.Environ, client_id, access_token string) (string, error) {
-	path, err := PathGetApplicationsByClientIDTokensByAccessToken(client_id, access_token)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern2.URL(env, client_id, access_token)
 }
 
-// PathDeleteApplicationsByClientIDTokens returns the path of DELETE /applications/:client_id/tokens (routes.txt:6) with client_id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteApplicationsByClientIDTokens(client_id string) (path string, err error) {
-	if client_id, err = routing.Segment("client_id", client_id); err != nil {
-		return "", err
-	}
-	return "/applications/" + client_id + "/tokens", nil
+// PathDeleteApplicationsByClientIDTokens returns the path of DELETE /applications/:client_id/tokens (routes.txt:6), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteApplicationsByClientIDTokens(client_id string) (string, error) {
+	return routerPattern3.Path(client_id)
 }
 
-// URLDeleteApplicationsByClientIDTokens returns the absolute URL of DELETE /applications/:client_id/tokens (routes.txt:6) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteApplicationsByClientIDTokens returns the absolute URL of DELETE /applications/:client_id/tokens (routes.txt:6) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteApplicationsByClientIDTokens(env *wsgiref.Environ, client_id string) (string, error) {
-	path, err := PathDeleteApplicationsByClientIDTokens(client_id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern3.URL(env, client_id)
 }
 
-// PathDeleteApplicationsByClientIDTokensByAccessToken returns the path of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7) with client_id, access_token, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (path string, err error) {
-	if client_id, err = routing.Segment("client_id", client_id); err != nil {
-		return "", err
-	}
-	if access_token, err = routing.Segment("access_token", access_token); err != nil {
-		return "", err
-	}
-	return "/applications/" + client_id + "/tokens/" + access_token, nil
+// PathDeleteApplicationsByClientIDTokensByAccessToken returns the path of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (string, error) {
+	return routerPattern2.Path(client_id, access_token)
 }
 
-// URLDeleteApplicationsByClientIDTokensByAccessToken returns the absolute URL of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteApplicationsByClientIDTokensByAccessToken returns the absolute URL of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteApplicationsByClientIDTokensByAccessToken(env *wsgiref.Environ, client_id, access_token string) (string, error) {
-	path, err := PathDeleteApplicationsByClientIDTokensByAccessToken(client_id, access_token)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern2.URL(env, client_id, access_token)
 }
 
 // PathGetEvents returns the path of GET /events (routes.txt:8).
@@ -3741,179 +3641,114 @@ func PathGetEvents() string {
 	return "/events"
 }
 
-// URLGetEvents returns the absolute URL of GET /events (routes.txt:8) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetEvents returns the absolute URL of GET /events (routes.txt:8) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetEvents(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetEvents())
+	return routing.AbsoluteURL(env, "/events")
 }
 
-// PathGetReposByOwnerByRepoEvents returns the path of GET /repos/:owner/:repo/events (routes.txt:9) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoEvents(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/events", nil
+// PathGetReposByOwnerByRepoEvents returns the path of GET /repos/:owner/:repo/events (routes.txt:9), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoEvents(owner, repo string) (string, error) {
+	return routerPattern5.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoEvents returns the absolute URL of GET /repos/:owner/:repo/events (routes.txt:9) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoEvents returns the absolute URL of GET /repos/:owner/:repo/events (routes.txt:9) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoEvents(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoEvents(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern5.URL(env, owner, repo)
 }
 
-// PathGetNetworksByOwnerByRepoEvents returns the path of GET /networks/:owner/:repo/events (routes.txt:10) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetNetworksByOwnerByRepoEvents(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/networks/" + owner + "/" + repo + "/events", nil
+// PathGetNetworksByOwnerByRepoEvents returns the path of GET /networks/:owner/:repo/events (routes.txt:10), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetNetworksByOwnerByRepoEvents(owner, repo string) (string, error) {
+	return routerPattern6.Path(owner, repo)
 }
 
-// URLGetNetworksByOwnerByRepoEvents returns the absolute URL of GET /networks/:owner/:repo/events (routes.txt:10) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetNetworksByOwnerByRepoEvents returns the absolute URL of GET /networks/:owner/:repo/events (routes.txt:10) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNetworksByOwnerByRepoEvents(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetNetworksByOwnerByRepoEvents(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern6.URL(env, owner, repo)
 }
 
-// PathGetOrgsByOrgEvents returns the path of GET /orgs/:org/events (routes.txt:11) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgEvents(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/events", nil
+// PathGetOrgsByOrgEvents returns the path of GET /orgs/:org/events (routes.txt:11), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgEvents(org string) (string, error) {
+	return routerPattern7.Path(org)
 }
 
-// URLGetOrgsByOrgEvents returns the absolute URL of GET /orgs/:org/events (routes.txt:11) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgEvents returns the absolute URL of GET /orgs/:org/events (routes.txt:11) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgEvents(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrgEvents(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern7.URL(env, org)
 }
 
-// PathGetUsersByUserReceivedEvents returns the path of GET /users/:user/received_events (routes.txt:12) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserReceivedEvents(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/received_events", nil
+// PathGetUsersByUserReceivedEvents returns the path of GET /users/:user/received_events (routes.txt:12), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserReceivedEvents(user string) (string, error) {
+	return routerPattern8.Path(user)
 }
 
-// URLGetUsersByUserReceivedEvents returns the absolute URL of GET /users/:user/received_events (routes.txt:12) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserReceivedEvents returns the absolute URL of GET /users/:user/received_events (routes.txt:12) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserReceivedEvents(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserReceivedEvents(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern8.URL(env, user)
 }
 
-// PathGetUsersByUserReceivedEventsPublic returns the path of GET /users/:user/received_events/public (routes.txt:13) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserReceivedEventsPublic(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/received_events/public", nil
+// PathGetUsersByUserReceivedEventsPublic returns the path of GET /users/:user/received_events/public (routes.txt:13), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserReceivedEventsPublic(user string) (string, error) {
+	return routerPattern9.Path(user)
 }
 
-// URLGetUsersByUserReceivedEventsPublic returns the absolute URL of GET /users/:user/received_events/public (routes.txt:13) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserReceivedEventsPublic returns the absolute URL of GET /users/:user/received_events/public (routes.txt:13) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserReceivedEventsPublic(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserReceivedEventsPublic(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern9.URL(env, user)
 }
 
-// PathGetUsersByUserEvents returns the path of GET /users/:user/events (routes.txt:14) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserEvents(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/events", nil
+// PathGetUsersByUserEvents returns the path of GET /users/:user/events (routes.txt:14), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserEvents(user string) (string, error) {
+	return routerPattern10.Path(user)
 }
 
-// URLGetUsersByUserEvents returns the absolute URL of GET /users/:user/events (routes.txt:14) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserEvents returns the absolute URL of GET /users/:user/events (routes.txt:14) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserEvents(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserEvents(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern10.URL(env, user)
 }
 
-// PathGetUsersByUserEventsPublic returns the path of GET /users/:user/events/public (routes.txt:15) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserEventsPublic(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/events/public", nil
+// PathGetUsersByUserEventsPublic returns the path of GET /users/:user/events/public (routes.txt:15), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserEventsPublic(user string) (string, error) {
+	return routerPattern11.Path(user)
 }
 
-// URLGetUsersByUserEventsPublic returns the absolute URL of GET /users/:user/events/public (routes.txt:15) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserEventsPublic returns the absolute URL of GET /users/:user/events/public (routes.txt:15) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserEventsPublic(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserEventsPublic(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern11.URL(env, user)
 }
 
-// PathGetUsersByUserEventsOrgsByOrg returns the path of GET /users/:user/events/orgs/:org (routes.txt:16) with user, org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserEventsOrgsByOrg(user, org string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/events/orgs/" + org, nil
+// PathGetUsersByUserEventsOrgsByOrg returns the path of GET /users/:user/events/orgs/:org (routes.txt:16), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserEventsOrgsByOrg(user, org string) (string, error) {
+	return routerPattern12.Path(user, org)
 }
 
-// URLGetUsersByUserEventsOrgsByOrg returns the absolute URL of GET /users/:user/events/orgs/:org (routes.txt:16) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserEventsOrgsByOrg returns the absolute URL of GET /users/:user/events/orgs/:org (routes.txt:16) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserEventsOrgsByOrg(env *wsgiref.Environ, user, org string) (string, error) {
-	path, err := PathGetUsersByUserEventsOrgsByOrg(user, org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern12.URL(env, user, org)
 }
 
 // PathGetFeeds returns the path of GET /feeds (routes.txt:17).
@@ -3921,10 +3756,10 @@ func PathGetFeeds() string {
 	return "/feeds"
 }
 
-// URLGetFeeds returns the absolute URL of GET /feeds (routes.txt:17) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetFeeds returns the absolute URL of GET /feeds (routes.txt:17) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetFeeds(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetFeeds())
+	return routing.AbsoluteURL(env, "/feeds")
 }
 
 // PathGetNotifications returns the path of GET /notifications (routes.txt:18).
@@ -3932,33 +3767,23 @@ func PathGetNotifications() string {
 	return "/notifications"
 }
 
-// URLGetNotifications returns the absolute URL of GET /notifications (routes.txt:18) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetNotifications returns the absolute URL of GET /notifications (routes.txt:18) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNotifications(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetNotifications())
+	return routing.AbsoluteURL(env, "/notifications")
 }
 
-// PathGetReposByOwnerByRepoNotifications returns the path of GET /repos/:owner/:repo/notifications (routes.txt:19) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoNotifications(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/notifications", nil
+// PathGetReposByOwnerByRepoNotifications returns the path of GET /repos/:owner/:repo/notifications (routes.txt:19), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoNotifications(owner, repo string) (string, error) {
+	return routerPattern15.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoNotifications returns the absolute URL of GET /repos/:owner/:repo/notifications (routes.txt:19) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoNotifications returns the absolute URL of GET /repos/:owner/:repo/notifications (routes.txt:19) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoNotifications(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoNotifications(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern15.URL(env, owner, repo)
 }
 
 // PathPutNotifications returns the path of PUT /notifications (routes.txt:20).
@@ -3966,156 +3791,101 @@ func PathPutNotifications() string {
 	return "/notifications"
 }
 
-// URLPutNotifications returns the absolute URL of PUT /notifications (routes.txt:20) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutNotifications returns the absolute URL of PUT /notifications (routes.txt:20) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutNotifications(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPutNotifications())
+	return routing.AbsoluteURL(env, "/notifications")
 }
 
-// PathPutReposByOwnerByRepoNotifications returns the path of PUT /repos/:owner/:repo/notifications (routes.txt:21) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutReposByOwnerByRepoNotifications(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/notifications", nil
+// PathPutReposByOwnerByRepoNotifications returns the path of PUT /repos/:owner/:repo/notifications (routes.txt:21), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutReposByOwnerByRepoNotifications(owner, repo string) (string, error) {
+	return routerPattern15.Path(owner, repo)
 }
 
-// URLPutReposByOwnerByRepoNotifications returns the absolute URL of PUT /repos/:owner/:repo/notifications (routes.txt:21) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutReposByOwnerByRepoNotifications returns the absolute URL of PUT /repos/:owner/:repo/notifications (routes.txt:21) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoNotifications(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPutReposByOwnerByRepoNotifications(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern15.URL(env, owner, repo)
 }
 
-// PathGetNotificationsThreadsByID returns the path of GET /notifications/threads/:id (routes.txt:22) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetNotificationsThreadsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/notifications/threads/" + id, nil
+// PathGetNotificationsThreadsByID returns the path of GET /notifications/threads/:id (routes.txt:22), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetNotificationsThreadsByID(id string) (string, error) {
+	return routerPattern16.Path(id)
 }
 
-// URLGetNotificationsThreadsByID returns the absolute URL of GET /notifications/threads/:id (routes.txt:22) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetNotificationsThreadsByID returns the absolute URL of GET /notifications/threads/:id (routes.txt:22) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNotificationsThreadsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetNotificationsThreadsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern16.URL(env, id)
 }
 
-// PathGetNotificationsThreadsByIDSubscription returns the path of GET /notifications/threads/:id/subscription (routes.txt:23) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetNotificationsThreadsByIDSubscription(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/notifications/threads/" + id + "/subscription", nil
+// PathGetNotificationsThreadsByIDSubscription returns the path of GET /notifications/threads/:id/subscription (routes.txt:23), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetNotificationsThreadsByIDSubscription(id string) (string, error) {
+	return routerPattern17.Path(id)
 }
 
-// URLGetNotificationsThreadsByIDSubscription returns the absolute URL of GET /notifications/threads/:id/subscription (routes.txt:23) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetNotificationsThreadsByIDSubscription returns the absolute URL of GET /notifications/threads/:id/subscription (routes.txt:23) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetNotificationsThreadsByIDSubscription(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern17.URL(env, id)
 }
 
-// PathPutNotificationsThreadsByIDSubscription returns the path of PUT /notifications/threads/:id/subscription (routes.txt:24) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutNotificationsThreadsByIDSubscription(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/notifications/threads/" + id + "/subscription", nil
+// PathPutNotificationsThreadsByIDSubscription returns the path of PUT /notifications/threads/:id/subscription (routes.txt:24), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutNotificationsThreadsByIDSubscription(id string) (string, error) {
+	return routerPattern17.Path(id)
 }
 
-// URLPutNotificationsThreadsByIDSubscription returns the absolute URL of PUT /notifications/threads/:id/subscription (routes.txt:24) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutNotificationsThreadsByIDSubscription returns the absolute URL of PUT /notifications/threads/:id/subscription (routes.txt:24) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathPutNotificationsThreadsByIDSubscription(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern17.URL(env, id)
 }
 
-// PathDeleteNotificationsThreadsByIDSubscription returns the path of DELETE /notifications/threads/:id/subscription (routes.txt:25) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteNotificationsThreadsByIDSubscription(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/notifications/threads/" + id + "/subscription", nil
+// PathDeleteNotificationsThreadsByIDSubscription returns the path of DELETE /notifications/threads/:id/subscription (routes.txt:25), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteNotificationsThreadsByIDSubscription(id string) (string, error) {
+	return routerPattern17.Path(id)
 }
 
-// URLDeleteNotificationsThreadsByIDSubscription returns the absolute URL of DELETE /notifications/threads/:id/subscription (routes.txt:25) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteNotificationsThreadsByIDSubscription returns the absolute URL of DELETE /notifications/threads/:id/subscription (routes.txt:25) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathDeleteNotificationsThreadsByIDSubscription(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern17.URL(env, id)
 }
 
-// PathGetReposByOwnerByRepoStargazers returns the path of GET /repos/:owner/:repo/stargazers (routes.txt:26) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStargazers(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/stargazers", nil
+// PathGetReposByOwnerByRepoStargazers returns the path of GET /repos/:owner/:repo/stargazers (routes.txt:26), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStargazers(owner, repo string) (string, error) {
+	return routerPattern18.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoStargazers returns the absolute URL of GET /repos/:owner/:repo/stargazers (routes.txt:26) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStargazers returns the absolute URL of GET /repos/:owner/:repo/stargazers (routes.txt:26) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStargazers(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStargazers(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern18.URL(env, owner, repo)
 }
 
-// PathGetUsersByUserStarred returns the path of GET /users/:user/starred (routes.txt:27) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserStarred(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/starred", nil
+// PathGetUsersByUserStarred returns the path of GET /users/:user/starred (routes.txt:27), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserStarred(user string) (string, error) {
+	return routerPattern19.Path(user)
 }
 
-// URLGetUsersByUserStarred returns the absolute URL of GET /users/:user/starred (routes.txt:27) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserStarred returns the absolute URL of GET /users/:user/starred (routes.txt:27) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserStarred(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserStarred(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern19.URL(env, user)
 }
 
 // PathGetUserStarred returns the path of GET /user/starred (routes.txt:28).
@@ -4123,122 +3893,75 @@ func PathGetUserStarred() string {
 	return "/user/starred"
 }
 
-// URLGetUserStarred returns the absolute URL of GET /user/starred (routes.txt:28) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserStarred returns the absolute URL of GET /user/starred (routes.txt:28) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserStarred(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserStarred())
+	return routing.AbsoluteURL(env, "/user/starred")
 }
 
-// PathGetUserStarredByOwnerByRepo returns the path of GET /user/starred/:owner/:repo (routes.txt:29) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUserStarredByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/user/starred/" + owner + "/" + repo, nil
+// PathGetUserStarredByOwnerByRepo returns the path of GET /user/starred/:owner/:repo (routes.txt:29), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUserStarredByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern21.Path(owner, repo)
 }
 
-// URLGetUserStarredByOwnerByRepo returns the absolute URL of GET /user/starred/:owner/:repo (routes.txt:29) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserStarredByOwnerByRepo returns the absolute URL of GET /user/starred/:owner/:repo (routes.txt:29) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetUserStarredByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern21.URL(env, owner, repo)
 }
 
-// PathPutUserStarredByOwnerByRepo returns the path of PUT /user/starred/:owner/:repo (routes.txt:30) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutUserStarredByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/user/starred/" + owner + "/" + repo, nil
+// PathPutUserStarredByOwnerByRepo returns the path of PUT /user/starred/:owner/:repo (routes.txt:30), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutUserStarredByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern21.Path(owner, repo)
 }
 
-// URLPutUserStarredByOwnerByRepo returns the absolute URL of PUT /user/starred/:owner/:repo (routes.txt:30) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutUserStarredByOwnerByRepo returns the absolute URL of PUT /user/starred/:owner/:repo (routes.txt:30) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPutUserStarredByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern21.URL(env, owner, repo)
 }
 
-// PathDeleteUserStarredByOwnerByRepo returns the path of DELETE /user/starred/:owner/:repo (routes.txt:31) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteUserStarredByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/user/starred/" + owner + "/" + repo, nil
+// PathDeleteUserStarredByOwnerByRepo returns the path of DELETE /user/starred/:owner/:repo (routes.txt:31), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteUserStarredByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern21.Path(owner, repo)
 }
 
-// URLDeleteUserStarredByOwnerByRepo returns the absolute URL of DELETE /user/starred/:owner/:repo (routes.txt:31) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteUserStarredByOwnerByRepo returns the absolute URL of DELETE /user/starred/:owner/:repo (routes.txt:31) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathDeleteUserStarredByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern21.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoSubscribers returns the path of GET /repos/:owner/:repo/subscribers (routes.txt:32) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoSubscribers(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/subscribers", nil
+// PathGetReposByOwnerByRepoSubscribers returns the path of GET /repos/:owner/:repo/subscribers (routes.txt:32), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoSubscribers(owner, repo string) (string, error) {
+	return routerPattern22.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoSubscribers returns the absolute URL of GET /repos/:owner/:repo/subscribers (routes.txt:32) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoSubscribers returns the absolute URL of GET /repos/:owner/:repo/subscribers (routes.txt:32) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoSubscribers(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoSubscribers(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern22.URL(env, owner, repo)
 }
 
-// PathGetUsersByUserSubscriptions returns the path of GET /users/:user/subscriptions (routes.txt:33) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserSubscriptions(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/subscriptions", nil
+// PathGetUsersByUserSubscriptions returns the path of GET /users/:user/subscriptions (routes.txt:33), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserSubscriptions(user string) (string, error) {
+	return routerPattern23.Path(user)
 }
 
-// URLGetUsersByUserSubscriptions returns the absolute URL of GET /users/:user/subscriptions (routes.txt:33) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserSubscriptions returns the absolute URL of GET /users/:user/subscriptions (routes.txt:33) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserSubscriptions(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserSubscriptions(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern23.URL(env, user)
 }
 
 // PathGetUserSubscriptions returns the path of GET /user/subscriptions (routes.txt:34).
@@ -4246,168 +3969,101 @@ func PathGetUserSubscriptions() string {
 	return "/user/subscriptions"
 }
 
-// URLGetUserSubscriptions returns the absolute URL of GET /user/subscriptions (routes.txt:34) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserSubscriptions returns the absolute URL of GET /user/subscriptions (routes.txt:34) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserSubscriptions(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserSubscriptions())
+	return routing.AbsoluteURL(env, "/user/subscriptions")
 }
 
-// PathGetReposByOwnerByRepoSubscription returns the path of GET /repos/:owner/:repo/subscription (routes.txt:35) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoSubscription(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/subscription", nil
+// PathGetReposByOwnerByRepoSubscription returns the path of GET /repos/:owner/:repo/subscription (routes.txt:35), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoSubscription(owner, repo string) (string, error) {
+	return routerPattern25.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoSubscription returns the absolute URL of GET /repos/:owner/:repo/subscription (routes.txt:35) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoSubscription returns the absolute URL of GET /repos/:owner/:repo/subscription (routes.txt:35) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoSubscription(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern25.URL(env, owner, repo)
 }
 
-// PathPutReposByOwnerByRepoSubscription returns the path of PUT /repos/:owner/:repo/subscription (routes.txt:36) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutReposByOwnerByRepoSubscription(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/subscription", nil
+// PathPutReposByOwnerByRepoSubscription returns the path of PUT /repos/:owner/:repo/subscription (routes.txt:36), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutReposByOwnerByRepoSubscription(owner, repo string) (string, error) {
+	return routerPattern25.Path(owner, repo)
 }
 
-// URLPutReposByOwnerByRepoSubscription returns the absolute URL of PUT /repos/:owner/:repo/subscription (routes.txt:36) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutReposByOwnerByRepoSubscription returns the absolute URL of PUT /repos/:owner/:repo/subscription (routes.txt:36) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPutReposByOwnerByRepoSubscription(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern25.URL(env, owner, repo)
 }
 
-// PathDeleteReposByOwnerByRepoSubscription returns the path of DELETE /repos/:owner/:repo/subscription (routes.txt:37) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoSubscription(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/subscription", nil
+// PathDeleteReposByOwnerByRepoSubscription returns the path of DELETE /repos/:owner/:repo/subscription (routes.txt:37), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoSubscription(owner, repo string) (string, error) {
+	return routerPattern25.Path(owner, repo)
 }
 
-// URLDeleteReposByOwnerByRepoSubscription returns the absolute URL of DELETE /repos/:owner/:repo/subscription (routes.txt:37) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoSubscription returns the absolute URL of DELETE /repos/:owner/:repo/subscription (routes.txt:37) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoSubscription(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern25.URL(env, owner, repo)
 }
 
-// PathGetUserSubscriptionsByOwnerByRepo returns the path of GET /user/subscriptions/:owner/:repo (routes.txt:38) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUserSubscriptionsByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/user/subscriptions/" + owner + "/" + repo, nil
+// PathGetUserSubscriptionsByOwnerByRepo returns the path of GET /user/subscriptions/:owner/:repo (routes.txt:38), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUserSubscriptionsByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern26.Path(owner, repo)
 }
 
-// URLGetUserSubscriptionsByOwnerByRepo returns the absolute URL of GET /user/subscriptions/:owner/:repo (routes.txt:38) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserSubscriptionsByOwnerByRepo returns the absolute URL of GET /user/subscriptions/:owner/:repo (routes.txt:38) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetUserSubscriptionsByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern26.URL(env, owner, repo)
 }
 
-// PathPutUserSubscriptionsByOwnerByRepo returns the path of PUT /user/subscriptions/:owner/:repo (routes.txt:39) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutUserSubscriptionsByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/user/subscriptions/" + owner + "/" + repo, nil
+// PathPutUserSubscriptionsByOwnerByRepo returns the path of PUT /user/subscriptions/:owner/:repo (routes.txt:39), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutUserSubscriptionsByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern26.Path(owner, repo)
 }
 
-// URLPutUserSubscriptionsByOwnerByRepo returns the absolute URL of PUT /user/subscriptions/:owner/:repo (routes.txt:39) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutUserSubscriptionsByOwnerByRepo returns the absolute URL of PUT /user/subscriptions/:owner/:repo (routes.txt:39) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPutUserSubscriptionsByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern26.URL(env, owner, repo)
 }
 
-// PathDeleteUserSubscriptionsByOwnerByRepo returns the path of DELETE /user/subscriptions/:owner/:repo (routes.txt:40) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteUserSubscriptionsByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/user/subscriptions/" + owner + "/" + repo, nil
+// PathDeleteUserSubscriptionsByOwnerByRepo returns the path of DELETE /user/subscriptions/:owner/:repo (routes.txt:40), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteUserSubscriptionsByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern26.Path(owner, repo)
 }
 
-// URLDeleteUserSubscriptionsByOwnerByRepo returns the absolute URL of DELETE /user/subscriptions/:owner/:repo (routes.txt:40) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteUserSubscriptionsByOwnerByRepo returns the absolute URL of DELETE /user/subscriptions/:owner/:repo (routes.txt:40) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathDeleteUserSubscriptionsByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern26.URL(env, owner, repo)
 }
 
-// PathGetUsersByUserGists returns the path of GET /users/:user/gists (routes.txt:41) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserGists(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/gists", nil
+// PathGetUsersByUserGists returns the path of GET /users/:user/gists (routes.txt:41), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserGists(user string) (string, error) {
+	return routerPattern27.Path(user)
 }
 
-// URLGetUsersByUserGists returns the absolute URL of GET /users/:user/gists (routes.txt:41) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserGists returns the absolute URL of GET /users/:user/gists (routes.txt:41) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserGists(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserGists(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern27.URL(env, user)
 }
 
 // PathGetGists returns the path of GET /gists (routes.txt:42).
@@ -4415,30 +4071,23 @@ func PathGetGists() string {
 	return "/gists"
 }
 
-// URLGetGists returns the absolute URL of GET /gists (routes.txt:42) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetGists returns the absolute URL of GET /gists (routes.txt:42) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGists(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetGists())
+	return routing.AbsoluteURL(env, "/gists")
 }
 
-// PathGetGistsByID returns the path of GET /gists/:id (routes.txt:43) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetGistsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/gists/" + id, nil
+// PathGetGistsByID returns the path of GET /gists/:id (routes.txt:43), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetGistsByID(id string) (string, error) {
+	return routerPattern29.Path(id)
 }
 
-// URLGetGistsByID returns the absolute URL of GET /gists/:id (routes.txt:43) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetGistsByID returns the absolute URL of GET /gists/:id (routes.txt:43) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGistsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetGistsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern29.URL(env, id)
 }
 
 // PathPostGists returns the path of POST /gists (routes.txt:44).
@@ -4446,352 +4095,205 @@ func PathPostGists() string {
 	return "/gists"
 }
 
-// URLPostGists returns the absolute URL of POST /gists (routes.txt:44) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostGists returns the absolute URL of POST /gists (routes.txt:44) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostGists(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostGists())
+	return routing.AbsoluteURL(env, "/gists")
 }
 
-// PathPutGistsByIDStar returns the path of PUT /gists/:id/star (routes.txt:45) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutGistsByIDStar(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/gists/" + id + "/star", nil
+// PathPutGistsByIDStar returns the path of PUT /gists/:id/star (routes.txt:45), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutGistsByIDStar(id string) (string, error) {
+	return routerPattern30.Path(id)
 }
 
-// URLPutGistsByIDStar returns the absolute URL of PUT /gists/:id/star (routes.txt:45) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutGistsByIDStar returns the absolute URL of PUT /gists/:id/star (routes.txt:45) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathPutGistsByIDStar(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern30.URL(env, id)
 }
 
-// PathDeleteGistsByIDStar returns the path of DELETE /gists/:id/star (routes.txt:46) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteGistsByIDStar(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/gists/" + id + "/star", nil
+// PathDeleteGistsByIDStar returns the path of DELETE /gists/:id/star (routes.txt:46), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteGistsByIDStar(id string) (string, error) {
+	return routerPattern30.Path(id)
 }
 
-// URLDeleteGistsByIDStar returns the absolute URL of DELETE /gists/:id/star (routes.txt:46) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteGistsByIDStar returns the absolute URL of DELETE /gists/:id/star (routes.txt:46) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathDeleteGistsByIDStar(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern30.URL(env, id)
 }
 
-// PathGetGistsByIDStar returns the path of GET /gists/:id/star (routes.txt:47) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetGistsByIDStar(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/gists/" + id + "/star", nil
+// PathGetGistsByIDStar returns the path of GET /gists/:id/star (routes.txt:47), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetGistsByIDStar(id string) (string, error) {
+	return routerPattern30.Path(id)
 }
 
-// URLGetGistsByIDStar returns the absolute URL of GET /gists/:id/star (routes.txt:47) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetGistsByIDStar returns the absolute URL of GET /gists/:id/star (routes.txt:47) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetGistsByIDStar(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern30.URL(env, id)
 }
 
-// PathPostGistsByIDForks returns the path of POST /gists/:id/forks (routes.txt:48) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostGistsByIDForks(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/gists/" + id + "/forks", nil
+// PathPostGistsByIDForks returns the path of POST /gists/:id/forks (routes.txt:48), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostGistsByIDForks(id string) (string, error) {
+	return routerPattern31.Path(id)
 }
 
-// URLPostGistsByIDForks returns the absolute URL of POST /gists/:id/forks (routes.txt:48) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostGistsByIDForks returns the absolute URL of POST /gists/:id/forks (routes.txt:48) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostGistsByIDForks(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathPostGistsByIDForks(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern31.URL(env, id)
 }
 
-// PathDeleteGistsByID returns the path of DELETE /gists/:id (routes.txt:49) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteGistsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/gists/" + id, nil
+// PathDeleteGistsByID returns the path of DELETE /gists/:id (routes.txt:49), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteGistsByID(id string) (string, error) {
+	return routerPattern29.Path(id)
 }
 
-// URLDeleteGistsByID returns the absolute URL of DELETE /gists/:id (routes.txt:49) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteGistsByID returns the absolute URL of DELETE /gists/:id (routes.txt:49) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteGistsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathDeleteGistsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern29.URL(env, id)
 }
 
-// PathGetReposByOwnerByRepoGitBlobsBySHA returns the path of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoGitBlobsBySHA(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/blobs/" + sha, nil
+// PathGetReposByOwnerByRepoGitBlobsBySHA returns the path of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoGitBlobsBySHA(owner, repo, sha string) (string, error) {
+	return routerPattern32.Path(owner, repo, sha)
 }
 
-// URLGetReposByOwnerByRepoGitBlobsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoGitBlobsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitBlobsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoGitBlobsBySHA(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern32.URL(env, owner, repo, sha)
 }
 
-// PathPostReposByOwnerByRepoGitBlobs returns the path of POST /repos/:owner/:repo/git/blobs (routes.txt:51) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoGitBlobs(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/blobs", nil
+// PathPostReposByOwnerByRepoGitBlobs returns the path of POST /repos/:owner/:repo/git/blobs (routes.txt:51), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoGitBlobs(owner, repo string) (string, error) {
+	return routerPattern33.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoGitBlobs returns the absolute URL of POST /repos/:owner/:repo/git/blobs (routes.txt:51) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoGitBlobs returns the absolute URL of POST /repos/:owner/:repo/git/blobs (routes.txt:51) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitBlobs(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoGitBlobs(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern33.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoGitCommitsBySHA returns the path of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoGitCommitsBySHA(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/commits/" + sha, nil
+// PathGetReposByOwnerByRepoGitCommitsBySHA returns the path of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoGitCommitsBySHA(owner, repo, sha string) (string, error) {
+	return routerPattern34.Path(owner, repo, sha)
 }
 
-// URLGetReposByOwnerByRepoGitCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoGitCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitCommitsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoGitCommitsBySHA(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern34.URL(env, owner, repo, sha)
 }
 
-// PathPostReposByOwnerByRepoGitCommits returns the path of POST /repos/:owner/:repo/git/commits (routes.txt:53) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoGitCommits(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/commits", nil
+// PathPostReposByOwnerByRepoGitCommits returns the path of POST /repos/:owner/:repo/git/commits (routes.txt:53), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoGitCommits(owner, repo string) (string, error) {
+	return routerPattern35.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoGitCommits returns the absolute URL of POST /repos/:owner/:repo/git/commits (routes.txt:53) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoGitCommits returns the absolute URL of POST /repos/:owner/:repo/git/commits (routes.txt:53) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitCommits(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoGitCommits(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern35.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoGitRefs returns the path of GET /repos/:owner/:repo/git/refs (routes.txt:54) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoGitRefs(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/refs", nil
+// PathGetReposByOwnerByRepoGitRefs returns the path of GET /repos/:owner/:repo/git/refs (routes.txt:54), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoGitRefs(owner, repo string) (string, error) {
+	return routerPattern36.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoGitRefs returns the absolute URL of GET /repos/:owner/:repo/git/refs (routes.txt:54) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoGitRefs returns the absolute URL of GET /repos/:owner/:repo/git/refs (routes.txt:54) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitRefs(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoGitRefs(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern36.URL(env, owner, repo)
 }
 
-// PathPostReposByOwnerByRepoGitRefs returns the path of POST /repos/:owner/:repo/git/refs (routes.txt:55) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoGitRefs(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/refs", nil
+// PathPostReposByOwnerByRepoGitRefs returns the path of POST /repos/:owner/:repo/git/refs (routes.txt:55), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoGitRefs(owner, repo string) (string, error) {
+	return routerPattern36.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoGitRefs returns the absolute URL of POST /repos/:owner/:repo/git/refs (routes.txt:55) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoGitRefs returns the absolute URL of POST /repos/:owner/:repo/git/refs (routes.txt:55) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitRefs(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoGitRefs(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern36.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoGitTagsBySHA returns the path of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoGitTagsBySHA(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/tags/" + sha, nil
+// PathGetReposByOwnerByRepoGitTagsBySHA returns the path of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoGitTagsBySHA(owner, repo, sha string) (string, error) {
+	return routerPattern37.Path(owner, repo, sha)
 }
 
-// URLGetReposByOwnerByRepoGitTagsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoGitTagsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitTagsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoGitTagsBySHA(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern37.URL(env, owner, repo, sha)
 }
 
-// PathPostReposByOwnerByRepoGitTags returns the path of POST /repos/:owner/:repo/git/tags (routes.txt:57) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoGitTags(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/tags", nil
+// PathPostReposByOwnerByRepoGitTags returns the path of POST /repos/:owner/:repo/git/tags (routes.txt:57), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoGitTags(owner, repo string) (string, error) {
+	return routerPattern38.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoGitTags returns the absolute URL of POST /repos/:owner/:repo/git/tags (routes.txt:57) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoGitTags returns the absolute URL of POST /repos/:owner/:repo/git/tags (routes.txt:57) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitTags(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoGitTags(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern38.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoGitTreesBySHA returns the path of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoGitTreesBySHA(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/trees/" + sha, nil
+// PathGetReposByOwnerByRepoGitTreesBySHA returns the path of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoGitTreesBySHA(owner, repo, sha string) (string, error) {
+	return routerPattern39.Path(owner, repo, sha)
 }
 
-// URLGetReposByOwnerByRepoGitTreesBySHA returns the absolute URL of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoGitTreesBySHA returns the absolute URL of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitTreesBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoGitTreesBySHA(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern39.URL(env, owner, repo, sha)
 }
 
-// PathPostReposByOwnerByRepoGitTrees returns the path of POST /repos/:owner/:repo/git/trees (routes.txt:59) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoGitTrees(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/git/trees", nil
+// PathPostReposByOwnerByRepoGitTrees returns the path of POST /repos/:owner/:repo/git/trees (routes.txt:59), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoGitTrees(owner, repo string) (string, error) {
+	return routerPattern40.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoGitTrees returns the absolute URL of POST /repos/:owner/:repo/git/trees (routes.txt:59) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoGitTrees returns the absolute URL of POST /repos/:owner/:repo/git/trees (routes.txt:59) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitTrees(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoGitTrees(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern40.URL(env, owner, repo)
 }
 
 // PathGetIssues returns the path of GET /issues (routes.txt:60).
@@ -4799,10 +4301,10 @@ func PathGetIssues() string {
 	return "/issues"
 }
 
-// URLGetIssues returns the absolute URL of GET /issues (routes.txt:60) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetIssues returns the absolute URL of GET /issues (routes.txt:60) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetIssues(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetIssues())
+	return routing.AbsoluteURL(env, "/issues")
 }
 
 // PathGetUserIssues returns the path of GET /user/issues (routes.txt:61).
@@ -4810,584 +4312,309 @@ func PathGetUserIssues() string {
 	return "/user/issues"
 }
 
-// URLGetUserIssues returns the absolute URL of GET /user/issues (routes.txt:61) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserIssues returns the absolute URL of GET /user/issues (routes.txt:61) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserIssues(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserIssues())
+	return routing.AbsoluteURL(env, "/user/issues")
 }
 
-// PathGetOrgsByOrgIssues returns the path of GET /orgs/:org/issues (routes.txt:62) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgIssues(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/issues", nil
+// PathGetOrgsByOrgIssues returns the path of GET /orgs/:org/issues (routes.txt:62), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgIssues(org string) (string, error) {
+	return routerPattern43.Path(org)
 }
 
-// URLGetOrgsByOrgIssues returns the absolute URL of GET /orgs/:org/issues (routes.txt:62) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgIssues returns the absolute URL of GET /orgs/:org/issues (routes.txt:62) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgIssues(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrgIssues(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern43.URL(env, org)
 }
 
-// PathGetReposByOwnerByRepoIssues returns the path of GET /repos/:owner/:repo/issues (routes.txt:63) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoIssues(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues", nil
+// PathGetReposByOwnerByRepoIssues returns the path of GET /repos/:owner/:repo/issues (routes.txt:63), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoIssues(owner, repo string) (string, error) {
+	return routerPattern44.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoIssues returns the absolute URL of GET /repos/:owner/:repo/issues (routes.txt:63) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoIssues returns the absolute URL of GET /repos/:owner/:repo/issues (routes.txt:63) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssues(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoIssues(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern44.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoIssuesByNumber returns the path of GET /repos/:owner/:repo/issues/:number (routes.txt:64) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoIssuesByNumber(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number, nil
+// PathGetReposByOwnerByRepoIssuesByNumber returns the path of GET /repos/:owner/:repo/issues/:number (routes.txt:64), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoIssuesByNumber(owner, repo, number string) (string, error) {
+	return routerPattern45.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoIssuesByNumber returns the absolute URL of GET /repos/:owner/:repo/issues/:number (routes.txt:64) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoIssuesByNumber returns the absolute URL of GET /repos/:owner/:repo/issues/:number (routes.txt:64) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoIssuesByNumber(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern45.URL(env, owner, repo, number)
 }
 
-// PathPostReposByOwnerByRepoIssues returns the path of POST /repos/:owner/:repo/issues (routes.txt:65) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoIssues(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues", nil
+// PathPostReposByOwnerByRepoIssues returns the path of POST /repos/:owner/:repo/issues (routes.txt:65), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoIssues(owner, repo string) (string, error) {
+	return routerPattern44.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoIssues returns the absolute URL of POST /repos/:owner/:repo/issues (routes.txt:65) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoIssues returns the absolute URL of POST /repos/:owner/:repo/issues (routes.txt:65) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoIssues(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoIssues(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern44.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoAssignees returns the path of GET /repos/:owner/:repo/assignees (routes.txt:66) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoAssignees(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/assignees", nil
+// PathGetReposByOwnerByRepoAssignees returns the path of GET /repos/:owner/:repo/assignees (routes.txt:66), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoAssignees(owner, repo string) (string, error) {
+	return routerPattern46.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoAssignees returns the absolute URL of GET /repos/:owner/:repo/assignees (routes.txt:66) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoAssignees returns the absolute URL of GET /repos/:owner/:repo/assignees (routes.txt:66) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoAssignees(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoAssignees(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern46.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoAssigneesByAssignee returns the path of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67) with owner, repo, assignee, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoAssigneesByAssignee(owner, repo, assignee string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if assignee, err = routing.Segment("assignee", assignee); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/assignees/" + assignee, nil
+// PathGetReposByOwnerByRepoAssigneesByAssignee returns the path of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoAssigneesByAssignee(owner, repo, assignee string) (string, error) {
+	return routerPattern47.Path(owner, repo, assignee)
 }
 
-// URLGetReposByOwnerByRepoAssigneesByAssignee returns the absolute URL of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoAssigneesByAssignee returns the absolute URL of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoAssigneesByAssignee(env *wsgiref.Environ, owner, repo, assignee string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoAssigneesByAssignee(owner, repo, assignee)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern47.URL(env, owner, repo, assignee)
 }
 
-// PathGetReposByOwnerByRepoIssuesByNumberComments returns the path of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/comments", nil
+// PathGetReposByOwnerByRepoIssuesByNumberComments returns the path of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (string, error) {
+	return routerPattern48.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoIssuesByNumberComments(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern48.URL(env, owner, repo, number)
 }
 
-// PathPostReposByOwnerByRepoIssuesByNumberComments returns the path of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/comments", nil
+// PathPostReposByOwnerByRepoIssuesByNumberComments returns the path of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (string, error) {
+	return routerPattern48.Path(owner, repo, number)
 }
 
-// URLPostReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoIssuesByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoIssuesByNumberComments(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern48.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoIssuesByNumberEvents returns the path of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoIssuesByNumberEvents(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/events", nil
+// PathGetReposByOwnerByRepoIssuesByNumberEvents returns the path of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoIssuesByNumberEvents(owner, repo, number string) (string, error) {
+	return routerPattern49.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoIssuesByNumberEvents returns the absolute URL of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoIssuesByNumberEvents returns the absolute URL of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumberEvents(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoIssuesByNumberEvents(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern49.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoLabels returns the path of GET /repos/:owner/:repo/labels (routes.txt:71) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoLabels(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/labels", nil
+// PathGetReposByOwnerByRepoLabels returns the path of GET /repos/:owner/:repo/labels (routes.txt:71), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoLabels(owner, repo string) (string, error) {
+	return routerPattern50.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoLabels returns the absolute URL of GET /repos/:owner/:repo/labels (routes.txt:71) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoLabels returns the absolute URL of GET /repos/:owner/:repo/labels (routes.txt:71) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoLabels(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoLabels(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern50.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoLabelsByName returns the path of GET /repos/:owner/:repo/labels/:name (routes.txt:72) with owner, repo, name, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoLabelsByName(owner, repo, name string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if name, err = routing.Segment("name", name); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/labels/" + name, nil
+// PathGetReposByOwnerByRepoLabelsByName returns the path of GET /repos/:owner/:repo/labels/:name (routes.txt:72), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoLabelsByName(owner, repo, name string) (string, error) {
+	return routerPattern51.Path(owner, repo, name)
 }
 
-// URLGetReposByOwnerByRepoLabelsByName returns the absolute URL of GET /repos/:owner/:repo/labels/:name (routes.txt:72) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoLabelsByName returns the absolute URL of GET /repos/:owner/:repo/labels/:name (routes.txt:72) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoLabelsByName(env *wsgiref.Environ, owner, repo, name string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoLabelsByName(owner, repo, name)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern51.URL(env, owner, repo, name)
 }
 
-// PathPostReposByOwnerByRepoLabels returns the path of POST /repos/:owner/:repo/labels (routes.txt:73) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoLabels(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/labels", nil
+// PathPostReposByOwnerByRepoLabels returns the path of POST /repos/:owner/:repo/labels (routes.txt:73), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoLabels(owner, repo string) (string, error) {
+	return routerPattern50.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoLabels returns the absolute URL of POST /repos/:owner/:repo/labels (routes.txt:73) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoLabels returns the absolute URL of POST /repos/:owner/:repo/labels (routes.txt:73) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoLabels(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoLabels(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern50.URL(env, owner, repo)
 }
 
-// PathDeleteReposByOwnerByRepoLabelsByName returns the path of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74) with owner, repo, name, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoLabelsByName(owner, repo, name string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if name, err = routing.Segment("name", name); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/labels/" + name, nil
+// PathDeleteReposByOwnerByRepoLabelsByName returns the path of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoLabelsByName(owner, repo, name string) (string, error) {
+	return routerPattern51.Path(owner, repo, name)
 }
 
-// URLDeleteReposByOwnerByRepoLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoLabelsByName(env *wsgiref.Environ, owner, repo, name string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoLabelsByName(owner, repo, name)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern51.URL(env, owner, repo, name)
 }
 
-// PathGetReposByOwnerByRepoIssuesByNumberLabels returns the path of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+// PathGetReposByOwnerByRepoIssuesByNumberLabels returns the path of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
+	return routerPattern52.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern52.URL(env, owner, repo, number)
 }
 
-// PathPostReposByOwnerByRepoIssuesByNumberLabels returns the path of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+// PathPostReposByOwnerByRepoIssuesByNumberLabels returns the path of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
+	return routerPattern52.Path(owner, repo, number)
 }
 
-// URLPostReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern52.URL(env, owner, repo, number)
 }
 
-// PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the path of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77) with owner, repo, number, name, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(owner, repo, number, name string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	if name, err = routing.Segment("name", name); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels/" + name, nil
+// PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the path of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(owner, repo, number, name string) (string, error) {
+	return routerPattern53.Path(owner, repo, number, name)
 }
 
-// URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(env *wsgiref.Environ, owner, repo, number, name string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(owner, repo, number, name)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern53.URL(env, owner, repo, number, name)
 }
 
-// PathPutReposByOwnerByRepoIssuesByNumberLabels returns the path of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+// PathPutReposByOwnerByRepoIssuesByNumberLabels returns the path of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
+	return routerPattern52.Path(owner, repo, number)
 }
 
-// URLPutReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathPutReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern52.URL(env, owner, repo, number)
 }
 
-// PathDeleteReposByOwnerByRepoIssuesByNumberLabels returns the path of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/issues/" + number + "/labels", nil
+// PathDeleteReposByOwnerByRepoIssuesByNumberLabels returns the path of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
+	return routerPattern52.Path(owner, repo, number)
 }
 
-// URLDeleteReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern52.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoMilestonesByNumberLabels returns the path of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoMilestonesByNumberLabels(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/milestones/" + number + "/labels", nil
+// PathGetReposByOwnerByRepoMilestonesByNumberLabels returns the path of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoMilestonesByNumberLabels(owner, repo, number string) (string, error) {
+	return routerPattern54.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoMilestonesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoMilestonesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoMilestonesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoMilestonesByNumberLabels(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern54.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoMilestones returns the path of GET /repos/:owner/:repo/milestones (routes.txt:81) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoMilestones(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/milestones", nil
+// PathGetReposByOwnerByRepoMilestones returns the path of GET /repos/:owner/:repo/milestones (routes.txt:81), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoMilestones(owner, repo string) (string, error) {
+	return routerPattern55.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoMilestones returns the absolute URL of GET /repos/:owner/:repo/milestones (routes.txt:81) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoMilestones returns the absolute URL of GET /repos/:owner/:repo/milestones (routes.txt:81) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoMilestones(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoMilestones(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern55.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoMilestonesByNumber returns the path of GET /repos/:owner/:repo/milestones/:number (routes.txt:82) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/milestones/" + number, nil
+// PathGetReposByOwnerByRepoMilestonesByNumber returns the path of GET /repos/:owner/:repo/milestones/:number (routes.txt:82), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (string, error) {
+	return routerPattern56.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoMilestonesByNumber returns the absolute URL of GET /repos/:owner/:repo/milestones/:number (routes.txt:82) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoMilestonesByNumber returns the absolute URL of GET /repos/:owner/:repo/milestones/:number (routes.txt:82) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoMilestonesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoMilestonesByNumber(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern56.URL(env, owner, repo, number)
 }
 
-// PathPostReposByOwnerByRepoMilestones returns the path of POST /repos/:owner/:repo/milestones (routes.txt:83) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoMilestones(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/milestones", nil
+// PathPostReposByOwnerByRepoMilestones returns the path of POST /repos/:owner/:repo/milestones (routes.txt:83), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoMilestones(owner, repo string) (string, error) {
+	return routerPattern55.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoMilestones returns the absolute URL of POST /repos/:owner/:repo/milestones (routes.txt:83) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoMilestones returns the absolute URL of POST /repos/:owner/:repo/milestones (routes.txt:83) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoMilestones(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoMilestones(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern55.URL(env, owner, repo)
 }
 
-// PathDeleteReposByOwnerByRepoMilestonesByNumber returns the path of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/milestones/" + number, nil
+// PathDeleteReposByOwnerByRepoMilestonesByNumber returns the path of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (string, error) {
+	return routerPattern56.Path(owner, repo, number)
 }
 
-// URLDeleteReposByOwnerByRepoMilestonesByNumber returns the absolute URL of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoMilestonesByNumber returns the absolute URL of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoMilestonesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoMilestonesByNumber(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern56.URL(env, owner, repo, number)
 }
 
 // PathGetEmojis returns the path of GET /emojis (routes.txt:85).
@@ -5395,10 +4622,10 @@ func PathGetEmojis() string {
 	return "/emojis"
 }
 
-// URLGetEmojis returns the absolute URL of GET /emojis (routes.txt:85) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetEmojis returns the absolute URL of GET /emojis (routes.txt:85) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetEmojis(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetEmojis())
+	return routing.AbsoluteURL(env, "/emojis")
 }
 
 // PathGetGitignoreTemplates returns the path of GET /gitignore/templates (routes.txt:86).
@@ -5406,30 +4633,23 @@ func PathGetGitignoreTemplates() string {
 	return "/gitignore/templates"
 }
 
-// URLGetGitignoreTemplates returns the absolute URL of GET /gitignore/templates (routes.txt:86) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetGitignoreTemplates returns the absolute URL of GET /gitignore/templates (routes.txt:86) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGitignoreTemplates(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetGitignoreTemplates())
+	return routing.AbsoluteURL(env, "/gitignore/templates")
 }
 
-// PathGetGitignoreTemplatesByName returns the path of GET /gitignore/templates/:name (routes.txt:87) with name, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetGitignoreTemplatesByName(name string) (path string, err error) {
-	if name, err = routing.Segment("name", name); err != nil {
-		return "", err
-	}
-	return "/gitignore/templates/" + name, nil
+// PathGetGitignoreTemplatesByName returns the path of GET /gitignore/templates/:name (routes.txt:87), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetGitignoreTemplatesByName(name string) (string, error) {
+	return routerPattern59.Path(name)
 }
 
-// URLGetGitignoreTemplatesByName returns the absolute URL of GET /gitignore/templates/:name (routes.txt:87) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetGitignoreTemplatesByName returns the absolute URL of GET /gitignore/templates/:name (routes.txt:87) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGitignoreTemplatesByName(env *wsgiref.Environ, name string) (string, error) {
-	path, err := PathGetGitignoreTemplatesByName(name)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern59.URL(env, name)
 }
 
 // PathPostMarkdown returns the path of POST /markdown (routes.txt:88).
@@ -5437,10 +4657,10 @@ func PathPostMarkdown() string {
 	return "/markdown"
 }
 
-// URLPostMarkdown returns the absolute URL of POST /markdown (routes.txt:88) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostMarkdown returns the absolute URL of POST /markdown (routes.txt:88) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostMarkdown(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostMarkdown())
+	return routing.AbsoluteURL(env, "/markdown")
 }
 
 // PathPostMarkdownRaw returns the path of POST /markdown/raw (routes.txt:89).
@@ -5448,10 +4668,10 @@ func PathPostMarkdownRaw() string {
 	return "/markdown/raw"
 }
 
-// URLPostMarkdownRaw returns the absolute URL of POST /markdown/raw (routes.txt:89) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostMarkdownRaw returns the absolute URL of POST /markdown/raw (routes.txt:89) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostMarkdownRaw(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostMarkdownRaw())
+	return routing.AbsoluteURL(env, "/markdown/raw")
 }
 
 // PathGetMeta returns the path of GET /meta (routes.txt:90).
@@ -5459,10 +4679,10 @@ func PathGetMeta() string {
 	return "/meta"
 }
 
-// URLGetMeta returns the absolute URL of GET /meta (routes.txt:90) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetMeta returns the absolute URL of GET /meta (routes.txt:90) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetMeta(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetMeta())
+	return routing.AbsoluteURL(env, "/meta")
 }
 
 // PathGetRateLimit returns the path of GET /rate_limit (routes.txt:91).
@@ -5470,30 +4690,23 @@ func PathGetRateLimit() string {
 	return "/rate_limit"
 }
 
-// URLGetRateLimit returns the absolute URL of GET /rate_limit (routes.txt:91) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetRateLimit returns the absolute URL of GET /rate_limit (routes.txt:91) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetRateLimit(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetRateLimit())
+	return routing.AbsoluteURL(env, "/rate_limit")
 }
 
-// PathGetUsersByUserOrgs returns the path of GET /users/:user/orgs (routes.txt:92) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserOrgs(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/orgs", nil
+// PathGetUsersByUserOrgs returns the path of GET /users/:user/orgs (routes.txt:92), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserOrgs(user string) (string, error) {
+	return routerPattern64.Path(user)
 }
 
-// URLGetUsersByUserOrgs returns the absolute URL of GET /users/:user/orgs (routes.txt:92) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserOrgs returns the absolute URL of GET /users/:user/orgs (routes.txt:92) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserOrgs(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserOrgs(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern64.URL(env, user)
 }
 
 // PathGetUserOrgs returns the path of GET /user/orgs (routes.txt:93).
@@ -5501,452 +4714,270 @@ func PathGetUserOrgs() string {
 	return "/user/orgs"
 }
 
-// URLGetUserOrgs returns the absolute URL of GET /user/orgs (routes.txt:93) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserOrgs returns the absolute URL of GET /user/orgs (routes.txt:93) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserOrgs(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserOrgs())
+	return routing.AbsoluteURL(env, "/user/orgs")
 }
 
-// PathGetOrgsByOrg returns the path of GET /orgs/:org (routes.txt:94) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrg(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org, nil
+// PathGetOrgsByOrg returns the path of GET /orgs/:org (routes.txt:94), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrg(org string) (string, error) {
+	return routerPattern66.Path(org)
 }
 
-// URLGetOrgsByOrg returns the absolute URL of GET /orgs/:org (routes.txt:94) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrg returns the absolute URL of GET /orgs/:org (routes.txt:94) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrg(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrg(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern66.URL(env, org)
 }
 
-// PathGetOrgsByOrgMembers returns the path of GET /orgs/:org/members (routes.txt:95) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgMembers(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/members", nil
+// PathGetOrgsByOrgMembers returns the path of GET /orgs/:org/members (routes.txt:95), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgMembers(org string) (string, error) {
+	return routerPattern67.Path(org)
 }
 
-// URLGetOrgsByOrgMembers returns the absolute URL of GET /orgs/:org/members (routes.txt:95) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgMembers returns the absolute URL of GET /orgs/:org/members (routes.txt:95) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgMembers(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrgMembers(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern67.URL(env, org)
 }
 
-// PathGetOrgsByOrgMembersByUser returns the path of GET /orgs/:org/members/:user (routes.txt:96) with org, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgMembersByUser(org, user string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/members/" + user, nil
+// PathGetOrgsByOrgMembersByUser returns the path of GET /orgs/:org/members/:user (routes.txt:96), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgMembersByUser(org, user string) (string, error) {
+	return routerPattern68.Path(org, user)
 }
 
-// URLGetOrgsByOrgMembersByUser returns the absolute URL of GET /orgs/:org/members/:user (routes.txt:96) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgMembersByUser returns the absolute URL of GET /orgs/:org/members/:user (routes.txt:96) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	path, err := PathGetOrgsByOrgMembersByUser(org, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern68.URL(env, org, user)
 }
 
-// PathDeleteOrgsByOrgMembersByUser returns the path of DELETE /orgs/:org/members/:user (routes.txt:97) with org, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteOrgsByOrgMembersByUser(org, user string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/members/" + user, nil
+// PathDeleteOrgsByOrgMembersByUser returns the path of DELETE /orgs/:org/members/:user (routes.txt:97), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteOrgsByOrgMembersByUser(org, user string) (string, error) {
+	return routerPattern68.Path(org, user)
 }
 
-// URLDeleteOrgsByOrgMembersByUser returns the absolute URL of DELETE /orgs/:org/members/:user (routes.txt:97) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteOrgsByOrgMembersByUser returns the absolute URL of DELETE /orgs/:org/members/:user (routes.txt:97) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteOrgsByOrgMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	path, err := PathDeleteOrgsByOrgMembersByUser(org, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern68.URL(env, org, user)
 }
 
-// PathGetOrgsByOrgPublicMembers returns the path of GET /orgs/:org/public_members (routes.txt:98) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgPublicMembers(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/public_members", nil
+// PathGetOrgsByOrgPublicMembers returns the path of GET /orgs/:org/public_members (routes.txt:98), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgPublicMembers(org string) (string, error) {
+	return routerPattern69.Path(org)
 }
 
-// URLGetOrgsByOrgPublicMembers returns the absolute URL of GET /orgs/:org/public_members (routes.txt:98) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgPublicMembers returns the absolute URL of GET /orgs/:org/public_members (routes.txt:98) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgPublicMembers(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrgPublicMembers(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern69.URL(env, org)
 }
 
-// PathGetOrgsByOrgPublicMembersByUser returns the path of GET /orgs/:org/public_members/:user (routes.txt:99) with org, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgPublicMembersByUser(org, user string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/public_members/" + user, nil
+// PathGetOrgsByOrgPublicMembersByUser returns the path of GET /orgs/:org/public_members/:user (routes.txt:99), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgPublicMembersByUser(org, user string) (string, error) {
+	return routerPattern70.Path(org, user)
 }
 
-// URLGetOrgsByOrgPublicMembersByUser returns the absolute URL of GET /orgs/:org/public_members/:user (routes.txt:99) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgPublicMembersByUser returns the absolute URL of GET /orgs/:org/public_members/:user (routes.txt:99) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	path, err := PathGetOrgsByOrgPublicMembersByUser(org, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern70.URL(env, org, user)
 }
 
-// PathPutOrgsByOrgPublicMembersByUser returns the path of PUT /orgs/:org/public_members/:user (routes.txt:100) with org, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutOrgsByOrgPublicMembersByUser(org, user string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/public_members/" + user, nil
+// PathPutOrgsByOrgPublicMembersByUser returns the path of PUT /orgs/:org/public_members/:user (routes.txt:100), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutOrgsByOrgPublicMembersByUser(org, user string) (string, error) {
+	return routerPattern70.Path(org, user)
 }
 
-// URLPutOrgsByOrgPublicMembersByUser returns the absolute URL of PUT /orgs/:org/public_members/:user (routes.txt:100) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutOrgsByOrgPublicMembersByUser returns the absolute URL of PUT /orgs/:org/public_members/:user (routes.txt:100) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	path, err := PathPutOrgsByOrgPublicMembersByUser(org, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern70.URL(env, org, user)
 }
 
-// PathDeleteOrgsByOrgPublicMembersByUser returns the path of DELETE /orgs/:org/public_members/:user (routes.txt:101) with org, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteOrgsByOrgPublicMembersByUser(org, user string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/public_members/" + user, nil
+// PathDeleteOrgsByOrgPublicMembersByUser returns the path of DELETE /orgs/:org/public_members/:user (routes.txt:101), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteOrgsByOrgPublicMembersByUser(org, user string) (string, error) {
+	return routerPattern70.Path(org, user)
 }
 
-// URLDeleteOrgsByOrgPublicMembersByUser returns the absolute URL of DELETE /orgs/:org/public_members/:user (routes.txt:101) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteOrgsByOrgPublicMembersByUser returns the absolute URL of DELETE /orgs/:org/public_members/:user (routes.txt:101) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	path, err := PathDeleteOrgsByOrgPublicMembersByUser(org, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern70.URL(env, org, user)
 }
 
-// PathGetOrgsByOrgTeams returns the path of GET /orgs/:org/teams (routes.txt:102) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgTeams(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/teams", nil
+// PathGetOrgsByOrgTeams returns the path of GET /orgs/:org/teams (routes.txt:102), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgTeams(org string) (string, error) {
+	return routerPattern71.Path(org)
 }
 
-// URLGetOrgsByOrgTeams returns the absolute URL of GET /orgs/:org/teams (routes.txt:102) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgTeams returns the absolute URL of GET /orgs/:org/teams (routes.txt:102) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgTeams(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrgTeams(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern71.URL(env, org)
 }
 
-// PathGetTeamsByID returns the path of GET /teams/:id (routes.txt:103) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetTeamsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/teams/" + id, nil
+// PathGetTeamsByID returns the path of GET /teams/:id (routes.txt:103), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetTeamsByID(id string) (string, error) {
+	return routerPattern72.Path(id)
 }
 
-// URLGetTeamsByID returns the absolute URL of GET /teams/:id (routes.txt:103) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetTeamsByID returns the absolute URL of GET /teams/:id (routes.txt:103) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetTeamsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern72.URL(env, id)
 }
 
-// PathPostOrgsByOrgTeams returns the path of POST /orgs/:org/teams (routes.txt:104) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostOrgsByOrgTeams(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/teams", nil
+// PathPostOrgsByOrgTeams returns the path of POST /orgs/:org/teams (routes.txt:104), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostOrgsByOrgTeams(org string) (string, error) {
+	return routerPattern71.Path(org)
 }
 
-// URLPostOrgsByOrgTeams returns the absolute URL of POST /orgs/:org/teams (routes.txt:104) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostOrgsByOrgTeams returns the absolute URL of POST /orgs/:org/teams (routes.txt:104) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostOrgsByOrgTeams(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathPostOrgsByOrgTeams(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern71.URL(env, org)
 }
 
-// PathDeleteTeamsByID returns the path of DELETE /teams/:id (routes.txt:105) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteTeamsByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/teams/" + id, nil
+// PathDeleteTeamsByID returns the path of DELETE /teams/:id (routes.txt:105), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteTeamsByID(id string) (string, error) {
+	return routerPattern72.Path(id)
 }
 
-// URLDeleteTeamsByID returns the absolute URL of DELETE /teams/:id (routes.txt:105) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteTeamsByID returns the absolute URL of DELETE /teams/:id (routes.txt:105) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteTeamsByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathDeleteTeamsByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern72.URL(env, id)
 }
 
-// PathGetTeamsByIDMembers returns the path of GET /teams/:id/members (routes.txt:106) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetTeamsByIDMembers(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/members", nil
+// PathGetTeamsByIDMembers returns the path of GET /teams/:id/members (routes.txt:106), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetTeamsByIDMembers(id string) (string, error) {
+	return routerPattern73.Path(id)
 }
 
-// URLGetTeamsByIDMembers returns the absolute URL of GET /teams/:id/members (routes.txt:106) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetTeamsByIDMembers returns the absolute URL of GET /teams/:id/members (routes.txt:106) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDMembers(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetTeamsByIDMembers(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern73.URL(env, id)
 }
 
-// PathGetTeamsByIDMembersByUser returns the path of GET /teams/:id/members/:user (routes.txt:107) with id, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetTeamsByIDMembersByUser(id, user string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/members/" + user, nil
+// PathGetTeamsByIDMembersByUser returns the path of GET /teams/:id/members/:user (routes.txt:107), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetTeamsByIDMembersByUser(id, user string) (string, error) {
+	return routerPattern74.Path(id, user)
 }
 
-// URLGetTeamsByIDMembersByUser returns the absolute URL of GET /teams/:id/members/:user (routes.txt:107) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetTeamsByIDMembersByUser returns the absolute URL of GET /teams/:id/members/:user (routes.txt:107) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
-	path, err := PathGetTeamsByIDMembersByUser(id, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern74.URL(env, id, user)
 }
 
-// PathPutTeamsByIDMembersByUser returns the path of PUT /teams/:id/members/:user (routes.txt:108) with id, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutTeamsByIDMembersByUser(id, user string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/members/" + user, nil
+// PathPutTeamsByIDMembersByUser returns the path of PUT /teams/:id/members/:user (routes.txt:108), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutTeamsByIDMembersByUser(id, user string) (string, error) {
+	return routerPattern74.Path(id, user)
 }
 
-// URLPutTeamsByIDMembersByUser returns the absolute URL of PUT /teams/:id/members/:user (routes.txt:108) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutTeamsByIDMembersByUser returns the absolute URL of PUT /teams/:id/members/:user (routes.txt:108) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
-	path, err := PathPutTeamsByIDMembersByUser(id, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern74.URL(env, id, user)
 }
 
-// PathDeleteTeamsByIDMembersByUser returns the path of DELETE /teams/:id/members/:user (routes.txt:109) with id, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteTeamsByIDMembersByUser(id, user string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/members/" + user, nil
+// PathDeleteTeamsByIDMembersByUser returns the path of DELETE /teams/:id/members/:user (routes.txt:109), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteTeamsByIDMembersByUser(id, user string) (string, error) {
+	return routerPattern74.Path(id, user)
 }
 
-// URLDeleteTeamsByIDMembersByUser returns the absolute URL of DELETE /teams/:id/members/:user (routes.txt:109) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteTeamsByIDMembersByUser returns the absolute URL of DELETE /teams/:id/members/:user (routes.txt:109) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
-	path, err := PathDeleteTeamsByIDMembersByUser(id, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern74.URL(env, id, user)
 }
 
-// PathGetTeamsByIDRepos returns the path of GET /teams/:id/repos (routes.txt:110) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetTeamsByIDRepos(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/repos", nil
+// PathGetTeamsByIDRepos returns the path of GET /teams/:id/repos (routes.txt:110), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetTeamsByIDRepos(id string) (string, error) {
+	return routerPattern75.Path(id)
 }
 
-// URLGetTeamsByIDRepos returns the absolute URL of GET /teams/:id/repos (routes.txt:110) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetTeamsByIDRepos returns the absolute URL of GET /teams/:id/repos (routes.txt:110) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDRepos(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetTeamsByIDRepos(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern75.URL(env, id)
 }
 
-// PathGetTeamsByIDReposByOwnerByRepo returns the path of GET /teams/:id/repos/:owner/:repo (routes.txt:111) with id, owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetTeamsByIDReposByOwnerByRepo(id, owner, repo string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/repos/" + owner + "/" + repo, nil
+// PathGetTeamsByIDReposByOwnerByRepo returns the path of GET /teams/:id/repos/:owner/:repo (routes.txt:111), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetTeamsByIDReposByOwnerByRepo(id, owner, repo string) (string, error) {
+	return routerPattern76.Path(id, owner, repo)
 }
 
-// URLGetTeamsByIDReposByOwnerByRepo returns the absolute URL of GET /teams/:id/repos/:owner/:repo (routes.txt:111) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetTeamsByIDReposByOwnerByRepo returns the absolute URL of GET /teams/:id/repos/:owner/:repo (routes.txt:111) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
-	path, err := PathGetTeamsByIDReposByOwnerByRepo(id, owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern76.URL(env, id, owner, repo)
 }
 
-// PathPutTeamsByIDReposByOwnerByRepo returns the path of PUT /teams/:id/repos/:owner/:repo (routes.txt:112) with id, owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutTeamsByIDReposByOwnerByRepo(id, owner, repo string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/repos/" + owner + "/" + repo, nil
+// PathPutTeamsByIDReposByOwnerByRepo returns the path of PUT /teams/:id/repos/:owner/:repo (routes.txt:112), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutTeamsByIDReposByOwnerByRepo(id, owner, repo string) (string, error) {
+	return routerPattern76.Path(id, owner, repo)
 }
 
-// URLPutTeamsByIDReposByOwnerByRepo returns the absolute URL of PUT /teams/:id/repos/:owner/:repo (routes.txt:112) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutTeamsByIDReposByOwnerByRepo returns the absolute URL of PUT /teams/:id/repos/:owner/:repo (routes.txt:112) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
-	path, err := PathPutTeamsByIDReposByOwnerByRepo(id, owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern76.URL(env, id, owner, repo)
 }
 
-// PathDeleteTeamsByIDReposByOwnerByRepo returns the path of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113) with id, owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteTeamsByIDReposByOwnerByRepo(id, owner, repo string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/teams/" + id + "/repos/" + owner + "/" + repo, nil
+// PathDeleteTeamsByIDReposByOwnerByRepo returns the path of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteTeamsByIDReposByOwnerByRepo(id, owner, repo string) (string, error) {
+	return routerPattern76.Path(id, owner, repo)
 }
 
-// URLDeleteTeamsByIDReposByOwnerByRepo returns the absolute URL of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteTeamsByIDReposByOwnerByRepo returns the absolute URL of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
-	path, err := PathDeleteTeamsByIDReposByOwnerByRepo(id, owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern76.URL(env, id, owner, repo)
 }
 
 // PathGetUserTeams returns the path of GET /user/teams (routes.txt:114).
@@ -5954,238 +4985,127 @@ func PathGetUserTeams() string {
 	return "/user/teams"
 }
 
-// URLGetUserTeams returns the absolute URL of GET /user/teams (routes.txt:114) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserTeams returns the absolute URL of GET /user/teams (routes.txt:114) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserTeams(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserTeams())
+	return routing.AbsoluteURL(env, "/user/teams")
 }
 
-// PathGetReposByOwnerByRepoPulls returns the path of GET /repos/:owner/:repo/pulls (routes.txt:115) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoPulls(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls", nil
+// PathGetReposByOwnerByRepoPulls returns the path of GET /repos/:owner/:repo/pulls (routes.txt:115), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoPulls(owner, repo string) (string, error) {
+	return routerPattern78.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoPulls returns the absolute URL of GET /repos/:owner/:repo/pulls (routes.txt:115) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoPulls returns the absolute URL of GET /repos/:owner/:repo/pulls (routes.txt:115) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPulls(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoPulls(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern78.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoPullsByNumber returns the path of GET /repos/:owner/:repo/pulls/:number (routes.txt:116) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoPullsByNumber(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number, nil
+// PathGetReposByOwnerByRepoPullsByNumber returns the path of GET /repos/:owner/:repo/pulls/:number (routes.txt:116), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoPullsByNumber(owner, repo, number string) (string, error) {
+	return routerPattern79.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoPullsByNumber returns the absolute URL of GET /repos/:owner/:repo/pulls/:number (routes.txt:116) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoPullsByNumber returns the absolute URL of GET /repos/:owner/:repo/pulls/:number (routes.txt:116) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoPullsByNumber(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern79.URL(env, owner, repo, number)
 }
 
-// PathPostReposByOwnerByRepoPulls returns the path of POST /repos/:owner/:repo/pulls (routes.txt:117) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoPulls(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls", nil
+// PathPostReposByOwnerByRepoPulls returns the path of POST /repos/:owner/:repo/pulls (routes.txt:117), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoPulls(owner, repo string) (string, error) {
+	return routerPattern78.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoPulls returns the absolute URL of POST /repos/:owner/:repo/pulls (routes.txt:117) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoPulls returns the absolute URL of POST /repos/:owner/:repo/pulls (routes.txt:117) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoPulls(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoPulls(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern78.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoPullsByNumberCommits returns the path of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoPullsByNumberCommits(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/commits", nil
+// PathGetReposByOwnerByRepoPullsByNumberCommits returns the path of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoPullsByNumberCommits(owner, repo, number string) (string, error) {
+	return routerPattern80.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoPullsByNumberCommits returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoPullsByNumberCommits returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberCommits(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoPullsByNumberCommits(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern80.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoPullsByNumberFiles returns the path of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoPullsByNumberFiles(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/files", nil
+// PathGetReposByOwnerByRepoPullsByNumberFiles returns the path of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoPullsByNumberFiles(owner, repo, number string) (string, error) {
+	return routerPattern81.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoPullsByNumberFiles returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoPullsByNumberFiles returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberFiles(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoPullsByNumberFiles(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern81.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoPullsByNumberMerge returns the path of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/merge", nil
+// PathGetReposByOwnerByRepoPullsByNumberMerge returns the path of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (string, error) {
+	return routerPattern82.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberMerge(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoPullsByNumberMerge(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern82.URL(env, owner, repo, number)
 }
 
-// PathPutReposByOwnerByRepoPullsByNumberMerge returns the path of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/merge", nil
+// PathPutReposByOwnerByRepoPullsByNumberMerge returns the path of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (string, error) {
+	return routerPattern82.Path(owner, repo, number)
 }
 
-// URLPutReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoPullsByNumberMerge(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathPutReposByOwnerByRepoPullsByNumberMerge(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern82.URL(env, owner, repo, number)
 }
 
-// PathGetReposByOwnerByRepoPullsByNumberComments returns the path of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/comments", nil
+// PathGetReposByOwnerByRepoPullsByNumberComments returns the path of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (string, error) {
+	return routerPattern83.Path(owner, repo, number)
 }
 
-// URLGetReposByOwnerByRepoPullsByNumberComments returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoPullsByNumberComments returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoPullsByNumberComments(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern83.URL(env, owner, repo, number)
 }
 
-// PathPutReposByOwnerByRepoPullsByNumberComments returns the path of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123) with owner, repo, number, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if number, err = routing.Segment("number", number); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/pulls/" + number + "/comments", nil
+// PathPutReposByOwnerByRepoPullsByNumberComments returns the path of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (string, error) {
+	return routerPattern83.Path(owner, repo, number)
 }
 
-// URLPutReposByOwnerByRepoPullsByNumberComments returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutReposByOwnerByRepoPullsByNumberComments returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoPullsByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	path, err := PathPutReposByOwnerByRepoPullsByNumberComments(owner, repo, number)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern83.URL(env, owner, repo, number)
 }
 
 // PathGetUserRepos returns the path of GET /user/repos (routes.txt:124).
@@ -6193,50 +5113,36 @@ func PathGetUserRepos() string {
 	return "/user/repos"
 }
 
-// URLGetUserRepos returns the absolute URL of GET /user/repos (routes.txt:124) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserRepos returns the absolute URL of GET /user/repos (routes.txt:124) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserRepos(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserRepos())
+	return routing.AbsoluteURL(env, "/user/repos")
 }
 
-// PathGetUsersByUserRepos returns the path of GET /users/:user/repos (routes.txt:125) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserRepos(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/repos", nil
+// PathGetUsersByUserRepos returns the path of GET /users/:user/repos (routes.txt:125), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserRepos(user string) (string, error) {
+	return routerPattern85.Path(user)
 }
 
-// URLGetUsersByUserRepos returns the absolute URL of GET /users/:user/repos (routes.txt:125) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserRepos returns the absolute URL of GET /users/:user/repos (routes.txt:125) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserRepos(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserRepos(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern85.URL(env, user)
 }
 
-// PathGetOrgsByOrgRepos returns the path of GET /orgs/:org/repos (routes.txt:126) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetOrgsByOrgRepos(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/repos", nil
+// PathGetOrgsByOrgRepos returns the path of GET /orgs/:org/repos (routes.txt:126), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetOrgsByOrgRepos(org string) (string, error) {
+	return routerPattern86.Path(org)
 }
 
-// URLGetOrgsByOrgRepos returns the absolute URL of GET /orgs/:org/repos (routes.txt:126) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetOrgsByOrgRepos returns the absolute URL of GET /orgs/:org/repos (routes.txt:126) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgRepos(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathGetOrgsByOrgRepos(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern86.URL(env, org)
 }
 
 // PathGetRepositories returns the path of GET /repositories (routes.txt:127).
@@ -6244,10 +5150,10 @@ func PathGetRepositories() string {
 	return "/repositories"
 }
 
-// URLGetRepositories returns the absolute URL of GET /repositories (routes.txt:127) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetRepositories returns the absolute URL of GET /repositories (routes.txt:127) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetRepositories(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetRepositories())
+	return routing.AbsoluteURL(env, "/repositories")
 }
 
 // PathPostUserRepos returns the path of POST /user/repos (routes.txt:128).
@@ -6255,1174 +5161,634 @@ func PathPostUserRepos() string {
 	return "/user/repos"
 }
 
-// URLPostUserRepos returns the absolute URL of POST /user/repos (routes.txt:128) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostUserRepos returns the absolute URL of POST /user/repos (routes.txt:128) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostUserRepos(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostUserRepos())
+	return routing.AbsoluteURL(env, "/user/repos")
 }
 
-// PathPostOrgsByOrgRepos returns the path of POST /orgs/:org/repos (routes.txt:129) with org, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostOrgsByOrgRepos(org string) (path string, err error) {
-	if org, err = routing.Segment("org", org); err != nil {
-		return "", err
-	}
-	return "/orgs/" + org + "/repos", nil
+// PathPostOrgsByOrgRepos returns the path of POST /orgs/:org/repos (routes.txt:129), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostOrgsByOrgRepos(org string) (string, error) {
+	return routerPattern86.Path(org)
 }
 
-// URLPostOrgsByOrgRepos returns the absolute URL of POST /orgs/:org/repos (routes.txt:129) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostOrgsByOrgRepos returns the absolute URL of POST /orgs/:org/repos (routes.txt:129) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostOrgsByOrgRepos(env *wsgiref.Environ, org string) (string, error) {
-	path, err := PathPostOrgsByOrgRepos(org)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern86.URL(env, org)
 }
 
-// PathGetReposByOwnerByRepo returns the path of GET /repos/:owner/:repo (routes.txt:130) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo, nil
+// PathGetReposByOwnerByRepo returns the path of GET /repos/:owner/:repo (routes.txt:130), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern88.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepo returns the absolute URL of GET /repos/:owner/:repo (routes.txt:130) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepo returns the absolute URL of GET /repos/:owner/:repo (routes.txt:130) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern88.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoContributors returns the path of GET /repos/:owner/:repo/contributors (routes.txt:131) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoContributors(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/contributors", nil
+// PathGetReposByOwnerByRepoContributors returns the path of GET /repos/:owner/:repo/contributors (routes.txt:131), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoContributors(owner, repo string) (string, error) {
+	return routerPattern89.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoContributors returns the absolute URL of GET /repos/:owner/:repo/contributors (routes.txt:131) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoContributors returns the absolute URL of GET /repos/:owner/:repo/contributors (routes.txt:131) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoContributors(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoContributors(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern89.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoLanguages returns the path of GET /repos/:owner/:repo/languages (routes.txt:132) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoLanguages(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/languages", nil
+// PathGetReposByOwnerByRepoLanguages returns the path of GET /repos/:owner/:repo/languages (routes.txt:132), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoLanguages(owner, repo string) (string, error) {
+	return routerPattern90.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoLanguages returns the absolute URL of GET /repos/:owner/:repo/languages (routes.txt:132) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoLanguages returns the absolute URL of GET /repos/:owner/:repo/languages (routes.txt:132) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoLanguages(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoLanguages(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern90.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoTeams returns the path of GET /repos/:owner/:repo/teams (routes.txt:133) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoTeams(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/teams", nil
+// PathGetReposByOwnerByRepoTeams returns the path of GET /repos/:owner/:repo/teams (routes.txt:133), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoTeams(owner, repo string) (string, error) {
+	return routerPattern91.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoTeams returns the absolute URL of GET /repos/:owner/:repo/teams (routes.txt:133) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoTeams returns the absolute URL of GET /repos/:owner/:repo/teams (routes.txt:133) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoTeams(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoTeams(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern91.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoTags returns the path of GET /repos/:owner/:repo/tags (routes.txt:134) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoTags(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/tags", nil
+// PathGetReposByOwnerByRepoTags returns the path of GET /repos/:owner/:repo/tags (routes.txt:134), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoTags(owner, repo string) (string, error) {
+	return routerPattern92.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoTags returns the absolute URL of GET /repos/:owner/:repo/tags (routes.txt:134) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoTags returns the absolute URL of GET /repos/:owner/:repo/tags (routes.txt:134) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoTags(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoTags(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern92.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoBranches returns the path of GET /repos/:owner/:repo/branches (routes.txt:135) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoBranches(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/branches", nil
+// PathGetReposByOwnerByRepoBranches returns the path of GET /repos/:owner/:repo/branches (routes.txt:135), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoBranches(owner, repo string) (string, error) {
+	return routerPattern93.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoBranches returns the absolute URL of GET /repos/:owner/:repo/branches (routes.txt:135) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoBranches returns the absolute URL of GET /repos/:owner/:repo/branches (routes.txt:135) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoBranches(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoBranches(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern93.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoBranchesByBranch returns the path of GET /repos/:owner/:repo/branches/:branch (routes.txt:136) with owner, repo, branch, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoBranchesByBranch(owner, repo, branch string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if branch, err = routing.Segment("branch", branch); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/branches/" + branch, nil
+// PathGetReposByOwnerByRepoBranchesByBranch returns the path of GET /repos/:owner/:repo/branches/:branch (routes.txt:136), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoBranchesByBranch(owner, repo, branch string) (string, error) {
+	return routerPattern94.Path(owner, repo, branch)
 }
 
-// URLGetReposByOwnerByRepoBranchesByBranch returns the absolute URL of GET /repos/:owner/:repo/branches/:branch (routes.txt:136) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoBranchesByBranch returns the absolute URL of GET /repos/:owner/:repo/branches/:branch (routes.txt:136) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoBranchesByBranch(env *wsgiref.Environ, owner, repo, branch string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoBranchesByBranch(owner, repo, branch)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern94.URL(env, owner, repo, branch)
 }
 
-// PathDeleteReposByOwnerByRepo returns the path of DELETE /repos/:owner/:repo (routes.txt:137) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepo(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo, nil
+// PathDeleteReposByOwnerByRepo returns the path of DELETE /repos/:owner/:repo (routes.txt:137), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepo(owner, repo string) (string, error) {
+	return routerPattern88.Path(owner, repo)
 }
 
-// URLDeleteReposByOwnerByRepo returns the absolute URL of DELETE /repos/:owner/:repo (routes.txt:137) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepo returns the absolute URL of DELETE /repos/:owner/:repo (routes.txt:137) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepo(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern88.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoCollaborators returns the path of GET /repos/:owner/:repo/collaborators (routes.txt:138) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoCollaborators(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/collaborators", nil
+// PathGetReposByOwnerByRepoCollaborators returns the path of GET /repos/:owner/:repo/collaborators (routes.txt:138), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoCollaborators(owner, repo string) (string, error) {
+	return routerPattern95.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoCollaborators returns the absolute URL of GET /repos/:owner/:repo/collaborators (routes.txt:138) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoCollaborators returns the absolute URL of GET /repos/:owner/:repo/collaborators (routes.txt:138) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCollaborators(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoCollaborators(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern95.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoCollaboratorsByUser returns the path of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139) with owner, repo, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/collaborators/" + user, nil
+// PathGetReposByOwnerByRepoCollaboratorsByUser returns the path of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (string, error) {
+	return routerPattern96.Path(owner, repo, user)
 }
 
-// URLGetReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoCollaboratorsByUser(owner, repo, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern96.URL(env, owner, repo, user)
 }
 
-// PathPutReposByOwnerByRepoCollaboratorsByUser returns the path of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140) with owner, repo, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/collaborators/" + user, nil
+// PathPutReposByOwnerByRepoCollaboratorsByUser returns the path of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (string, error) {
+	return routerPattern96.Path(owner, repo, user)
 }
 
-// URLPutReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
-	path, err := PathPutReposByOwnerByRepoCollaboratorsByUser(owner, repo, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern96.URL(env, owner, repo, user)
 }
 
-// PathDeleteReposByOwnerByRepoCollaboratorsByUser returns the path of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141) with owner, repo, user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/collaborators/" + user, nil
+// PathDeleteReposByOwnerByRepoCollaboratorsByUser returns the path of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (string, error) {
+	return routerPattern96.Path(owner, repo, user)
 }
 
-// URLDeleteReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoCollaboratorsByUser(owner, repo, user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern96.URL(env, owner, repo, user)
 }
 
-// PathGetReposByOwnerByRepoComments returns the path of GET /repos/:owner/:repo/comments (routes.txt:142) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoComments(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/comments", nil
+// PathGetReposByOwnerByRepoComments returns the path of GET /repos/:owner/:repo/comments (routes.txt:142), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoComments(owner, repo string) (string, error) {
+	return routerPattern97.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoComments returns the absolute URL of GET /repos/:owner/:repo/comments (routes.txt:142) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoComments returns the absolute URL of GET /repos/:owner/:repo/comments (routes.txt:142) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoComments(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoComments(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern97.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoCommitsBySHAComments returns the path of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/commits/" + sha + "/comments", nil
+// PathGetReposByOwnerByRepoCommitsBySHAComments returns the path of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (string, error) {
+	return routerPattern98.Path(owner, repo, sha)
 }
 
-// URLGetReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommitsBySHAComments(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern98.URL(env, owner, repo, sha)
 }
 
-// PathPostReposByOwnerByRepoCommitsBySHAComments returns the path of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/commits/" + sha + "/comments", nil
+// PathPostReposByOwnerByRepoCommitsBySHAComments returns the path of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (string, error) {
+	return routerPattern98.Path(owner, repo, sha)
 }
 
-// URLPostReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoCommitsBySHAComments(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern98.URL(env, owner, repo, sha)
 }
 
-// PathGetReposByOwnerByRepoCommentsByID returns the path of GET /repos/:owner/:repo/comments/:id (routes.txt:145) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoCommentsByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/comments/" + id, nil
+// PathGetReposByOwnerByRepoCommentsByID returns the path of GET /repos/:owner/:repo/comments/:id (routes.txt:145), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoCommentsByID(owner, repo, id string) (string, error) {
+	return routerPattern99.Path(owner, repo, id)
 }
 
-// URLGetReposByOwnerByRepoCommentsByID returns the absolute URL of GET /repos/:owner/:repo/comments/:id (routes.txt:145) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoCommentsByID returns the absolute URL of GET /repos/:owner/:repo/comments/:id (routes.txt:145) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommentsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoCommentsByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern99.URL(env, owner, repo, id)
 }
 
-// PathDeleteReposByOwnerByRepoCommentsByID returns the path of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoCommentsByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/comments/" + id, nil
+// PathDeleteReposByOwnerByRepoCommentsByID returns the path of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoCommentsByID(owner, repo, id string) (string, error) {
+	return routerPattern99.Path(owner, repo, id)
 }
 
-// URLDeleteReposByOwnerByRepoCommentsByID returns the absolute URL of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoCommentsByID returns the absolute URL of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoCommentsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoCommentsByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern99.URL(env, owner, repo, id)
 }
 
-// PathGetReposByOwnerByRepoCommits returns the path of GET /repos/:owner/:repo/commits (routes.txt:147) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoCommits(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/commits", nil
+// PathGetReposByOwnerByRepoCommits returns the path of GET /repos/:owner/:repo/commits (routes.txt:147), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoCommits(owner, repo string) (string, error) {
+	return routerPattern100.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoCommits returns the absolute URL of GET /repos/:owner/:repo/commits (routes.txt:147) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoCommits returns the absolute URL of GET /repos/:owner/:repo/commits (routes.txt:147) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommits(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoCommits(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern100.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoCommitsBySHA returns the path of GET /repos/:owner/:repo/commits/:sha (routes.txt:148) with owner, repo, sha, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoCommitsBySHA(owner, repo, sha string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if sha, err = routing.Segment("sha", sha); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/commits/" + sha, nil
+// PathGetReposByOwnerByRepoCommitsBySHA returns the path of GET /repos/:owner/:repo/commits/:sha (routes.txt:148), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoCommitsBySHA(owner, repo, sha string) (string, error) {
+	return routerPattern101.Path(owner, repo, sha)
 }
 
-// URLGetReposByOwnerByRepoCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/commits/:sha (routes.txt:148) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/commits/:sha (routes.txt:148) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommitsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoCommitsBySHA(owner, repo, sha)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern101.URL(env, owner, repo, sha)
 }
 
-// PathGetReposByOwnerByRepoReadme returns the path of GET /repos/:owner/:repo/readme (routes.txt:149) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoReadme(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/readme", nil
+// PathGetReposByOwnerByRepoReadme returns the path of GET /repos/:owner/:repo/readme (routes.txt:149), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoReadme(owner, repo string) (string, error) {
+	return routerPattern102.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoReadme returns the absolute URL of GET /repos/:owner/:repo/readme (routes.txt:149) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoReadme returns the absolute URL of GET /repos/:owner/:repo/readme (routes.txt:149) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReadme(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoReadme(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern102.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoKeys returns the path of GET /repos/:owner/:repo/keys (routes.txt:150) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoKeys(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/keys", nil
+// PathGetReposByOwnerByRepoKeys returns the path of GET /repos/:owner/:repo/keys (routes.txt:150), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoKeys(owner, repo string) (string, error) {
+	return routerPattern103.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoKeys returns the absolute URL of GET /repos/:owner/:repo/keys (routes.txt:150) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoKeys returns the absolute URL of GET /repos/:owner/:repo/keys (routes.txt:150) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoKeys(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoKeys(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern103.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoKeysByID returns the path of GET /repos/:owner/:repo/keys/:id (routes.txt:151) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoKeysByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/keys/" + id, nil
+// PathGetReposByOwnerByRepoKeysByID returns the path of GET /repos/:owner/:repo/keys/:id (routes.txt:151), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoKeysByID(owner, repo, id string) (string, error) {
+	return routerPattern104.Path(owner, repo, id)
 }
 
-// URLGetReposByOwnerByRepoKeysByID returns the absolute URL of GET /repos/:owner/:repo/keys/:id (routes.txt:151) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoKeysByID returns the absolute URL of GET /repos/:owner/:repo/keys/:id (routes.txt:151) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoKeysByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoKeysByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern104.URL(env, owner, repo, id)
 }
 
-// PathPostReposByOwnerByRepoKeys returns the path of POST /repos/:owner/:repo/keys (routes.txt:152) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoKeys(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/keys", nil
+// PathPostReposByOwnerByRepoKeys returns the path of POST /repos/:owner/:repo/keys (routes.txt:152), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoKeys(owner, repo string) (string, error) {
+	return routerPattern103.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoKeys returns the absolute URL of POST /repos/:owner/:repo/keys (routes.txt:152) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoKeys returns the absolute URL of POST /repos/:owner/:repo/keys (routes.txt:152) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoKeys(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoKeys(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern103.URL(env, owner, repo)
 }
 
-// PathDeleteReposByOwnerByRepoKeysByID returns the path of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoKeysByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/keys/" + id, nil
+// PathDeleteReposByOwnerByRepoKeysByID returns the path of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoKeysByID(owner, repo, id string) (string, error) {
+	return routerPattern104.Path(owner, repo, id)
 }
 
-// URLDeleteReposByOwnerByRepoKeysByID returns the absolute URL of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoKeysByID returns the absolute URL of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoKeysByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoKeysByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern104.URL(env, owner, repo, id)
 }
 
-// PathGetReposByOwnerByRepoDownloads returns the path of GET /repos/:owner/:repo/downloads (routes.txt:154) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoDownloads(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/downloads", nil
+// PathGetReposByOwnerByRepoDownloads returns the path of GET /repos/:owner/:repo/downloads (routes.txt:154), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoDownloads(owner, repo string) (string, error) {
+	return routerPattern105.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoDownloads returns the absolute URL of GET /repos/:owner/:repo/downloads (routes.txt:154) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoDownloads returns the absolute URL of GET /repos/:owner/:repo/downloads (routes.txt:154) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoDownloads(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoDownloads(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern105.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoDownloadsByID returns the path of GET /repos/:owner/:repo/downloads/:id (routes.txt:155) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoDownloadsByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/downloads/" + id, nil
+// PathGetReposByOwnerByRepoDownloadsByID returns the path of GET /repos/:owner/:repo/downloads/:id (routes.txt:155), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoDownloadsByID(owner, repo, id string) (string, error) {
+	return routerPattern106.Path(owner, repo, id)
 }
 
-// URLGetReposByOwnerByRepoDownloadsByID returns the absolute URL of GET /repos/:owner/:repo/downloads/:id (routes.txt:155) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoDownloadsByID returns the absolute URL of GET /repos/:owner/:repo/downloads/:id (routes.txt:155) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoDownloadsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoDownloadsByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern106.URL(env, owner, repo, id)
 }
 
-// PathDeleteReposByOwnerByRepoDownloadsByID returns the path of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoDownloadsByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/downloads/" + id, nil
+// PathDeleteReposByOwnerByRepoDownloadsByID returns the path of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoDownloadsByID(owner, repo, id string) (string, error) {
+	return routerPattern106.Path(owner, repo, id)
 }
 
-// URLDeleteReposByOwnerByRepoDownloadsByID returns the absolute URL of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoDownloadsByID returns the absolute URL of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoDownloadsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoDownloadsByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern106.URL(env, owner, repo, id)
 }
 
-// PathGetReposByOwnerByRepoForks returns the path of GET /repos/:owner/:repo/forks (routes.txt:157) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoForks(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/forks", nil
+// PathGetReposByOwnerByRepoForks returns the path of GET /repos/:owner/:repo/forks (routes.txt:157), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoForks(owner, repo string) (string, error) {
+	return routerPattern107.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoForks returns the absolute URL of GET /repos/:owner/:repo/forks (routes.txt:157) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoForks returns the absolute URL of GET /repos/:owner/:repo/forks (routes.txt:157) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoForks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoForks(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern107.URL(env, owner, repo)
 }
 
-// PathPostReposByOwnerByRepoForks returns the path of POST /repos/:owner/:repo/forks (routes.txt:158) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoForks(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/forks", nil
+// PathPostReposByOwnerByRepoForks returns the path of POST /repos/:owner/:repo/forks (routes.txt:158), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoForks(owner, repo string) (string, error) {
+	return routerPattern107.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoForks returns the absolute URL of POST /repos/:owner/:repo/forks (routes.txt:158) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoForks returns the absolute URL of POST /repos/:owner/:repo/forks (routes.txt:158) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoForks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoForks(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern107.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoHooks returns the path of GET /repos/:owner/:repo/hooks (routes.txt:159) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoHooks(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/hooks", nil
+// PathGetReposByOwnerByRepoHooks returns the path of GET /repos/:owner/:repo/hooks (routes.txt:159), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoHooks(owner, repo string) (string, error) {
+	return routerPattern108.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoHooks returns the absolute URL of GET /repos/:owner/:repo/hooks (routes.txt:159) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoHooks returns the absolute URL of GET /repos/:owner/:repo/hooks (routes.txt:159) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoHooks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoHooks(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern108.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoHooksByID returns the path of GET /repos/:owner/:repo/hooks/:id (routes.txt:160) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoHooksByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/hooks/" + id, nil
+// PathGetReposByOwnerByRepoHooksByID returns the path of GET /repos/:owner/:repo/hooks/:id (routes.txt:160), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoHooksByID(owner, repo, id string) (string, error) {
+	return routerPattern109.Path(owner, repo, id)
 }
 
-// URLGetReposByOwnerByRepoHooksByID returns the absolute URL of GET /repos/:owner/:repo/hooks/:id (routes.txt:160) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoHooksByID returns the absolute URL of GET /repos/:owner/:repo/hooks/:id (routes.txt:160) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoHooksByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoHooksByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern109.URL(env, owner, repo, id)
 }
 
-// PathPostReposByOwnerByRepoHooks returns the path of POST /repos/:owner/:repo/hooks (routes.txt:161) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoHooks(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/hooks", nil
+// PathPostReposByOwnerByRepoHooks returns the path of POST /repos/:owner/:repo/hooks (routes.txt:161), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoHooks(owner, repo string) (string, error) {
+	return routerPattern108.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoHooks returns the absolute URL of POST /repos/:owner/:repo/hooks (routes.txt:161) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoHooks returns the absolute URL of POST /repos/:owner/:repo/hooks (routes.txt:161) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoHooks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoHooks(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern108.URL(env, owner, repo)
 }
 
-// PathPostReposByOwnerByRepoHooksByIDTests returns the path of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoHooksByIDTests(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/hooks/" + id + "/tests", nil
+// PathPostReposByOwnerByRepoHooksByIDTests returns the path of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoHooksByIDTests(owner, repo, id string) (string, error) {
+	return routerPattern110.Path(owner, repo, id)
 }
 
-// URLPostReposByOwnerByRepoHooksByIDTests returns the absolute URL of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoHooksByIDTests returns the absolute URL of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoHooksByIDTests(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoHooksByIDTests(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern110.URL(env, owner, repo, id)
 }
 
-// PathDeleteReposByOwnerByRepoHooksByID returns the path of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoHooksByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/hooks/" + id, nil
+// PathDeleteReposByOwnerByRepoHooksByID returns the path of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoHooksByID(owner, repo, id string) (string, error) {
+	return routerPattern109.Path(owner, repo, id)
 }
 
-// URLDeleteReposByOwnerByRepoHooksByID returns the absolute URL of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoHooksByID returns the absolute URL of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoHooksByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoHooksByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern109.URL(env, owner, repo, id)
 }
 
-// PathPostReposByOwnerByRepoMerges returns the path of POST /repos/:owner/:repo/merges (routes.txt:164) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoMerges(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/merges", nil
+// PathPostReposByOwnerByRepoMerges returns the path of POST /repos/:owner/:repo/merges (routes.txt:164), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoMerges(owner, repo string) (string, error) {
+	return routerPattern111.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoMerges returns the absolute URL of POST /repos/:owner/:repo/merges (routes.txt:164) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoMerges returns the absolute URL of POST /repos/:owner/:repo/merges (routes.txt:164) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoMerges(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoMerges(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern111.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoReleases returns the path of GET /repos/:owner/:repo/releases (routes.txt:165) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoReleases(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/releases", nil
+// PathGetReposByOwnerByRepoReleases returns the path of GET /repos/:owner/:repo/releases (routes.txt:165), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoReleases(owner, repo string) (string, error) {
+	return routerPattern112.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoReleases returns the absolute URL of GET /repos/:owner/:repo/releases (routes.txt:165) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoReleases returns the absolute URL of GET /repos/:owner/:repo/releases (routes.txt:165) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReleases(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoReleases(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern112.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoReleasesByID returns the path of GET /repos/:owner/:repo/releases/:id (routes.txt:166) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoReleasesByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/releases/" + id, nil
+// PathGetReposByOwnerByRepoReleasesByID returns the path of GET /repos/:owner/:repo/releases/:id (routes.txt:166), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoReleasesByID(owner, repo, id string) (string, error) {
+	return routerPattern113.Path(owner, repo, id)
 }
 
-// URLGetReposByOwnerByRepoReleasesByID returns the absolute URL of GET /repos/:owner/:repo/releases/:id (routes.txt:166) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoReleasesByID returns the absolute URL of GET /repos/:owner/:repo/releases/:id (routes.txt:166) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReleasesByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoReleasesByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern113.URL(env, owner, repo, id)
 }
 
-// PathPostReposByOwnerByRepoReleases returns the path of POST /repos/:owner/:repo/releases (routes.txt:167) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoReleases(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/releases", nil
+// PathPostReposByOwnerByRepoReleases returns the path of POST /repos/:owner/:repo/releases (routes.txt:167), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoReleases(owner, repo string) (string, error) {
+	return routerPattern112.Path(owner, repo)
 }
 
-// URLPostReposByOwnerByRepoReleases returns the absolute URL of POST /repos/:owner/:repo/releases (routes.txt:167) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoReleases returns the absolute URL of POST /repos/:owner/:repo/releases (routes.txt:167) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoReleases(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoReleases(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern112.URL(env, owner, repo)
 }
 
-// PathDeleteReposByOwnerByRepoReleasesByID returns the path of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteReposByOwnerByRepoReleasesByID(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/releases/" + id, nil
+// PathDeleteReposByOwnerByRepoReleasesByID returns the path of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteReposByOwnerByRepoReleasesByID(owner, repo, id string) (string, error) {
+	return routerPattern113.Path(owner, repo, id)
 }
 
-// URLDeleteReposByOwnerByRepoReleasesByID returns the absolute URL of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteReposByOwnerByRepoReleasesByID returns the absolute URL of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoReleasesByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathDeleteReposByOwnerByRepoReleasesByID(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern113.URL(env, owner, repo, id)
 }
 
-// PathGetReposByOwnerByRepoReleasesByIDAssets returns the path of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169) with owner, repo, id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoReleasesByIDAssets(owner, repo, id string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/releases/" + id + "/assets", nil
+// PathGetReposByOwnerByRepoReleasesByIDAssets returns the path of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoReleasesByIDAssets(owner, repo, id string) (string, error) {
+	return routerPattern114.Path(owner, repo, id)
 }
 
-// URLGetReposByOwnerByRepoReleasesByIDAssets returns the absolute URL of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoReleasesByIDAssets returns the absolute URL of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReleasesByIDAssets(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoReleasesByIDAssets(owner, repo, id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern114.URL(env, owner, repo, id)
 }
 
-// PathGetReposByOwnerByRepoStatsContributors returns the path of GET /repos/:owner/:repo/stats/contributors (routes.txt:170) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStatsContributors(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/stats/contributors", nil
+// PathGetReposByOwnerByRepoStatsContributors returns the path of GET /repos/:owner/:repo/stats/contributors (routes.txt:170), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStatsContributors(owner, repo string) (string, error) {
+	return routerPattern115.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoStatsContributors returns the absolute URL of GET /repos/:owner/:repo/stats/contributors (routes.txt:170) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStatsContributors returns the absolute URL of GET /repos/:owner/:repo/stats/contributors (routes.txt:170) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsContributors(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStatsContributors(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern115.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoStatsCommitActivity returns the path of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStatsCommitActivity(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/stats/commit_activity", nil
+// PathGetReposByOwnerByRepoStatsCommitActivity returns the path of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStatsCommitActivity(owner, repo string) (string, error) {
+	return routerPattern116.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoStatsCommitActivity returns the absolute URL of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStatsCommitActivity returns the absolute URL of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsCommitActivity(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStatsCommitActivity(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern116.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoStatsCodeFrequency returns the path of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStatsCodeFrequency(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/stats/code_frequency", nil
+// PathGetReposByOwnerByRepoStatsCodeFrequency returns the path of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStatsCodeFrequency(owner, repo string) (string, error) {
+	return routerPattern117.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoStatsCodeFrequency returns the absolute URL of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStatsCodeFrequency returns the absolute URL of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsCodeFrequency(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStatsCodeFrequency(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern117.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoStatsParticipation returns the path of GET /repos/:owner/:repo/stats/participation (routes.txt:173) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStatsParticipation(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/stats/participation", nil
+// PathGetReposByOwnerByRepoStatsParticipation returns the path of GET /repos/:owner/:repo/stats/participation (routes.txt:173), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStatsParticipation(owner, repo string) (string, error) {
+	return routerPattern118.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoStatsParticipation returns the absolute URL of GET /repos/:owner/:repo/stats/participation (routes.txt:173) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStatsParticipation returns the absolute URL of GET /repos/:owner/:repo/stats/participation (routes.txt:173) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsParticipation(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStatsParticipation(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern118.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoStatsPunchCard returns the path of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174) with owner, repo, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStatsPunchCard(owner, repo string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/stats/punch_card", nil
+// PathGetReposByOwnerByRepoStatsPunchCard returns the path of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStatsPunchCard(owner, repo string) (string, error) {
+	return routerPattern119.Path(owner, repo)
 }
 
-// URLGetReposByOwnerByRepoStatsPunchCard returns the absolute URL of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStatsPunchCard returns the absolute URL of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsPunchCard(env *wsgiref.Environ, owner, repo string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStatsPunchCard(owner, repo)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern119.URL(env, owner, repo)
 }
 
-// PathGetReposByOwnerByRepoStatusesByRef returns the path of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175) with owner, repo, ref, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if ref, err = routing.Segment("ref", ref); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/statuses/" + ref, nil
+// PathGetReposByOwnerByRepoStatusesByRef returns the path of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (string, error) {
+	return routerPattern120.Path(owner, repo, ref)
 }
 
-// URLGetReposByOwnerByRepoStatusesByRef returns the absolute URL of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetReposByOwnerByRepoStatusesByRef returns the absolute URL of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatusesByRef(env *wsgiref.Environ, owner, repo, ref string) (string, error) {
-	path, err := PathGetReposByOwnerByRepoStatusesByRef(owner, repo, ref)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern120.URL(env, owner, repo, ref)
 }
 
-// PathPostReposByOwnerByRepoStatusesByRef returns the path of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176) with owner, repo, ref, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPostReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repo, err = routing.Segment("repo", repo); err != nil {
-		return "", err
-	}
-	if ref, err = routing.Segment("ref", ref); err != nil {
-		return "", err
-	}
-	return "/repos/" + owner + "/" + repo + "/statuses/" + ref, nil
+// PathPostReposByOwnerByRepoStatusesByRef returns the path of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPostReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (string, error) {
+	return routerPattern120.Path(owner, repo, ref)
 }
 
-// URLPostReposByOwnerByRepoStatusesByRef returns the absolute URL of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostReposByOwnerByRepoStatusesByRef returns the absolute URL of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoStatusesByRef(env *wsgiref.Environ, owner, repo, ref string) (string, error) {
-	path, err := PathPostReposByOwnerByRepoStatusesByRef(owner, repo, ref)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern120.URL(env, owner, repo, ref)
 }
 
 // PathGetSearchRepositories returns the path of GET /search/repositories (routes.txt:177).
@@ -7430,10 +5796,10 @@ func PathGetSearchRepositories() string {
 	return "/search/repositories"
 }
 
-// URLGetSearchRepositories returns the absolute URL of GET /search/repositories (routes.txt:177) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetSearchRepositories returns the absolute URL of GET /search/repositories (routes.txt:177) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetSearchRepositories(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetSearchRepositories())
+	return routing.AbsoluteURL(env, "/search/repositories")
 }
 
 // PathGetSearchCode returns the path of GET /search/code (routes.txt:178).
@@ -7441,10 +5807,10 @@ func PathGetSearchCode() string {
 	return "/search/code"
 }
 
-// URLGetSearchCode returns the absolute URL of GET /search/code (routes.txt:178) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetSearchCode returns the absolute URL of GET /search/code (routes.txt:178) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetSearchCode(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetSearchCode())
+	return routing.AbsoluteURL(env, "/search/code")
 }
 
 // PathGetSearchIssues returns the path of GET /search/issues (routes.txt:179).
@@ -7452,10 +5818,10 @@ func PathGetSearchIssues() string {
 	return "/search/issues"
 }
 
-// URLGetSearchIssues returns the absolute URL of GET /search/issues (routes.txt:179) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetSearchIssues returns the absolute URL of GET /search/issues (routes.txt:179) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetSearchIssues(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetSearchIssues())
+	return routing.AbsoluteURL(env, "/search/issues")
 }
 
 // PathGetSearchUsers returns the path of GET /search/users (routes.txt:180).
@@ -7463,119 +5829,75 @@ func PathGetSearchUsers() string {
 	return "/search/users"
 }
 
-// URLGetSearchUsers returns the absolute URL of GET /search/users (routes.txt:180) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetSearchUsers returns the absolute URL of GET /search/users (routes.txt:180) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetSearchUsers(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetSearchUsers())
+	return routing.AbsoluteURL(env, "/search/users")
 }
 
-// PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the path of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181) with owner, repository, state, keyword, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(owner, repository, state, keyword string) (path string, err error) {
-	if owner, err = routing.Segment("owner", owner); err != nil {
-		return "", err
-	}
-	if repository, err = routing.Segment("repository", repository); err != nil {
-		return "", err
-	}
-	if state, err = routing.Segment("state", state); err != nil {
-		return "", err
-	}
-	if keyword, err = routing.Segment("keyword", keyword); err != nil {
-		return "", err
-	}
-	return "/legacy/issues/search/" + owner + "/" + repository + "/" + state + "/" + keyword, nil
+// PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the path of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(owner, repository, state, keyword string) (string, error) {
+	return routerPattern125.Path(owner, repository, state, keyword)
 }
 
-// URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the absolute URL of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the absolute URL of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(env *wsgiref.Environ, owner, repository, state, keyword string) (string, error) {
-	path, err := PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(owner, repository, state, keyword)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern125.URL(env, owner, repository, state, keyword)
 }
 
-// PathGetLegacyReposSearchByKeyword returns the path of GET /legacy/repos/search/:keyword (routes.txt:182) with keyword, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetLegacyReposSearchByKeyword(keyword string) (path string, err error) {
-	if keyword, err = routing.Segment("keyword", keyword); err != nil {
-		return "", err
-	}
-	return "/legacy/repos/search/" + keyword, nil
+// PathGetLegacyReposSearchByKeyword returns the path of GET /legacy/repos/search/:keyword (routes.txt:182), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetLegacyReposSearchByKeyword(keyword string) (string, error) {
+	return routerPattern126.Path(keyword)
 }
 
-// URLGetLegacyReposSearchByKeyword returns the absolute URL of GET /legacy/repos/search/:keyword (routes.txt:182) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetLegacyReposSearchByKeyword returns the absolute URL of GET /legacy/repos/search/:keyword (routes.txt:182) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyReposSearchByKeyword(env *wsgiref.Environ, keyword string) (string, error) {
-	path, err := PathGetLegacyReposSearchByKeyword(keyword)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern126.URL(env, keyword)
 }
 
-// PathGetLegacyUserSearchByKeyword returns the path of GET /legacy/user/search/:keyword (routes.txt:183) with keyword, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetLegacyUserSearchByKeyword(keyword string) (path string, err error) {
-	if keyword, err = routing.Segment("keyword", keyword); err != nil {
-		return "", err
-	}
-	return "/legacy/user/search/" + keyword, nil
+// PathGetLegacyUserSearchByKeyword returns the path of GET /legacy/user/search/:keyword (routes.txt:183), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetLegacyUserSearchByKeyword(keyword string) (string, error) {
+	return routerPattern127.Path(keyword)
 }
 
-// URLGetLegacyUserSearchByKeyword returns the absolute URL of GET /legacy/user/search/:keyword (routes.txt:183) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetLegacyUserSearchByKeyword returns the absolute URL of GET /legacy/user/search/:keyword (routes.txt:183) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyUserSearchByKeyword(env *wsgiref.Environ, keyword string) (string, error) {
-	path, err := PathGetLegacyUserSearchByKeyword(keyword)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern127.URL(env, keyword)
 }
 
-// PathGetLegacyUserEmailByEmail returns the path of GET /legacy/user/email/:email (routes.txt:184) with email, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetLegacyUserEmailByEmail(email string) (path string, err error) {
-	if email, err = routing.Segment("email", email); err != nil {
-		return "", err
-	}
-	return "/legacy/user/email/" + email, nil
+// PathGetLegacyUserEmailByEmail returns the path of GET /legacy/user/email/:email (routes.txt:184), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetLegacyUserEmailByEmail(email string) (string, error) {
+	return routerPattern128.Path(email)
 }
 
-// URLGetLegacyUserEmailByEmail returns the absolute URL of GET /legacy/user/email/:email (routes.txt:184) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetLegacyUserEmailByEmail returns the absolute URL of GET /legacy/user/email/:email (routes.txt:184) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyUserEmailByEmail(env *wsgiref.Environ, email string) (string, error) {
-	path, err := PathGetLegacyUserEmailByEmail(email)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern128.URL(env, email)
 }
 
-// PathGetUsersByUser returns the path of GET /users/:user (routes.txt:185) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUser(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user, nil
+// PathGetUsersByUser returns the path of GET /users/:user (routes.txt:185), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUser(user string) (string, error) {
+	return routerPattern129.Path(user)
 }
 
-// URLGetUsersByUser returns the absolute URL of GET /users/:user (routes.txt:185) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUser returns the absolute URL of GET /users/:user (routes.txt:185) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUser(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUser(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern129.URL(env, user)
 }
 
 // PathGetUser returns the path of GET /user (routes.txt:186).
@@ -7583,10 +5905,10 @@ func PathGetUser() string {
 	return "/user"
 }
 
-// URLGetUser returns the absolute URL of GET /user (routes.txt:186) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUser returns the absolute URL of GET /user (routes.txt:186) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUser(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUser())
+	return routing.AbsoluteURL(env, "/user")
 }
 
 // PathGetUsers returns the path of GET /users (routes.txt:187).
@@ -7594,10 +5916,10 @@ func PathGetUsers() string {
 	return "/users"
 }
 
-// URLGetUsers returns the absolute URL of GET /users (routes.txt:187) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsers returns the absolute URL of GET /users (routes.txt:187) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsers(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUsers())
+	return routing.AbsoluteURL(env, "/users")
 }
 
 // PathGetUserEmails returns the path of GET /user/emails (routes.txt:188).
@@ -7605,10 +5927,10 @@ func PathGetUserEmails() string {
 	return "/user/emails"
 }
 
-// URLGetUserEmails returns the absolute URL of GET /user/emails (routes.txt:188) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserEmails returns the absolute URL of GET /user/emails (routes.txt:188) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserEmails(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserEmails())
+	return routing.AbsoluteURL(env, "/user/emails")
 }
 
 // PathPostUserEmails returns the path of POST /user/emails (routes.txt:189).
@@ -7616,10 +5938,10 @@ func PathPostUserEmails() string {
 	return "/user/emails"
 }
 
-// URLPostUserEmails returns the absolute URL of POST /user/emails (routes.txt:189) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostUserEmails returns the absolute URL of POST /user/emails (routes.txt:189) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostUserEmails(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostUserEmails())
+	return routing.AbsoluteURL(env, "/user/emails")
 }
 
 // PathDeleteUserEmails returns the path of DELETE /user/emails (routes.txt:190).
@@ -7627,30 +5949,23 @@ func PathDeleteUserEmails() string {
 	return "/user/emails"
 }
 
-// URLDeleteUserEmails returns the absolute URL of DELETE /user/emails (routes.txt:190) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteUserEmails returns the absolute URL of DELETE /user/emails (routes.txt:190) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserEmails(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathDeleteUserEmails())
+	return routing.AbsoluteURL(env, "/user/emails")
 }
 
-// PathGetUsersByUserFollowers returns the path of GET /users/:user/followers (routes.txt:191) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserFollowers(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/followers", nil
+// PathGetUsersByUserFollowers returns the path of GET /users/:user/followers (routes.txt:191), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserFollowers(user string) (string, error) {
+	return routerPattern133.Path(user)
 }
 
-// URLGetUsersByUserFollowers returns the absolute URL of GET /users/:user/followers (routes.txt:191) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserFollowers returns the absolute URL of GET /users/:user/followers (routes.txt:191) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserFollowers(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserFollowers(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern133.URL(env, user)
 }
 
 // PathGetUserFollowers returns the path of GET /user/followers (routes.txt:192).
@@ -7658,30 +5973,23 @@ func PathGetUserFollowers() string {
 	return "/user/followers"
 }
 
-// URLGetUserFollowers returns the absolute URL of GET /user/followers (routes.txt:192) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserFollowers returns the absolute URL of GET /user/followers (routes.txt:192) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserFollowers(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserFollowers())
+	return routing.AbsoluteURL(env, "/user/followers")
 }
 
-// PathGetUsersByUserFollowing returns the path of GET /users/:user/following (routes.txt:193) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserFollowing(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/following", nil
+// PathGetUsersByUserFollowing returns the path of GET /users/:user/following (routes.txt:193), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserFollowing(user string) (string, error) {
+	return routerPattern135.Path(user)
 }
 
-// URLGetUsersByUserFollowing returns the absolute URL of GET /users/:user/following (routes.txt:193) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserFollowing returns the absolute URL of GET /users/:user/following (routes.txt:193) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserFollowing(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserFollowing(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern135.URL(env, user)
 }
 
 // PathGetUserFollowing returns the path of GET /user/following (routes.txt:194).
@@ -7689,113 +5997,75 @@ func PathGetUserFollowing() string {
 	return "/user/following"
 }
 
-// URLGetUserFollowing returns the absolute URL of GET /user/following (routes.txt:194) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserFollowing returns the absolute URL of GET /user/following (routes.txt:194) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserFollowing(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserFollowing())
+	return routing.AbsoluteURL(env, "/user/following")
 }
 
-// PathGetUserFollowingByUser returns the path of GET /user/following/:user (routes.txt:195) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUserFollowingByUser(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/user/following/" + user, nil
+// PathGetUserFollowingByUser returns the path of GET /user/following/:user (routes.txt:195), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUserFollowingByUser(user string) (string, error) {
+	return routerPattern137.Path(user)
 }
 
-// URLGetUserFollowingByUser returns the absolute URL of GET /user/following/:user (routes.txt:195) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserFollowingByUser returns the absolute URL of GET /user/following/:user (routes.txt:195) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUserFollowingByUser(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern137.URL(env, user)
 }
 
-// PathGetUsersByUserFollowingByTargetUser returns the path of GET /users/:user/following/:target_user (routes.txt:196) with user, target_user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserFollowingByTargetUser(user, target_user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	if target_user, err = routing.Segment("target_user", target_user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/following/" + target_user, nil
+// PathGetUsersByUserFollowingByTargetUser returns the path of GET /users/:user/following/:target_user (routes.txt:196), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserFollowingByTargetUser(user, target_user string) (string, error) {
+	return routerPattern138.Path(user, target_user)
 }
 
-// URLGetUsersByUserFollowingByTargetUser returns the absolute URL of GET /users/:user/following/:target_user (routes.txt:196) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserFollowingByTargetUser returns the absolute URL of GET /users/:user/following/:target_user (routes.txt:196) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserFollowingByTargetUser(env *wsgiref.Environ, user, target_user string) (string, error) {
-	path, err := PathGetUsersByUserFollowingByTargetUser(user, target_user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern138.URL(env, user, target_user)
 }
 
-// PathPutUserFollowingByUser returns the path of PUT /user/following/:user (routes.txt:197) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathPutUserFollowingByUser(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/user/following/" + user, nil
+// PathPutUserFollowingByUser returns the path of PUT /user/following/:user (routes.txt:197), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathPutUserFollowingByUser(user string) (string, error) {
+	return routerPattern137.Path(user)
 }
 
-// URLPutUserFollowingByUser returns the absolute URL of PUT /user/following/:user (routes.txt:197) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPutUserFollowingByUser returns the absolute URL of PUT /user/following/:user (routes.txt:197) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathPutUserFollowingByUser(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern137.URL(env, user)
 }
 
-// PathDeleteUserFollowingByUser returns the path of DELETE /user/following/:user (routes.txt:198) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteUserFollowingByUser(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/user/following/" + user, nil
+// PathDeleteUserFollowingByUser returns the path of DELETE /user/following/:user (routes.txt:198), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteUserFollowingByUser(user string) (string, error) {
+	return routerPattern137.Path(user)
 }
 
-// URLDeleteUserFollowingByUser returns the absolute URL of DELETE /user/following/:user (routes.txt:198) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteUserFollowingByUser returns the absolute URL of DELETE /user/following/:user (routes.txt:198) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathDeleteUserFollowingByUser(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern137.URL(env, user)
 }
 
-// PathGetUsersByUserKeys returns the path of GET /users/:user/keys (routes.txt:199) with user, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUsersByUserKeys(user string) (path string, err error) {
-	if user, err = routing.Segment("user", user); err != nil {
-		return "", err
-	}
-	return "/users/" + user + "/keys", nil
+// PathGetUsersByUserKeys returns the path of GET /users/:user/keys (routes.txt:199), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUsersByUserKeys(user string) (string, error) {
+	return routerPattern139.Path(user)
 }
 
-// URLGetUsersByUserKeys returns the absolute URL of GET /users/:user/keys (routes.txt:199) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUsersByUserKeys returns the absolute URL of GET /users/:user/keys (routes.txt:199) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserKeys(env *wsgiref.Environ, user string) (string, error) {
-	path, err := PathGetUsersByUserKeys(user)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern139.URL(env, user)
 }
 
 // PathGetUserKeys returns the path of GET /user/keys (routes.txt:200).
@@ -7803,30 +6073,23 @@ func PathGetUserKeys() string {
 	return "/user/keys"
 }
 
-// URLGetUserKeys returns the absolute URL of GET /user/keys (routes.txt:200) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserKeys returns the absolute URL of GET /user/keys (routes.txt:200) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserKeys(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathGetUserKeys())
+	return routing.AbsoluteURL(env, "/user/keys")
 }
 
-// PathGetUserKeysByID returns the path of GET /user/keys/:id (routes.txt:201) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathGetUserKeysByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/user/keys/" + id, nil
+// PathGetUserKeysByID returns the path of GET /user/keys/:id (routes.txt:201), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathGetUserKeysByID(id string) (string, error) {
+	return routerPattern141.Path(id)
 }
 
-// URLGetUserKeysByID returns the absolute URL of GET /user/keys/:id (routes.txt:201) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLGetUserKeysByID returns the absolute URL of GET /user/keys/:id (routes.txt:201) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserKeysByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathGetUserKeysByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern141.URL(env, id)
 }
 
 // PathPostUserKeys returns the path of POST /user/keys (routes.txt:202).
@@ -7834,28 +6097,21 @@ func PathPostUserKeys() string {
 	return "/user/keys"
 }
 
-// URLPostUserKeys returns the absolute URL of POST /user/keys (routes.txt:202) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLPostUserKeys returns the absolute URL of POST /user/keys (routes.txt:202) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostUserKeys(env *wsgiref.Environ) string {
-	return routing.AbsoluteURL(env, PathPostUserKeys())
+	return routing.AbsoluteURL(env, "/user/keys")
 }
 
-// PathDeleteUserKeysByID returns the path of DELETE /user/keys/:id (routes.txt:203) with id, each
-// percent-encoded so that the request for it routes back to the same values
-// (routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.
-func PathDeleteUserKeysByID(id string) (path string, err error) {
-	if id, err = routing.Segment("id", id); err != nil {
-		return "", err
-	}
-	return "/user/keys/" + id, nil
+// PathDeleteUserKeysByID returns the path of DELETE /user/keys/:id (routes.txt:203), the values
+// percent-encoded so that a request for it routes back to them; a value no
+// request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
+func PathDeleteUserKeysByID(id string) (string, error) {
+	return routerPattern141.Path(id)
 }
 
-// URLDeleteUserKeysByID returns the absolute URL of DELETE /user/keys/:id (routes.txt:203) under the
-// application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
+// URLDeleteUserKeysByID returns the absolute URL of DELETE /user/keys/:id (routes.txt:203) under env's
+// application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserKeysByID(env *wsgiref.Environ, id string) (string, error) {
-	path, err := PathDeleteUserKeysByID(id)
-	if err != nil {
-		return "", err
-	}
-	return routing.AbsoluteURL(env, path), nil
+	return routerPattern141.URL(env, id)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/gowsgi/wsgiref/wsgiutil"
@@ -64,127 +63,95 @@ func routeParams(r *route) (names, ids []string) {
 	return names, ids
 }
 
+// pattern returns the package variable holding the routing.Pattern of
+// r, declaring it the first time; routes of the same shape share one.
+func (g *gen) pattern(r *route) string {
+	names, _ := routeParams(r)
+	pieces := []string{""}
+	rest := false
+	for _, s := range r.segs {
+		last := &pieces[len(pieces)-1]
+		switch s.kind {
+		case static:
+			*last += "/" + wsgiutil.Quote(s.text, "/;=,")
+		case param:
+			*last += "/"
+			pieces = append(pieces, "")
+		case catchAll:
+			pieces = append(pieces, "")
+			rest = true
+		}
+	}
+	key := fmt.Sprintf("%q %q %v", pieces, names, rest)
+	if v, ok := g.patterns[key]; ok {
+		return v
+	}
+	v := fmt.Sprintf("%sPattern%d", g.n.lower, len(g.patterns))
+	g.patterns[key] = v
+	var lits []jen.Code
+	for _, p := range pieces {
+		lits = append(lits, jen.Lit(p))
+	}
+	fields := jen.Dict{jen.Id("Pieces"): jen.Index().String().Values(lits...)}
+	if len(names) > 0 {
+		fields[jen.Id("Names")] = jen.Id(g.argVarOf(names))
+	}
+	if rest {
+		fields[jen.Id("Rest")] = jen.True()
+	}
+	g.patternDecl = append(g.patternDecl, jen.Id(v).Op("=").Qual(routingPath, "Pattern").Values(fields))
+	g.patternPath[v] = pieces[0]
+	return v
+}
+
 // tableEntry is the route's element of the Routes table.
 func (g *gen) tableEntry(r *route) jen.Code {
-	names, _ := routeParams(r)
-	pathFunc := g.n.path + g.builders[r]
-	fields := []jen.Code{
+	return jen.Values(
 		jen.Id("Method").Op(":").Lit(r.method),
 		jen.Id("Path").Op(":").Lit(r.path),
 		jen.Id("Handler").Op(":").Lit(r.handler),
 		jen.Id("Line").Op(":").Lit(r.line),
-	}
-	var build jen.Code
-	if len(names) > 0 {
-		fields = append(fields, jen.Id("Params").Op(":").Id(g.argVarOf(names)))
-		var vals []jen.Code
-		for i := range names {
-			vals = append(vals, jen.Id("v").Index(jen.Lit(i)))
-		}
-		build = jen.Func().Params(jen.Id("v").Index().String()).Params(jen.String(), jen.Error()).Block(
-			jen.Return(jen.Id(pathFunc).Call(vals...)))
-	} else {
-		build = jen.Func().Params(jen.Index().String()).Params(jen.String(), jen.Error()).Block(
-			jen.Return(jen.Id(pathFunc).Call(), jen.Nil()))
-	}
-	return jen.Values(append(fields, jen.Id("Build").Op(":").Add(build))...)
+		jen.Id("Pattern").Op(":").Op("&").Id(g.pattern(r)),
+	)
 }
 
-// builder writes the two builders of a route:
+// builder writes the two builders of a route, PathX and URLX:
 //
-//	// PathGetReposByOwnerByRepo builds the path of GET /repos/:owner/:repo ...
-//	func PathGetReposByOwnerByRepo(owner, repo string) (path string, err error) {
-//		if owner, err = routing.Segment("owner", owner); err != nil {
-//			return "", err
-//		}
-//		...
-//		return "/repos/" + owner + "/" + repo, nil
+//	// PathGetReposByOwnerByRepo returns the path of GET /repos/:owner/:repo ...
+//	func PathGetReposByOwnerByRepo(owner, repo string) (string, error) {
+//		return routerPattern7.Path(owner, repo)
 //	}
 //
-// and URLGetReposByOwnerByRepo(env, owner, repo), the absolute form. A
-// route without parameters cannot fail: its builders return the path
-// alone.
+// A route without parameters cannot fail: its builders return the path
+// alone. The escaping is routing.Pattern's, shared by every builder, so
+// that a builder is one line and a big route file compiles fast.
 func (g *gen) builder(f *jen.File, r *route) {
-	names, ids := routeParams(r)
+	_, ids := routeParams(r)
 	pathFunc, urlFunc := g.n.path+g.builders[r], g.n.url+g.builders[r]
 	where := fmt.Sprintf("%s %s (%s:%d)", r.method, r.path, g.c.source, r.line)
-
-	// The path expression: the static text quoted now, the values quoted
-	// by the checks before it.
-	var expr *jen.Statement
-	lit := ""
-	k := 0
-	for _, s := range r.segs {
-		switch s.kind {
-		case static:
-			lit += "/" + wsgiutil.Quote(s.text, "/;=,")
-			continue
-		case param:
-			lit += "/"
-		}
-		part := jen.Id(ids[k])
-		k++
-		if lit != "" {
-			part = jen.Lit(lit).Op("+").Add(part)
-			lit = ""
-		}
-		if expr == nil {
-			expr = part
-		} else {
-			expr = expr.Op("+").Add(part)
-		}
-	}
-	switch {
-	case expr == nil:
-		expr = jen.Lit(lit)
-	case lit != "":
-		expr = expr.Op("+").Lit(lit)
-	}
-
-	var params []jen.Code
-	if len(ids) > 0 {
-		var list []jen.Code
-		for _, id := range ids {
-			list = append(list, jen.Id(id))
-		}
-		params = []jen.Code{jen.List(list...).String()}
-	}
-	urlParams := append([]jen.Code{jen.Id("env").Op("*").Qual(wsgirefPath, "Environ")}, params...)
-	var args []jen.Code
-	for _, id := range ids {
-		args = append(args, jen.Id(id))
-	}
-
+	pat := g.pattern(r)
+	env := jen.Id("env").Op("*").Qual(wsgirefPath, "Environ")
 	if len(ids) == 0 {
+		path := g.patternPath[pat]
 		f.Commentf("%s returns the path of %s.", pathFunc, where)
-		f.Func().Id(pathFunc).Params().String().Block(jen.Return(expr))
-		f.Commentf("%s returns the absolute URL of %s under the", urlFunc, where)
-		f.Comment("application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.")
-		f.Func().Id(urlFunc).Params(urlParams...).String().Block(
-			jen.Return(jen.Qual(routingPath, "AbsoluteURL").Call(jen.Id("env"), jen.Id(pathFunc).Call())))
+		f.Func().Id(pathFunc).Params().String().Block(jen.Return(jen.Lit(path)))
+		f.Commentf("%s returns the absolute URL of %s under env's", urlFunc, where)
+		f.Comment("application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.")
+		f.Func().Id(urlFunc).Params(env).String().Block(
+			jen.Return(jen.Qual(routingPath, "AbsoluteURL").Call(jen.Id("env"), jen.Lit(path))))
 		return
 	}
-	var body []jen.Code
-	for i, id := range ids {
-		check := "Segment"
-		if r.segs[len(r.segs)-1].kind == catchAll && i == len(ids)-1 {
-			check = "Rest"
-		}
-		body = append(body, jen.If(
-			jen.List(jen.Id(id), jen.Id("err")).Op("=").Qual(routingPath, check).Call(jen.Lit(names[i]), jen.Id(id)),
-			jen.Err().Op("!=").Nil(),
-		).Block(jen.Return(jen.Lit(""), jen.Err())))
+	var list []jen.Code
+	for _, id := range ids {
+		list = append(list, jen.Id(id))
 	}
-	body = append(body, jen.Return(expr, jen.Nil()))
-	f.Commentf("%s returns the path of %s with %s, each", pathFunc, where, strings.Join(ids, ", "))
-	f.Comment("percent-encoded so that the request for it routes back to the same values")
-	f.Comment("(routing.Segment, routing.Rest); a value no request path can carry is a *routing.BuildError.")
-	f.Func().Id(pathFunc).Params(params...).Params(jen.Id("path").String(), jen.Err().Error()).Block(body...)
-	f.Commentf("%s returns the absolute URL of %s under the", urlFunc, where)
-	f.Comment("application root of env (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.")
-	f.Func().Id(urlFunc).Params(urlParams...).Params(jen.String(), jen.Error()).Block(
-		jen.List(jen.Id("path"), jen.Err()).Op(":=").Id(pathFunc).Call(args...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(""), jen.Err())),
-		jen.Return(jen.Qual(routingPath, "AbsoluteURL").Call(jen.Id("env"), jen.Id("path")), jen.Nil()),
-	)
+	f.Commentf("%s returns the path of %s, the values", pathFunc, where)
+	f.Comment("percent-encoded so that a request for it routes back to them; a value no")
+	f.Comment("request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).")
+	f.Func().Id(pathFunc).Params(jen.List(list...).String()).Params(jen.String(), jen.Error()).Block(
+		jen.Return(jen.Id(pat).Dot("Path").Call(list...)))
+	f.Commentf("%s returns the absolute URL of %s under env's", urlFunc, where)
+	f.Comment("application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.")
+	f.Func().Id(urlFunc).Params(env, jen.List(list...).String()).Params(jen.String(), jen.Error()).Block(
+		jen.Return(jen.Id(pat).Dot("URL").Call(append([]jen.Code{jen.Id("env")}, list...)...)))
 }

@@ -22,6 +22,10 @@ type gen struct {
 	funcs    []jen.Code // the split-off methods
 	funcName map[string]bool
 	builders map[*route]string // the builder name of each route, after the prefix
+
+	patterns    map[string]string // routing.Pattern -> its variable
+	patternDecl []jen.Code
+	patternPath map[string]string // variable -> the path of a pattern without parameters
 }
 
 // file writes the whole generated file.
@@ -32,6 +36,7 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	f.ImportName(routingPath, "routing")
 	n := g.n
 	g.builders = builderNames(routes)
+	g.patterns, g.patternPath = map[string]string{}, map[string]string{}
 
 	// The Handlers struct, one field per handler name, in file order.
 	var fields []jen.Code
@@ -128,6 +133,12 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 			}
 		})
 	}
+	f.Comment("The paths of the routes as their builders write them, shared by the routes of one shape.")
+	f.Var().DefsFunc(func(gr *jen.Group) {
+		for _, d := range g.patternDecl {
+			gr.Add(d)
+		}
+	})
 
 	stmts := []jen.Code{
 		jen.List(jen.Id("p"), jen.Id("m")).Op(":=").Qual(routingPath, "Begin").Call(jen.Id("env")),

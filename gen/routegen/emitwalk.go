@@ -103,21 +103,35 @@ func (g *gen) kids(n *node, d int, caps []capture, where string) []jen.Code {
 	sv := fmt.Sprintf("s%d", d+1)
 	if len(n.statics) > 0 || g.dropsSlash(n) {
 		var cases []jen.Code
+		// The small children that do not fit in this function go to chunk
+		// methods, several to one, so that a wide node (a thousand first
+		// segments) makes a few functions, not a thousand.
+		var chunk []string
+		chunkLoad := 0
+		flush := func() {
+			if len(chunk) > 0 {
+				cases = append(cases, g.chunk(n, d, caps, where, chunk))
+				chunk, chunkLoad = nil, 0
+			}
+		}
 		for _, k := range n.staticKeys() {
 			child := n.statics[k]
-			name := where + segName(k)
-			var body []jen.Code
-			if g.splits(child) {
-				body = g.split(child, d+1, caps, name, fmt.Sprintf("the segment %q", k))
-			} else {
-				g.load += countRoutes(child)
-				body = g.node(child, d+1, caps, name)
+			c := countRoutes(child)
+			switch {
+			case c >= splitMin:
+				cases = append(cases, jen.Case(jen.Lit(k)).Block(g.caseBody(n, d, caps, where, k)...))
+			case g.load+c <= maxInline:
+				g.load += c
+				cases = append(cases, jen.Case(jen.Lit(k)).Block(g.caseBody(n, d, caps, where, k)...))
+			default:
+				if chunkLoad+c > maxInline {
+					flush()
+				}
+				chunk = append(chunk, k)
+				chunkLoad += c
 			}
-			if k == "" {
-				body = append(body, g.dropSlash(n, d+1)...)
-			}
-			cases = append(cases, jen.Case(jen.Lit(k)).Block(body...))
 		}
+		flush()
 		if _, ok := n.statics[""]; !ok && g.dropsSlash(n) {
 			cases = append(cases, jen.Case(jen.Lit("")).Block(g.dropSlash(n, d+1)...))
 		}
@@ -137,6 +151,45 @@ func (g *gen) kids(n *node, d int, caps []capture, where string) []jen.Code {
 		out = append(out, jen.If(jen.Id(id).Op(":=").Id(sv), jen.Id(id).Op("!=").Lit("")).Block(body...))
 	}
 	return out
+}
+
+// caseBody is the code of the static child k of node n: its own method
+// when it is big, else inline.
+func (g *gen) caseBody(n *node, d int, caps []capture, where, k string) []jen.Code {
+	child := n.statics[k]
+	name := where + segName(k)
+	var body []jen.Code
+	if countRoutes(child) >= splitMin {
+		body = g.split(child, d+1, caps, name, fmt.Sprintf("the segment %q", k))
+	} else {
+		body = g.node(child, d+1, caps, name)
+	}
+	if k == "" {
+		body = append(body, g.dropSlash(n, d+1)...)
+	}
+	return body
+}
+
+// chunk writes the static children keys of node n as one method that
+// switches on the segment itself, and returns the caller's case for them.
+func (g *gen) chunk(n *node, d int, caps []capture, where string, keys []string) jen.Code {
+	sv, pos := fmt.Sprintf("s%d", d+1), fmt.Sprintf("i%d", d+1)
+	name := g.funcNameFor("route" + where + segName(keys[0]) + "To" + segName(keys[len(keys)-1]))
+	params, args := g.walkParams(caps, sv, pos)
+	outerSub, outerLoad := g.sub, g.load
+	g.sub, g.load = true, 0
+	var cases []jen.Code
+	for _, k := range keys {
+		cases = append(cases, jen.Case(jen.Lit(k)).Block(g.caseBody(n, d, caps, where, k)...))
+	}
+	g.sub, g.load = outerSub, outerLoad
+	g.addFunc(name, fmt.Sprintf("the segments %q to %q at depth %d", keys[0], keys[len(keys)-1], d+1), params,
+		[]jen.Code{jen.Switch(jen.Id(sv)).Block(cases...), jen.Return(jen.False(), jen.Nil(), jen.Nil())})
+	var labels []jen.Code
+	for _, k := range keys {
+		labels = append(labels, jen.Lit(k))
+	}
+	return jen.Case(labels...).Block(g.callFunc(name, args)...)
 }
 
 // segName is a static segment in a method name: "git" is Git, "" (a
@@ -160,26 +213,53 @@ func (g *gen) splits(child *node) bool {
 // the position after child's segment and the parameters captured on the
 // way, under their own names.
 func (g *gen) split(child *node, d int, caps []capture, where, what string) []jen.Code {
-	name := "route" + where
-	for g.funcName[name] {
-		name += "_"
+	name := g.funcNameFor("route" + where)
+	pos := fmt.Sprintf("i%d", d)
+	params, args := g.walkParams(caps, "", pos)
+	outerSub, outerLoad := g.sub, g.load
+	g.sub, g.load = true, 0
+	body := g.node(child, d, caps, where)
+	g.sub, g.load = outerSub, outerLoad
+	if child.rest[anyMethod] == nil {
+		body = append(body, jen.Return(jen.False(), jen.Nil(), jen.Nil()))
 	}
+	g.addFunc(name, fmt.Sprintf("%s at depth %d", what, d), params, body)
+	return g.callFunc(name, args)
+}
+
+// funcNameFor returns name, made unique among the split-off methods.
+func (g *gen) funcNameFor(name string) string {
 	if g.funcName == nil {
 		g.funcName = map[string]bool{}
 	}
+	for g.funcName[name] {
+		name += "_"
+	}
 	g.funcName[name] = true
-	pos := fmt.Sprintf("i%d", d)
-	params := []jen.Code{
+	return name
+}
+
+// walkParams are the parameters of a split-off method and the caller's
+// arguments for them: the environ, start, the walk, the method, the
+// segment (for a chunk) and the position given, the parameters captured so far under
+// their own names, and the walk's state (the Allow set, the slash found).
+func (g *gen) walkParams(caps []capture, seg, pos string) (params, args []jen.Code) {
+	params = []jen.Code{
 		jen.Id("env").Op("*").Qual(wsgirefPath, "Environ"),
 		jen.Id("start").Qual(wsgirefPath, "StartResponse"),
 		jen.Id("p").Op("*").Qual(routingPath, "Path"),
 		jen.Id("m").String(),
-		jen.Id(pos).Int(),
 	}
-	args := []jen.Code{jen.Id("env"), jen.Id("start"), jen.Op("&").Id("p"), jen.Id("m"), jen.Id(pos)}
+	args = []jen.Code{jen.Id("env"), jen.Id("start"), jen.Op("&").Id("p"), jen.Id("m")}
 	if g.sub {
 		args[2] = jen.Id("p")
 	}
+	if seg != "" {
+		params = append(params, jen.Id(seg).String())
+		args = append(args, jen.Id(seg))
+	}
+	params = append(params, jen.Id(pos).Int())
+	args = append(args, jen.Id(pos))
 	var ids []jen.Code
 	for _, c := range caps {
 		ids = append(ids, jen.Id(c.id))
@@ -201,21 +281,22 @@ func (g *gen) split(child *node, d int, caps []capture, where, what string) []je
 			args = append(args, jen.Op("&").Id(s))
 		}
 	}
+	return params, args
+}
 
-	outerSub, outerLoad := g.sub, g.load
-	g.sub, g.load = true, 0
-	body := g.node(child, d, caps, where)
-	g.sub, g.load = outerSub, outerLoad
-	if child.rest[anyMethod] == nil {
-		body = append(body, jen.Return(jen.False(), jen.Nil(), jen.Nil()))
-	}
+// addFunc adds a split-off method of the router.
+func (g *gen) addFunc(name, what string, params, body []jen.Code) {
 	g.funcs = append(g.funcs,
-		jen.Commentf("%s routes the paths past %s at depth %d: done", name, what, d),
+		jen.Commentf("%s routes the paths past %s: done", name, what),
 		jen.Comment("is false when none matches, and the search goes on in the caller."),
 		jen.Func().Params(jen.Id("r").Op("*").Id(g.n.router)).Id(name).Params(params...).
 			Params(jen.Id("done").Bool(), jen.Id("body").Qual(wsgirefPath, "Body"), jen.Id("err").Error()).Block(body...),
 		jen.Line(),
 	)
+}
+
+// callFunc is the call of a split-off method: return what it served.
+func (g *gen) callFunc(name string, args []jen.Code) []jen.Code {
 	ret := jen.Return(jen.Id("body"), jen.Id("err"))
 	if g.sub {
 		ret = jen.Return(jen.True(), jen.Id("body"), jen.Id("err"))
