@@ -69,14 +69,14 @@ func staticSegments() map[string]bool {
 func routeBuilt(t *testing.T, router *Router, got *seen, method, script, built string) {
 	t.Helper()
 	u, err := url.Parse(built)
-	if err != nil || u.RawQuery != "" || u.Fragment != "" || u.Path != handlers.Unquote(built) {
+	if err != nil || u.RawQuery != "" || u.Fragment != "" || u.Path != wsgiutil.Unquote(built) {
 		t.Fatalf("built path %q is not a plain URL path: %v, %+v", built, err, u)
 	}
 	env := new(wsgiref.Environ)
 	wsgiutil.SetupTestingDefaults(env)
 	env.Set("REQUEST_METHOD", method)
 	env.Set("SCRIPT_NAME", script)
-	env.Set("PATH_INFO", handlers.Unquote(built))
+	env.Set("PATH_INFO", wsgiutil.Unquote(built))
 	*got = seen{}
 	if _, err := router.ServeWSGI(env, discardStart); err != nil {
 		t.Fatal(err)
