@@ -57,6 +57,14 @@ type conn struct {
 
 	linger bool // unread request bytes may remain: drain before closing
 
+	// The read deadline, armed lazily: only a read that may block needs
+	// one, so pipelined requests already buffered cost no clock reading
+	// and no deadline change.
+	phase        int       // what the next read from the client is for
+	armed        bool      // the phase's deadline is set
+	readDeadline time.Time // the deadline set on rwc
+	active       bool      // the connection is in stateActive (read by its own goroutine only)
+
 	mu       sync.Mutex
 	state    int
 	accepted time.Time
@@ -68,7 +76,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	if c == nil {
 		c = &conn{s: s}
 		c.rd = http1.NewReader(rwc)
-		c.rd.BeforeBlock = c.flushHeld
+		c.rd.BeforeBlock = c.beforeRead
 		c.bw = bufio.NewWriterSize(rwc, 4096)
 		c.out.c = c
 		c.h = handlers.NewSimpleHandler(nil, nil, nil, nil, true, false)
@@ -82,6 +90,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c.remoteIP = remoteIP(c.remote)
 	c.tls = nil
 	c.linger = false
+	c.phase, c.armed, c.readDeadline, c.active = phaseHead, false, time.Time{}, false
 	c.state = stateNew
 	c.accepted = time.Now()
 	return c
@@ -122,6 +131,50 @@ func (w *responseWriter) Flush() error {
 func (c *conn) flushHeld() {
 	if c.bw.Buffered() > 0 {
 		c.bw.Flush()
+	}
+}
+
+// Read phases: which timeout a read from the client runs under.
+const (
+	phaseIdle = iota // waiting for the next request: WithIdleTimeout
+	phaseHead        // reading a head, or past a body to the next one: WithReadHeaderTimeout
+	phaseBody        // the application reads the body: WithReadTimeout
+)
+
+// enter starts a read phase; its deadline is armed at its first read that
+// may block. A head's timeout thus runs from the first wait for its bytes,
+// which for a client sending one request at a time is its first byte.
+func (c *conn) enter(phase int) { c.phase, c.armed = phase, false }
+
+// beforeRead runs before every read from the connection that may block:
+// the held responses go out, and the phase's deadline is armed once.
+func (c *conn) beforeRead() {
+	c.flushHeld()
+	if c.armed {
+		return
+	}
+	c.armed = true
+	cfg := &c.s.cfg
+	var d time.Duration
+	switch c.phase {
+	case phaseIdle:
+		d = cfg.idleTimeout
+	case phaseHead:
+		d = cfg.readHeaderTimeout
+	case phaseBody:
+		d = cfg.readTimeout
+	}
+	var t time.Time
+	if d > 0 {
+		t = time.Now().Add(d)
+	}
+	c.setReadDeadline(t)
+}
+
+func (c *conn) setReadDeadline(t time.Time) {
+	if t != c.readDeadline {
+		c.rwc.SetReadDeadline(t)
+		c.readDeadline = t
 	}
 }
 
@@ -212,47 +265,44 @@ func (c *conn) serveOne(first, last bool) bool {
 	cfg := &s.cfg
 	if first {
 		// The read-header timeout of a new connection runs from the accept.
+		c.phase, c.armed = phaseHead, true
 		if d := cfg.readHeaderTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.setReadDeadline(c.accepted.Add(d))
 		}
 	}
 	if c.rd.Buffered() == 0 {
-		// Idle until the request starts: Shutdown may close the connection.
 		if !first {
-			c.flushHeld()
-			if d := cfg.idleTimeout; d > 0 {
-				c.rwc.SetReadDeadline(time.Now().Add(d))
-			} else {
-				c.rwc.SetReadDeadline(time.Time{})
+			// Idle until the request starts: Shutdown may close the
+			// connection.
+			c.enter(phaseIdle)
+			c.active = false
+			if !c.setState(stateIdle) {
+				return false
 			}
 		}
 		if err := c.rd.Wait(); err != nil {
 			c.readError(err)
 			return false
 		}
-		if !first {
-			c.headerDeadline()
+	}
+	if !c.active {
+		if !c.setState(stateActive) {
+			return false
 		}
-	} else if !first {
-		c.headerDeadline() // a pipelined request, already in the buffer
+		c.active = true
+	} else if s.closing.Load() {
+		return false // a pipelined request after Shutdown
 	}
-	if !c.setState(stateActive) {
-		return false
+	if !first {
+		c.enter(phaseHead)
 	}
-	defer c.setState(stateIdle)
-
 	if err := c.rd.ReadHead(&c.head, cfg.limits); err != nil {
 		c.readError(err)
 		return false
 	}
-	now := time.Now()
-	if d := cfg.readTimeout; d > 0 {
-		c.rwc.SetReadDeadline(now.Add(d))
-	} else {
-		c.rwc.SetReadDeadline(time.Time{})
-	}
+	c.enter(phaseBody)
 	if d := cfg.writeTimeout; d > 0 {
-		c.rwc.SetWriteDeadline(now.Add(d))
+		c.rwc.SetWriteDeadline(time.Now().Add(d))
 	}
 	hd := &c.head
 	if code, reason := c.check(); code != 0 {
@@ -270,7 +320,7 @@ func (c *conn) serveOne(first, last bool) bool {
 		if c.in.unread() {
 			// What the application left of the body is read past under
 			// the read-header timeout: it stands before the next request.
-			c.headerDeadline()
+			c.enter(phaseHead)
 		}
 		keep = c.in.finish()
 		c.linger = !keep
@@ -285,15 +335,6 @@ func (c *conn) serveOne(first, last bool) bool {
 	*r = Request{}
 	c.in.reset(nil)
 	return keep
-}
-
-// headerDeadline starts the read-header timeout.
-func (c *conn) headerDeadline() {
-	if d := c.s.cfg.readHeaderTimeout; d > 0 {
-		c.rwc.SetReadDeadline(time.Now().Add(d))
-	} else {
-		c.rwc.SetReadDeadline(time.Time{})
-	}
 }
 
 // lingerTime and lingerBytes bound the drain of a connection closed with
