@@ -11,8 +11,10 @@
 // A malformed or oversized request is logged (one Warn record with the
 // reason), answered with 400, 413 or 431 when the front end can still read,
 // and its connection closed; the server goes on serving. An application
-// error after the headers resets the connection, so the front end knows
-// the response is incomplete.
+// error after the headers resets a TCP connection, which nginx passes on as
+// a cut response. A Unix socket cannot be reset (and lighttpd ends the
+// response cleanly either way): there a failed response without a
+// Content-Length ends like a complete one.
 //
 //	l, _ := net.Listen("unix", "/run/app.sock")
 //	log.Fatal(scgi.Serve(l, app))

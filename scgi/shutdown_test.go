@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,6 +56,33 @@ func TestShutdownFinishesRequests(t *testing.T) {
 	resp, err := io.ReadAll(c)
 	if want := "Status: 200 OK\r\nContent-Length: 4\r\n\r\ndone"; err != nil || string(resp) != want {
 		t.Errorf("response %q, %v; want %q", resp, err, want)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// TestShutdownServesAcceptedConnection: a connection accepted before
+// Shutdown whose request comes after it began is answered: a front end on
+// a socket shared with a new process has already committed it a request.
+func TestShutdownServesAcceptedConnection(t *testing.T) {
+	ts := start(t, "tcp")
+	c, err := net.Dial("tcp", ts.addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for ts.srv.g.ActiveConns() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	shut := make(chan error, 1)
+	go func() { shut <- ts.srv.Shutdown(context.Background()) }()
+	time.Sleep(50 * time.Millisecond)
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c.Write(request("", "X_ECHO", "SCGI"))
+	resp, err := io.ReadAll(c)
+	if err != nil || !strings.HasSuffix(string(resp), "\r\n\r\nSCGI=1\n") {
+		t.Errorf("response %q, %v", resp, err)
 	}
 	if err := <-shut; err != nil {
 		t.Errorf("Shutdown: %v", err)

@@ -9,7 +9,10 @@ import (
 )
 
 // Option configures a [Server].
-type Option func(*gateway.Config)
+type Option func(*config)
+
+// config is what the options set, shared with the other gateways.
+type config = gateway.Config
 
 // DefaultMaxHeaderBytes is the default limit on a packet's variables. The
 // protocol's own limit is 65535 bytes, which this default admits.
@@ -19,48 +22,48 @@ const DefaultMaxHeaderBytes = 65535
 // larger packet is refused with 431 from its header. n <= 0 means
 // [DefaultMaxHeaderBytes].
 func WithMaxHeaderBytes(n int) Option {
-	return func(c *gateway.Config) { c.MaxHeaderBytes = n }
+	return func(c *config) { c.MaxHeaderBytes = n }
 }
 
 // WithMaxBodyBytes bounds CONTENT_LENGTH: a larger request gets 413 and
 // the application does not run. n <= 0 means no limit, the default.
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *gateway.Config) { c.MaxBodyBytes = n }
+	return func(c *config) { c.MaxBodyBytes = n }
 }
 
 // WithHeaderTimeout bounds the time from the accept to the end of the
 // packet's variables (408 after it). The default is 10 s; d <= 0 means none.
 func WithHeaderTimeout(d time.Duration) Option {
-	return func(c *gateway.Config) { c.HeaderTimeout = d }
+	return func(c *config) { c.HeaderTimeout = d }
 }
 
 // WithReadTimeout bounds the reads of the body, counted from the end of the
 // headers. The default, 0, means none.
 func WithReadTimeout(d time.Duration) Option {
-	return func(c *gateway.Config) { c.ReadTimeout = d }
+	return func(c *config) { c.ReadTimeout = d }
 }
 
 // WithWriteTimeout bounds the writing of the response, counted from the
 // end of the headers. The default, 0, means none.
 func WithWriteTimeout(d time.Duration) Option {
-	return func(c *gateway.Config) { c.WriteTimeout = d }
+	return func(c *config) { c.WriteTimeout = d }
 }
 
 // WithLogger receives one Warn record per refused request or failed
 // response, with the reason in the message. The default logs text to
 // os.Stderr.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *gateway.Config) { c.Logger = l }
+	return func(c *config) { c.Logger = l }
 }
 
 // WithErrors sets wsgi.errors, where application errors are written; the
 // default is os.Stderr.
 func WithErrors(w io.Writer) Option {
-	return func(c *gateway.Config) { c.Errors = w }
+	return func(c *config) { c.Errors = w }
 }
 
 // WithMultiprocess sets wsgi.multiprocess, for an application served by
 // several processes at once (see package listen). The default is false.
 func WithMultiprocess(on bool) Option {
-	return func(c *gateway.Config) { c.Multiprocess = on }
+	return func(c *config) { c.Multiprocess = on }
 }

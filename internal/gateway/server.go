@@ -21,6 +21,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	closing   atomic.Bool
+	closed    bool // Close was called; guarded by mu
 	listeners map[net.Listener]struct{}
 	conns     map[net.Conn]struct{}
 	active    sync.WaitGroup
@@ -47,8 +48,12 @@ func (s *Server) Serve(l net.Listener) error {
 	defer s.untrackListener(l)
 	var backoff time.Duration
 	for {
+		if !s.beginAccept() {
+			return ErrServerClosed
+		}
 		rwc, err := l.Accept()
 		if err != nil {
+			s.active.Done()
 			if s.closing.Load() {
 				return ErrServerClosed
 			}
@@ -62,7 +67,6 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 		backoff = 0
 		if !s.track(rwc) {
-			rwc.Close()
 			return ErrServerClosed
 		}
 		go s.serve(rwc)
@@ -93,14 +97,31 @@ func (s *Server) untrackListener(l net.Listener) {
 	l.Close()
 }
 
-func (s *Server) track(c net.Conn) bool {
+// beginAccept counts an Accept about to run as active, so that Shutdown
+// waits for the connection it may return; false once the server closes.
+func (s *Server) beginAccept() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing.Load() {
 		return false
 	}
-	s.conns[c] = struct{}{}
 	s.active.Add(1)
+	return true
+}
+
+// track registers a connection just accepted, taking over the count of its
+// beginAccept. A connection accepted as Shutdown begins is served all the
+// same: on a socket other processes share, the front end has already sent
+// it a request. Only after Close is it closed, and track reports false.
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		c.Close()
+		s.active.Done()
+		return false
+	}
+	s.conns[c] = struct{}{}
 	return true
 }
 
@@ -134,6 +155,7 @@ func (s *Server) Close() error {
 	s.stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed = true
 	for c := range s.conns {
 		c.Close()
 	}
