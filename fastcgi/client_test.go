@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -192,7 +192,7 @@ func testServer(t testing.TB, network string, app wsgiref.App, opts ...Option) (
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
-	opts = append([]Option{WithErrorLog(log.New(logs, "", 0))}, opts...)
+	opts = append([]Option{WithLogger(slog.New(slog.NewTextHandler(logs, nil)))}, opts...)
 	done := make(chan error, 1)
 	go func() { done <- Serve(l, app, opts...) }()
 	t.Cleanup(func() {

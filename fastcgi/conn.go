@@ -78,7 +78,7 @@ func newConn(srv *Server) *conn {
 	c.in.c = c
 	c.out.init(c, typeStdout)
 	c.errs.init(c, typeStderr)
-	c.h = handlers.NewBaseCGIHandler(&c.in, &c.out, &c.errs, nil, true, false)
+	c.h = handlers.NewBaseCGIHandler(&c.in, &c.out, &c.errs, nil, true, srv.multiproc)
 	c.h.LogError = c.logError
 	return c
 }
@@ -417,7 +417,7 @@ func (c *conn) serveRequest() {
 	}
 	b = appendEndRequest(b, id, 0, statusRequestComplete)
 	c.out.buf = b[:headerLen]
-	if werr := c.write(b); werr != nil || !keep {
+	if werr := c.write(b); werr != nil || !keep || c.srv.shuttingDown.Load() {
 		c.closing.Store(true)
 		c.rwc.Close()
 	}

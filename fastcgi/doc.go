@@ -24,6 +24,9 @@
 //   - Roles other than FCGI_RESPONDER are answered FCGI_UNKNOWN_ROLE,
 //     unknown management records FCGI_UNKNOWN_TYPE; records for an id that is
 //     not active are ignored, as the specification asks.
+//   - [Server.Shutdown] closes the listeners and the connections between
+//     requests, and waits for the requests in progress; [Server.Close] ends
+//     them too.
 //   - Bad input (a truncated record, a version other than 1, a parameter
 //     block over [WithMaxParamsBytes], a malformed name-value pair, a record
 //     out of order, a front end that goes away mid-body) is logged with the

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -241,7 +241,7 @@ func serve(t *testing.T, network string) (tcpAddr, sockPath string, logs *syncBu
 		t.Fatal(err)
 	}
 	logs = &syncBuffer{}
-	go fastcgi.Serve(l, frontApp, fastcgi.WithErrorLog(log.New(logs, "", 0)))
+	go fastcgi.Serve(l, frontApp, fastcgi.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	t.Cleanup(func() { l.Close() })
 	if network == "unix" {
 		return "", addr, logs

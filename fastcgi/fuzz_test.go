@@ -2,8 +2,7 @@ package fastcgi
 
 import (
 	"errors"
-	"io"
-	"log"
+	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -72,7 +71,7 @@ func FuzzConn(f *testing.F) {
 	f.Add(rec(typeGetValues, 0, pairs("FCGI_MPXS_CONNS", "", "FCGI_MAX_CONNS", "")))
 	f.Add(append(rec(typeBeginRequest, 1, beginBody(roleResponder, true)), rec(typeAbortRequest, 1, nil)...))
 	f.Add(append(request(1, true, "", "REQUEST_METHOD", "GET")[:30], 2, 0, 0))
-	srv := NewServer(echoApp, WithErrorLog(log.New(io.Discard, "", 0)), WithMaxParamsBytes(4096))
+	srv := NewServer(echoApp, WithLogger(slog.New(slog.DiscardHandler)), WithMaxParamsBytes(4096))
 	f.Fuzz(func(t *testing.T, input []byte) {
 		front, back := net.Pipe()
 		done := make(chan struct{})

@@ -1,11 +1,15 @@
 package fastcgi
 
 import (
+	"context"
 	"errors"
-	"log"
+	"fmt"
+	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gowsgi/wsgiref"
@@ -22,9 +26,18 @@ type Server struct {
 	app       wsgiref.App
 	maxParams int
 	maxConns  int
-	errorLog  *log.Logger
-	conns     sync.Pool // of *conn
+	logger    *slog.Logger
+	multiproc bool
+	pool      sync.Pool // of *conn
+
+	shuttingDown atomic.Bool
+	mu           sync.Mutex
+	listeners    map[net.Listener]struct{}
+	active       map[*conn]struct{}
 }
+
+// ErrServerClosed is what Serve returns after Shutdown or Close.
+var ErrServerClosed = errors.New("fastcgi: Server closed")
 
 // Option configures a [Server].
 type Option func(*Server)
@@ -40,17 +53,25 @@ func WithMaxParamsBytes(n int) Option { return func(s *Server) { s.maxParams = n
 // two values are left out of the answer).
 func WithMaxConns(n int) Option { return func(s *Server) { s.maxConns = n } }
 
-// WithErrorLog sets where connection errors are logged (bad records, a
-// front end gone mid-request, an error page that failed): each line names
-// the remote address and the reason. The default is the log package's
-// standard logger.
-func WithErrorLog(l *log.Logger) Option { return func(s *Server) { s.errorLog = l } }
+// WithLogger sets where connection errors go (bad records, a front end
+// gone mid-request, an error page that failed): one Warn record each, the
+// remote address and the reason in the message. The default logs text to
+// os.Stderr. Application errors go to wsgi.errors, which is FCGI_STDERR:
+// the front end's error log.
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.logger = l } }
+
+// WithMultiprocess sets wsgi.multiprocess, for an application served by
+// several processes at once (see package listen). The default is false.
+func WithMultiprocess(on bool) Option { return func(s *Server) { s.multiproc = on } }
 
 // NewServer returns a server of app configured by opts.
 func NewServer(app wsgiref.App, opts ...Option) *Server {
 	s := &Server{app: app, maxParams: DefaultMaxParamsBytes}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	return s
 }
@@ -68,9 +89,14 @@ func Serve(l net.Listener, app wsgiref.App, opts ...Option) error {
 }
 
 // Serve accepts connections on l and serves them until l fails, and
-// returns the failure (net.ErrClosed after l.Close). Temporary accept
-// errors (out of file descriptors) are logged and retried after a pause.
+// returns the failure (net.ErrClosed after l.Close), or ErrServerClosed
+// after Shutdown or Close. Temporary accept errors (out of file
+// descriptors) are logged and retried after a pause.
 func (s *Server) Serve(l net.Listener) error {
+	if !s.track(l, true) {
+		return ErrServerClosed
+	}
+	defer s.track(l, false)
 	var slots chan struct{}
 	if s.maxConns > 0 {
 		slots = make(chan struct{}, s.maxConns)
@@ -82,6 +108,9 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 		rwc, err := l.Accept()
 		if err != nil {
+			if s.shuttingDown.Load() {
+				return ErrServerClosed
+			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
 				pause = min(max(2*pause, 5*time.Millisecond), time.Second)
@@ -113,18 +142,129 @@ func isTemporary(err error) bool {
 
 // serveConn serves one connection with a pooled conn.
 func (s *Server) serveConn(rwc net.Conn) {
-	c, _ := s.conns.Get().(*conn)
+	c, _ := s.pool.Get().(*conn)
 	if c == nil {
 		c = newConn(s)
 	}
 	c.reset(rwc)
+	if !s.trackConn(c, true) {
+		rwc.Close()
+		s.pool.Put(c)
+		return
+	}
 	c.serve()
+	s.trackConn(c, false)
 	c.rwc = nil
 	c.br.Reset(nil)
 	if cap(c.params) > 64<<10 {
 		c.params = nil // one huge request does not pin its buffer
 	}
-	s.conns.Put(c)
+	s.pool.Put(c)
+}
+
+// track adds or removes a listener of Serve; it refuses to add one once
+// the server is shutting down.
+func (s *Server) track(l net.Listener, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !add {
+		delete(s.listeners, l)
+		return true
+	}
+	if s.shuttingDown.Load() {
+		return false
+	}
+	if s.listeners == nil {
+		s.listeners = map[net.Listener]struct{}{}
+	}
+	s.listeners[l] = struct{}{}
+	return true
+}
+
+// trackConn adds or removes a served connection; it refuses to add one
+// once the server is shutting down.
+func (s *Server) trackConn(c *conn, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !add {
+		delete(s.active, c)
+		return true
+	}
+	if s.shuttingDown.Load() {
+		return false
+	}
+	if s.active == nil {
+		s.active = map[*conn]struct{}{}
+	}
+	s.active[c] = struct{}{}
+	return true
+}
+
+// closeListeners marks the server shutting down and closes its listeners.
+func (s *Server) closeListeners() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shuttingDown.Store(true)
+	for l := range s.listeners {
+		l.Close()
+	}
+}
+
+// closeConns closes the connections with no request in progress (all of
+// them when idleOnly is false) and reports how many remain.
+func (s *Server) closeConns(idleOnly bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	left := 0
+	for c := range s.active {
+		c.mu.Lock()
+		idle := c.phase == idle
+		c.mu.Unlock()
+		if idle || !idleOnly {
+			c.closing.Store(true)
+			c.rwc.Close()
+		}
+		if !idle {
+			left++
+		}
+	}
+	return left
+}
+
+// Shutdown stops the server gracefully: the listeners close, connections
+// between requests close, and a connection with a request in progress
+// closes once the request has ended (FCGI_END_REQUEST sent, FCGI_KEEP_CONN
+// or not). It returns when no connection is left, or with ctx's error
+// when ctx ends first; the connections left then go on until they finish
+// or Close. A front end holding kept connections (nginx's keepalive) opens
+// new ones to the next server.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeListeners()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.closeConns(true)
+		s.mu.Lock()
+		n := len(s.active)
+		s.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// Close stops the server at once: the listeners and every connection
+// close, requests in progress included (their applications' reads and
+// writes fail).
+func (s *Server) Close() error {
+	s.closeListeners()
+	s.closeConns(false)
+	return nil
 }
 
 // appendValues appends the FCGI_GET_VALUES_RESULT record answering the
@@ -159,9 +299,5 @@ func (s *Server) appendValues(dst []byte, query string) ([]byte, error) {
 }
 
 func (s *Server) logf(format string, args ...any) {
-	if s.errorLog != nil {
-		s.errorLog.Printf(format, args...)
-		return
-	}
-	log.Printf(format, args...)
+	s.logger.Warn(fmt.Sprintf(format, args...))
 }

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/gowsgi/wsgiref/fastcgi"
 	"github.com/gowsgi/wsgiref/simpleserver"
@@ -32,16 +34,26 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("Serving FastCGI on %s %s ...\n", l.Addr().Network(), l.Addr())
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	srv := fastcgi.NewServer(simpleserver.DemoApp)
+	stopped := make(chan struct{})
 	go func() {
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 		<-stop
-		l.Close() // a Unix socket's file goes with it
+		// Requests in progress finish; a Unix socket's file goes with
+		// the listener.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			srv.Close()
+		}
+		close(stopped)
 	}()
-	if err := fastcgi.Serve(l, simpleserver.DemoApp); err != nil && !errors.Is(err, net.ErrClosed) {
+	if err := srv.Serve(l); !errors.Is(err, fastcgi.ErrServerClosed) {
 		fmt.Fprintln(os.Stderr, "fcgi:", err)
 		os.Exit(1)
 	}
+	<-stopped
 }
 
 // listen opens the TCP address, or the Unix socket when socket is set,
