@@ -84,8 +84,10 @@ func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 // capacity an earlier request left (see Reset), so a pooled environ
 // builds its index without allocating.
 func (e *Environ) buildIndex() {
-	size := max(indexMinSlots, cap(e.idx))
-	for 2*len(e.vars) > size {
+	// The size is a power of two (probing masks the hash) that holds
+	// the variables at most half full, and takes all the capacity kept.
+	size := indexMinSlots
+	for 2*len(e.vars) > size || 2*size <= cap(e.idx) {
 		size *= 2
 	}
 	if cap(e.idx) >= size {

@@ -176,3 +176,19 @@ func TestIndexBuiltAndReused(t *testing.T) {
 		t.Errorf("Reset and refill to 150 variables: %v allocs, want 0", n)
 	}
 }
+
+// TestIndexOddCapacity checks that an index kept with a capacity that is
+// not a power of two (as an allocator may round a clone's) still builds a
+// power-of-two table.
+func TestIndexOddCapacity(t *testing.T) {
+	for _, c := range []int{0, 65, 100, 300} {
+		e := Environ{idx: make([]indexSlot, 0, c)}
+		for i := range 40 {
+			e.Set(fmt.Sprintf("HTTP_X_%d", i), "v")
+		}
+		checkIndex(t, &e, fmt.Sprintf("capacity %d", c))
+		if len(e.idx) < indexMinSlots {
+			t.Errorf("capacity %d: %d slots", c, len(e.idx))
+		}
+	}
+}
