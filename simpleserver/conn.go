@@ -87,7 +87,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	}
 	c.rwc = rwc
 	c.remote = rwc.RemoteAddr().String()
-	c.remoteIP = remoteIP(c.remote)
+	c.remoteIP = hostOf(c.remote)
 	c.tls = nil
 	c.linger = false
 	c.phase, c.armed, c.readDeadline, c.active = phaseHead, false, time.Time{}, false

@@ -1,10 +1,12 @@
 package simpleserver_test
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -185,4 +187,82 @@ func ExampleMaxBytesError() {
 	resp.Body.Close()
 	fmt.Println(resp.Status, string(body))
 	// Output: 413 Content Too Large at most 4 bytes, please
+}
+
+// A field name with "_" is left out of the environ by default, since
+// "X_User" would alias "X-User"; WithUnderscoreFields(true) keeps CPython's
+// behaviour.
+func ExampleWithUnderscoreFields() {
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		start("200 OK", nil)
+		return wsgiref.Strings(env.Get("HTTP_X_USER")), nil
+	})
+	for _, keep := range []bool{false, true} {
+		srv, err := simpleserver.MakeServer("127.0.0.1", 0, app,
+			simpleserver.WithUnderscoreFields(keep),
+			simpleserver.WithLogger(slog.New(slog.DiscardHandler)))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		go srv.ServeForever()
+		req, _ := http.NewRequest("GET", "http://"+srv.Addr().String()+"/", nil)
+		req.Header["X_User"] = []string{"admin"} // as sent, not canonicalised
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		fmt.Printf("keep=%v HTTP_X_USER=%q\n", keep, body)
+	}
+	// Output:
+	// keep=false HTTP_X_USER=""
+	// keep=true HTTP_X_USER="admin"
+}
+
+// fieldLister is a RequestHandler that adds the request's field names, in
+// the order the client sent them, to the environ.
+type fieldLister struct {
+	simpleserver.WSGIRequestHandler
+}
+
+func (h fieldLister) GetEnviron(r *simpleserver.Request, env *wsgiref.Environ) {
+	h.WSGIRequestHandler.GetEnviron(r, env)
+	env.Set("FIELD_NAMES", strings.Join(r.Headers.Keys(), " "))
+}
+
+// A RequestHandler sees the request as CPython's WSGIRequestHandler holds
+// it: the command, path, version, request line and the fields in wire order.
+func ExampleRequest() {
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		start("200 OK", nil)
+		return wsgiref.Strings(env.Get("FIELD_NAMES")), nil
+	})
+	srv, err := simpleserver.MakeServer("127.0.0.1", 0, app,
+		simpleserver.WithRequestHandler(fieldLister{}),
+		simpleserver.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	go srv.ServeForever()
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.0\r\nZ-Last: 1\r\nhost: h\r\nA-First: 2\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(body))
+	// Output: Z-Last host A-First
 }

@@ -116,7 +116,7 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	pathInfo, _ := wsgiutil.PathInfo(path)
 	env.Set("PATH_INFO", pathInfo)
 	env.Set("QUERY_STRING", query)
-	env.Set("REMOTE_ADDR", remoteIP(addrString(r)))
+	env.Set("REMOTE_ADDR", clientIP(r))
 	if ct, ok := r.Headers.Lookup("Content-Type"); ok {
 		env.Set("CONTENT_TYPE", ct)
 	} else {
@@ -239,15 +239,26 @@ func (r *Request) key(i int) string {
 	return cgikey.Key(r.Headers[i].Name)
 }
 
-// addrString is the client address as "host:port".
-func addrString(r *Request) string {
+// clientIP is REMOTE_ADDR, CPython's client_address[0]: the host of the
+// client's address, computed once per connection.
+func clientIP(r *Request) string {
 	if r.c != nil && r.ClientAddress == r.c.rwc.RemoteAddr() {
-		return r.c.remote
+		return r.c.remoteIP
 	}
 	if r.ClientAddress == nil {
 		return ""
 	}
-	return r.ClientAddress.String()
+	return hostOf(r.ClientAddress.String())
+}
+
+// hostOf returns the host of a "host:port" address ("[::1]:80" gives
+// "::1"), or the address itself when it has no port (a Unix socket's).
+func hostOf(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return host
 }
 
 // GetStderr returns the server's wsgi.errors ([WithErrors]), os.Stderr by

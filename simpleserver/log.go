@@ -200,19 +200,6 @@ func (s *WSGIServer) logPanic(c *conn, p any) {
 		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 }
 
-func remoteIP(addr string) string {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			host := addr[:i]
-			if len(host) >= 2 && host[0] == '[' && host[len(host)-1] == ']' {
-				host = host[1 : len(host)-1]
-			}
-			return host
-		}
-	}
-	return addr
-}
-
 // errorTexts are http.server's BaseHTTPRequestHandler.responses for the
 // codes the server answers itself: the reason phrase and the explanation.
 // Where CPython versions differ (internal/oracle's table), they are the
