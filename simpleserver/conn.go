@@ -281,7 +281,9 @@ func (c *conn) serveOne(first, last bool) bool {
 			}
 		}
 		if err := c.rd.Wait(); err != nil {
-			c.readError(err)
+			// Nothing of a request arrived: an idle or speculative
+			// connection that timed out or closed is normal, not logged,
+			// and has nothing to answer.
 			return false
 		}
 	}

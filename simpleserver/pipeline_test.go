@@ -163,3 +163,30 @@ func TestEnvironJoins(t *testing.T) {
 		t.Errorf("environ\n got %q\nwant %q", body, want)
 	}
 }
+
+// TestIdleTimeoutNotLogged: a kept-alive connection that sends nothing
+// more is closed at the idle timeout without a "Request timed out" line:
+// only a started request that does not finish is logged.
+func TestIdleTimeoutNotLogged(t *testing.T) {
+	ts := startServer(t, inspectApp, WithIdleTimeout(100*time.Millisecond))
+	c, err := net.Dial("tcp", ts.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "GET /idle HTTP/1.1\r\nHost: h\r\n\r\n")
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("after the idle timeout: %v, want the server's close", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if log := ts.log.String(); strings.Contains(log, "timed out") {
+		t.Errorf("idle close logged:\n%s", log)
+	}
+}
