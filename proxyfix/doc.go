@@ -43,11 +43,13 @@
 // is a fault to see, not a request to serve with the proxy's address.
 //
 // A field name spelled with underscores, X_Forwarded_For, becomes the same
-// environ key as X-Forwarded-For (CGI keys turn "-" into "_", in CPython's
-// server and in this module's), and the two values are joined into one
-// list. A front end that passes such names on lets a client add a value
-// to the list the proxy wrote; nginx drops them (underscores_in_headers is
-// off by default). Keep it that way in front of this middleware.
+// environ key as X-Forwarded-For in a CGI-style server that keeps such
+// names (CPython's does), and the two values are joined into one list: a
+// client could add a value to the list the proxy wrote. simpleserver
+// leaves such names out of the environ unless told otherwise
+// (simpleserver.WithUnderscoreFields), and nginx drops them
+// (underscores_in_headers is off by default): keep both that way in front
+// of this middleware.
 //
 // The values the middleware replaced are kept under the extension key
 // [OriginalKey], as werkzeug keeps them under werkzeug.proxy_fix.orig.
