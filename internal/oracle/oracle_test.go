@@ -2,7 +2,10 @@ package oracle
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -121,5 +124,29 @@ func TestWithTestSuite(t *testing.T) {
 	py := WithTestSuite(t)
 	if py == "" {
 		t.Fatal("empty path")
+	}
+}
+
+// TestUnavailableInCI runs this test binary again with a missing oracle:
+// the oracle test must skip with the reason locally and fail with CI=true.
+func TestUnavailableInCI(t *testing.T) {
+	if os.Getenv("ORACLE_TEST_CHILD") == "1" {
+		Python(t)
+		return
+	}
+	for _, tc := range []struct {
+		ci       string
+		fails    bool
+		contains string
+	}{
+		{"", false, "--- SKIP"},
+		{"true", true, "CI=true: the oracle is required"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestUnavailableInCI$", "-test.v")
+		cmd.Env = append(os.Environ(), "ORACLE_TEST_CHILD=1", EnvPython+"=/nonexistent/python3", "CI="+tc.ci)
+		out, err := cmd.CombinedOutput()
+		if (err != nil) != tc.fails || !strings.Contains(string(out), tc.contains) || !strings.Contains(string(out), "no CPython oracle") {
+			t.Errorf("CI=%q: err %v, output:\n%s", tc.ci, err, out)
+		}
 	}
 }
