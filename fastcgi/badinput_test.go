@@ -4,6 +4,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBadInput sends each malformed stream on its own connection: the
@@ -51,6 +52,8 @@ func TestBadInput(t *testing.T) {
 		{"record type 99", nil, rec(99, 1, nil), false, ErrBadRecord, "record type 99 from the front end"},
 		{"front end gone mid-body, between records", nil, cat(started, rec(typeStdin, 1, []byte("part"))), true, ErrConnLost, ""},
 		{"front end gone mid-body, inside a record", nil, cat(started, appendHeader(nil, typeStdin, 1, 100), []byte("part")), true, ErrConnLost, "inside an FCGI_STDIN record"},
+		{"parameters too slow", []Option{WithParamsTimeout(50 * time.Millisecond)}, cat(begin, rec(typeParams, 1, pairs("A", "b"))), false,
+			ErrTimeout, "the parameters took longer than 50ms"},
 		{"front end gone during the parameters", nil, cat(begin, rec(typeParams, 1, pairs("A", "b"))), true, ErrConnLost, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
@@ -61,6 +63,10 @@ type conn struct {
 	// so that the front end tells its client the response is incomplete.
 	cut bool
 
+	// deadline is the read deadline set on rwc (guarded by mu); paramsBy
+	// the end of the time WithParamsTimeout gives the request being begun.
+	deadline, paramsBy time.Time
+
 	aborted atomic.Bool // the request's output must stop (ErrAborted)
 	broken  atomic.Bool // the reader ended mid-request: nothing more is sent
 	closing atomic.Bool // the worker closed rwc: the reader's error is expected
@@ -88,6 +94,7 @@ func (c *conn) reset(rwc net.Conn) {
 	c.rwc = rwc
 	c.br.Reset(rwc)
 	c.phase, c.id, c.keepConn = idle, 0, false
+	c.deadline, c.paramsBy = time.Time{}, time.Time{}
 	c.aborted.Store(false)
 	c.broken.Store(false)
 	c.closing.Store(false)
@@ -124,6 +131,10 @@ func (c *conn) serve() {
 	case err == io.EOF && midRequest:
 		c.srv.logf("fastcgi: %s: %v", c.rwc.RemoteAddr(), ErrConnLost)
 	case err == io.EOF || handlers.IsClientGone(err) && !midRequest:
+	case errors.Is(err, os.ErrDeadlineExceeded) && !active:
+		// WithIdleTimeout closed a connection between requests.
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.srv.logf("fastcgi: %s: %v: the parameters took longer than %v", c.rwc.RemoteAddr(), ErrTimeout, c.srv.paramsTimeout)
 	case err != nil && !c.closing.Load():
 		c.srv.logf("fastcgi: %s: %v", c.rwc.RemoteAddr(), err)
 	}
@@ -133,6 +144,9 @@ func (c *conn) serve() {
 // io.EOF is a clean end between records.
 func (c *conn) readLoop() error {
 	for {
+		if err := c.armDeadline(); err != nil {
+			return err
+		}
 		hd, err := readHeader(c.br, &c.hdr)
 		if err != nil {
 			return err
@@ -149,6 +163,33 @@ func (c *conn) readLoop() error {
 			return err
 		}
 	}
+}
+
+// armDeadline sets the read deadline for the next record: between
+// requests WithIdleTimeout's, while the parameters come WithParamsTimeout's,
+// none once the application runs (it may take its time over the body).
+func (c *conn) armDeadline() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var d time.Time
+	switch {
+	case c.phase == idle && c.srv.idleTimeout > 0:
+		d = time.Now().Add(c.srv.idleTimeout)
+	case c.phase == begun:
+		d = c.paramsBy
+	}
+	return c.setDeadline(d)
+}
+
+// setDeadline sets the read deadline d unless it is set already; c.mu is
+// held (the worker sets the idle deadline when its request ends, while
+// the reader may be blocked in a read).
+func (c *conn) setDeadline(d time.Time) error {
+	if d.Equal(c.deadline) {
+		return nil
+	}
+	c.deadline = d
+	return c.rwc.SetReadDeadline(d)
 }
 
 // readBody reads the whole content of the record into c.scratch.
@@ -243,6 +284,10 @@ func (c *conn) beginRequest(hd header) error {
 	c.mu.Lock()
 	c.phase, c.id, c.keepConn = begun, hd.id, br.keepConn
 	c.mu.Unlock()
+	c.paramsBy = time.Time{}
+	if c.srv.paramsTimeout > 0 {
+		c.paramsBy = time.Now().Add(c.srv.paramsTimeout)
+	}
 	c.params = c.params[:0]
 	return nil
 }
@@ -357,6 +402,9 @@ func (c *conn) abortRequest(hd header) error {
 func (c *conn) write(b []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if c.srv.writeTimeout > 0 {
+		c.rwc.SetWriteDeadline(time.Now().Add(c.srv.writeTimeout))
+	}
 	_, err := c.rwc.Write(b)
 	return err
 }
@@ -401,6 +449,9 @@ func (c *conn) serveRequest() {
 	c.mu.Lock()
 	c.phase = idle
 	keep := c.keepConn
+	if keep && c.srv.idleTimeout > 0 {
+		c.setDeadline(time.Now().Add(c.srv.idleTimeout))
+	}
 	c.cond.Broadcast()
 	c.mu.Unlock()
 	if c.broken.Load() {

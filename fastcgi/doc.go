@@ -31,6 +31,8 @@
 //     block over [WithMaxParamsBytes], a malformed name-value pair, a record
 //     out of order, a front end that goes away mid-body) is logged with the
 //     reason and closes that connection; the server keeps serving the others.
+//     The limits are options: [WithMaxParamsBytes], [WithMaxConns],
+//     [WithParamsTimeout], [WithIdleTimeout], [WithWriteTimeout].
 //
 // Read the body before answering. wsgi.input hands the application one
 // FCGI_STDIN record at a time and reads the next only when that one is

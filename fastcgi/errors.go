@@ -23,6 +23,9 @@ var (
 	// ErrConnLost: the front end closed the connection while a request
 	// was active (its client went away, or it gave up).
 	ErrConnLost = errors.New("fastcgi: front end closed the connection mid-request")
+	// ErrTimeout: the front end took longer than WithParamsTimeout to send
+	// a request's parameters.
+	ErrTimeout = errors.New("fastcgi: front end too slow")
 	// ErrAborted is what wsgi.input and the response writes return once the
 	// front end aborted the request (FCGI_ABORT_REQUEST or a closed
 	// connection): the application's request is over.

@@ -28,6 +28,8 @@ type Server struct {
 	maxConns  int
 	logger    *slog.Logger
 	multiproc bool
+
+	idleTimeout, paramsTimeout, writeTimeout time.Duration
 	pool      sync.Pool // of *conn
 
 	shuttingDown atomic.Bool
@@ -63,6 +65,22 @@ func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.logger = l }
 // WithMultiprocess sets wsgi.multiprocess, for an application served by
 // several processes at once (see package listen). The default is false.
 func WithMultiprocess(on bool) Option { return func(s *Server) { s.multiproc = on } }
+
+// WithIdleTimeout closes a kept connection that carries no request for d
+// (default 0, never). nginx notices a closed idle upstream connection and
+// opens another.
+func WithIdleTimeout(d time.Duration) Option { return func(s *Server) { s.idleTimeout = d } }
+
+// WithParamsTimeout bounds the time from a request's FCGI_BEGIN_REQUEST
+// to the end of its FCGI_PARAMS (default 0, no bound); a slower front end
+// gets [ErrTimeout] logged and the connection closed. The body and the
+// application are not bounded: the application may read at its own pace.
+func WithParamsTimeout(d time.Duration) Option { return func(s *Server) { s.paramsTimeout = d } }
+
+// WithWriteTimeout bounds each write of the response to the front end
+// (default 0, no bound); a front end that stops reading then ends the
+// request as a client gone.
+func WithWriteTimeout(d time.Duration) Option { return func(s *Server) { s.writeTimeout = d } }
 
 // NewServer returns a server of app configured by opts.
 func NewServer(app wsgiref.App, opts ...Option) *Server {
