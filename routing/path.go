@@ -228,3 +228,36 @@ func cleanPathInfo(pi string) bool {
 func cleanScript(sn string) bool {
 	return len(sn) > 1 && sn[0] == '/' && sn[len(sn)-1] != '/' && cleanPathInfo(sn)
 }
+
+// Tail matches the rest of the path at position k against tail, the
+// static segments of a route's end ("/stats/punch_card"), and returns the
+// position at the end of the path, to commit: the segments of tail must
+// be all that is left. A generated router checks a chain of static
+// segments leading to one route's end in one call, rather than a
+// segment at a time:
+//
+//	PATH_INFO "/repos/a/b/stats/punch_card", k after "b"
+//	Tail(k, "/stats/punch_card") = the end position, true
+func (p *Path) Tail(k int, tail string) (end int, ok bool) {
+	if p.steps == nil {
+		if k > p.n || p.pi[p.cut[k]:] != tail {
+			return 0, false
+		}
+		return p.n, true
+	}
+	for len(tail) > 0 {
+		i := strings.IndexByte(tail[1:], '/') + 1
+		if i == 0 {
+			i = len(tail)
+		}
+		seg, next, ok := p.Next(k)
+		if !ok || seg != tail[1:i] {
+			return 0, false
+		}
+		k, tail = next, tail[i:]
+	}
+	if _, end, ok := p.Next(k); !ok {
+		return end, true
+	}
+	return 0, false
+}

@@ -428,16 +428,221 @@ type Handlers struct {
 // no route answers 404, a path whose routes do not take the method answers
 // 405 with an Allow header; GET serves HEAD where no HEAD route exists.
 type Router struct {
-	h Handlers
 	// NotFound, when not nil, serves the requests whose path matches no
 	// route, with the environ as it came, instead of the plain 404.
 	NotFound wsgiref.App
 	args     routing.ArgsCache
+	// apps[k] serves Routes[k].
+	apps [203]wsgiref.App
 }
 
 // NewRouter returns a router serving the applications in h.
 func NewRouter(h Handlers) *Router {
-	return &Router{h: h}
+	return &Router{apps: [203]wsgiref.App{
+		h.GetAuthorizations,
+		h.GetAuthorizationsByID,
+		h.PostAuthorizations,
+		h.DeleteAuthorizationsByID,
+		h.GetApplicationsByClientIDTokensByAccessToken,
+		h.DeleteApplicationsByClientIDTokens,
+		h.DeleteApplicationsByClientIDTokensByAccessToken,
+		h.GetEvents,
+		h.GetReposByOwnerByRepoEvents,
+		h.GetNetworksByOwnerByRepoEvents,
+		h.GetOrgsByOrgEvents,
+		h.GetUsersByUserReceivedEvents,
+		h.GetUsersByUserReceivedEventsPublic,
+		h.GetUsersByUserEvents,
+		h.GetUsersByUserEventsPublic,
+		h.GetUsersByUserEventsOrgsByOrg,
+		h.GetFeeds,
+		h.GetNotifications,
+		h.GetReposByOwnerByRepoNotifications,
+		h.PutNotifications,
+		h.PutReposByOwnerByRepoNotifications,
+		h.GetNotificationsThreadsByID,
+		h.GetNotificationsThreadsByIDSubscription,
+		h.PutNotificationsThreadsByIDSubscription,
+		h.DeleteNotificationsThreadsByIDSubscription,
+		h.GetReposByOwnerByRepoStargazers,
+		h.GetUsersByUserStarred,
+		h.GetUserStarred,
+		h.GetUserStarredByOwnerByRepo,
+		h.PutUserStarredByOwnerByRepo,
+		h.DeleteUserStarredByOwnerByRepo,
+		h.GetReposByOwnerByRepoSubscribers,
+		h.GetUsersByUserSubscriptions,
+		h.GetUserSubscriptions,
+		h.GetReposByOwnerByRepoSubscription,
+		h.PutReposByOwnerByRepoSubscription,
+		h.DeleteReposByOwnerByRepoSubscription,
+		h.GetUserSubscriptionsByOwnerByRepo,
+		h.PutUserSubscriptionsByOwnerByRepo,
+		h.DeleteUserSubscriptionsByOwnerByRepo,
+		h.GetUsersByUserGists,
+		h.GetGists,
+		h.GetGistsByID,
+		h.PostGists,
+		h.PutGistsByIDStar,
+		h.DeleteGistsByIDStar,
+		h.GetGistsByIDStar,
+		h.PostGistsByIDForks,
+		h.DeleteGistsByID,
+		h.GetReposByOwnerByRepoGitBlobsBySHA,
+		h.PostReposByOwnerByRepoGitBlobs,
+		h.GetReposByOwnerByRepoGitCommitsBySHA,
+		h.PostReposByOwnerByRepoGitCommits,
+		h.GetReposByOwnerByRepoGitRefs,
+		h.PostReposByOwnerByRepoGitRefs,
+		h.GetReposByOwnerByRepoGitTagsBySHA,
+		h.PostReposByOwnerByRepoGitTags,
+		h.GetReposByOwnerByRepoGitTreesBySHA,
+		h.PostReposByOwnerByRepoGitTrees,
+		h.GetIssues,
+		h.GetUserIssues,
+		h.GetOrgsByOrgIssues,
+		h.GetReposByOwnerByRepoIssues,
+		h.GetReposByOwnerByRepoIssuesByNumber,
+		h.PostReposByOwnerByRepoIssues,
+		h.GetReposByOwnerByRepoAssignees,
+		h.GetReposByOwnerByRepoAssigneesByAssignee,
+		h.GetReposByOwnerByRepoIssuesByNumberComments,
+		h.PostReposByOwnerByRepoIssuesByNumberComments,
+		h.GetReposByOwnerByRepoIssuesByNumberEvents,
+		h.GetReposByOwnerByRepoLabels,
+		h.GetReposByOwnerByRepoLabelsByName,
+		h.PostReposByOwnerByRepoLabels,
+		h.DeleteReposByOwnerByRepoLabelsByName,
+		h.GetReposByOwnerByRepoIssuesByNumberLabels,
+		h.PostReposByOwnerByRepoIssuesByNumberLabels,
+		h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName,
+		h.PutReposByOwnerByRepoIssuesByNumberLabels,
+		h.DeleteReposByOwnerByRepoIssuesByNumberLabels,
+		h.GetReposByOwnerByRepoMilestonesByNumberLabels,
+		h.GetReposByOwnerByRepoMilestones,
+		h.GetReposByOwnerByRepoMilestonesByNumber,
+		h.PostReposByOwnerByRepoMilestones,
+		h.DeleteReposByOwnerByRepoMilestonesByNumber,
+		h.GetEmojis,
+		h.GetGitignoreTemplates,
+		h.GetGitignoreTemplatesByName,
+		h.PostMarkdown,
+		h.PostMarkdownRaw,
+		h.GetMeta,
+		h.GetRateLimit,
+		h.GetUsersByUserOrgs,
+		h.GetUserOrgs,
+		h.GetOrgsByOrg,
+		h.GetOrgsByOrgMembers,
+		h.GetOrgsByOrgMembersByUser,
+		h.DeleteOrgsByOrgMembersByUser,
+		h.GetOrgsByOrgPublicMembers,
+		h.GetOrgsByOrgPublicMembersByUser,
+		h.PutOrgsByOrgPublicMembersByUser,
+		h.DeleteOrgsByOrgPublicMembersByUser,
+		h.GetOrgsByOrgTeams,
+		h.GetTeamsByID,
+		h.PostOrgsByOrgTeams,
+		h.DeleteTeamsByID,
+		h.GetTeamsByIDMembers,
+		h.GetTeamsByIDMembersByUser,
+		h.PutTeamsByIDMembersByUser,
+		h.DeleteTeamsByIDMembersByUser,
+		h.GetTeamsByIDRepos,
+		h.GetTeamsByIDReposByOwnerByRepo,
+		h.PutTeamsByIDReposByOwnerByRepo,
+		h.DeleteTeamsByIDReposByOwnerByRepo,
+		h.GetUserTeams,
+		h.GetReposByOwnerByRepoPulls,
+		h.GetReposByOwnerByRepoPullsByNumber,
+		h.PostReposByOwnerByRepoPulls,
+		h.GetReposByOwnerByRepoPullsByNumberCommits,
+		h.GetReposByOwnerByRepoPullsByNumberFiles,
+		h.GetReposByOwnerByRepoPullsByNumberMerge,
+		h.PutReposByOwnerByRepoPullsByNumberMerge,
+		h.GetReposByOwnerByRepoPullsByNumberComments,
+		h.PutReposByOwnerByRepoPullsByNumberComments,
+		h.GetUserRepos,
+		h.GetUsersByUserRepos,
+		h.GetOrgsByOrgRepos,
+		h.GetRepositories,
+		h.PostUserRepos,
+		h.PostOrgsByOrgRepos,
+		h.GetReposByOwnerByRepo,
+		h.GetReposByOwnerByRepoContributors,
+		h.GetReposByOwnerByRepoLanguages,
+		h.GetReposByOwnerByRepoTeams,
+		h.GetReposByOwnerByRepoTags,
+		h.GetReposByOwnerByRepoBranches,
+		h.GetReposByOwnerByRepoBranchesByBranch,
+		h.DeleteReposByOwnerByRepo,
+		h.GetReposByOwnerByRepoCollaborators,
+		h.GetReposByOwnerByRepoCollaboratorsByUser,
+		h.PutReposByOwnerByRepoCollaboratorsByUser,
+		h.DeleteReposByOwnerByRepoCollaboratorsByUser,
+		h.GetReposByOwnerByRepoComments,
+		h.GetReposByOwnerByRepoCommitsBySHAComments,
+		h.PostReposByOwnerByRepoCommitsBySHAComments,
+		h.GetReposByOwnerByRepoCommentsByID,
+		h.DeleteReposByOwnerByRepoCommentsByID,
+		h.GetReposByOwnerByRepoCommits,
+		h.GetReposByOwnerByRepoCommitsBySHA,
+		h.GetReposByOwnerByRepoReadme,
+		h.GetReposByOwnerByRepoKeys,
+		h.GetReposByOwnerByRepoKeysByID,
+		h.PostReposByOwnerByRepoKeys,
+		h.DeleteReposByOwnerByRepoKeysByID,
+		h.GetReposByOwnerByRepoDownloads,
+		h.GetReposByOwnerByRepoDownloadsByID,
+		h.DeleteReposByOwnerByRepoDownloadsByID,
+		h.GetReposByOwnerByRepoForks,
+		h.PostReposByOwnerByRepoForks,
+		h.GetReposByOwnerByRepoHooks,
+		h.GetReposByOwnerByRepoHooksByID,
+		h.PostReposByOwnerByRepoHooks,
+		h.PostReposByOwnerByRepoHooksByIDTests,
+		h.DeleteReposByOwnerByRepoHooksByID,
+		h.PostReposByOwnerByRepoMerges,
+		h.GetReposByOwnerByRepoReleases,
+		h.GetReposByOwnerByRepoReleasesByID,
+		h.PostReposByOwnerByRepoReleases,
+		h.DeleteReposByOwnerByRepoReleasesByID,
+		h.GetReposByOwnerByRepoReleasesByIDAssets,
+		h.GetReposByOwnerByRepoStatsContributors,
+		h.GetReposByOwnerByRepoStatsCommitActivity,
+		h.GetReposByOwnerByRepoStatsCodeFrequency,
+		h.GetReposByOwnerByRepoStatsParticipation,
+		h.GetReposByOwnerByRepoStatsPunchCard,
+		h.GetReposByOwnerByRepoStatusesByRef,
+		h.PostReposByOwnerByRepoStatusesByRef,
+		h.GetSearchRepositories,
+		h.GetSearchCode,
+		h.GetSearchIssues,
+		h.GetSearchUsers,
+		h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword,
+		h.GetLegacyReposSearchByKeyword,
+		h.GetLegacyUserSearchByKeyword,
+		h.GetLegacyUserEmailByEmail,
+		h.GetUsersByUser,
+		h.GetUser,
+		h.GetUsers,
+		h.GetUserEmails,
+		h.PostUserEmails,
+		h.DeleteUserEmails,
+		h.GetUsersByUserFollowers,
+		h.GetUserFollowers,
+		h.GetUsersByUserFollowing,
+		h.GetUserFollowing,
+		h.GetUserFollowingByUser,
+		h.GetUsersByUserFollowingByTargetUser,
+		h.PutUserFollowingByUser,
+		h.DeleteUserFollowingByUser,
+		h.GetUsersByUserKeys,
+		h.GetUserKeys,
+		h.GetUserKeysByID,
+		h.PostUserKeys,
+		h.DeleteUserKeysByID,
+	}}
 }
 
 // Routes lists the routes of routes.txt in file order, each with its builder.
@@ -665,29 +870,29 @@ const (
 
 // The parameter names of the routes, shared by the routes that have the same.
 var (
-	routerArgs0  = []string{"client_id"}
+	routerArgs0  = []string{"id"}
 	routerArgs1  = []string{"client_id", "access_token"}
-	routerArgs2  = []string{"id"}
-	routerArgs3  = []string{"name"}
-	routerArgs4  = []string{"owner", "repository", "state", "keyword"}
-	routerArgs5  = []string{"keyword"}
-	routerArgs6  = []string{"email"}
-	routerArgs7  = []string{"org"}
-	routerArgs8  = []string{"org", "user"}
-	routerArgs9  = []string{"owner", "repo"}
-	routerArgs10 = []string{"owner", "repo", "assignee"}
-	routerArgs11 = []string{"owner", "repo", "branch"}
-	routerArgs12 = []string{"owner", "repo", "user"}
-	routerArgs13 = []string{"owner", "repo", "id"}
-	routerArgs14 = []string{"owner", "repo", "sha"}
-	routerArgs15 = []string{"owner", "repo", "number"}
-	routerArgs16 = []string{"owner", "repo", "number", "name"}
-	routerArgs17 = []string{"owner", "repo", "name"}
-	routerArgs18 = []string{"owner", "repo", "ref"}
-	routerArgs19 = []string{"id", "user"}
-	routerArgs20 = []string{"id", "owner", "repo"}
-	routerArgs21 = []string{"user"}
-	routerArgs22 = []string{"user", "org"}
+	routerArgs2  = []string{"client_id"}
+	routerArgs3  = []string{"owner", "repo"}
+	routerArgs4  = []string{"org"}
+	routerArgs5  = []string{"user"}
+	routerArgs6  = []string{"user", "org"}
+	routerArgs7  = []string{"owner", "repo", "sha"}
+	routerArgs8  = []string{"owner", "repo", "number"}
+	routerArgs9  = []string{"owner", "repo", "assignee"}
+	routerArgs10 = []string{"owner", "repo", "name"}
+	routerArgs11 = []string{"owner", "repo", "number", "name"}
+	routerArgs12 = []string{"name"}
+	routerArgs13 = []string{"org", "user"}
+	routerArgs14 = []string{"id", "user"}
+	routerArgs15 = []string{"id", "owner", "repo"}
+	routerArgs16 = []string{"owner", "repo", "branch"}
+	routerArgs17 = []string{"owner", "repo", "user"}
+	routerArgs18 = []string{"owner", "repo", "id"}
+	routerArgs19 = []string{"owner", "repo", "ref"}
+	routerArgs20 = []string{"owner", "repository", "state", "keyword"}
+	routerArgs21 = []string{"keyword"}
+	routerArgs22 = []string{"email"}
 	routerArgs23 = []string{"user", "target_user"}
 )
 
@@ -695,7 +900,7 @@ var (
 var (
 	routerPattern0 = routing.Pattern{Pieces: []string{"/authorizations"}}
 	routerPattern1 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/authorizations/", ""},
 	}
 	routerPattern2 = routing.Pattern{
@@ -703,201 +908,201 @@ var (
 		Pieces: []string{"/applications/", "/tokens/", ""},
 	}
 	routerPattern3 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/applications/", "/tokens"},
 	}
 	routerPattern4 = routing.Pattern{Pieces: []string{"/events"}}
 	routerPattern5 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/events"},
 	}
 	routerPattern6 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/networks/", "/", "/events"},
 	}
 	routerPattern7 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", "/events"},
 	}
 	routerPattern8 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/received_events"},
 	}
 	routerPattern9 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/received_events/public"},
 	}
 	routerPattern10 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/events"},
 	}
 	routerPattern11 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/events/public"},
 	}
 	routerPattern12 = routing.Pattern{
-		Names:  routerArgs22,
+		Names:  routerArgs6,
 		Pieces: []string{"/users/", "/events/orgs/", ""},
 	}
 	routerPattern13 = routing.Pattern{Pieces: []string{"/feeds"}}
 	routerPattern14 = routing.Pattern{Pieces: []string{"/notifications"}}
 	routerPattern15 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/notifications"},
 	}
 	routerPattern16 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/notifications/threads/", ""},
 	}
 	routerPattern17 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/notifications/threads/", "/subscription"},
 	}
 	routerPattern18 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/stargazers"},
 	}
 	routerPattern19 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/starred"},
 	}
 	routerPattern20 = routing.Pattern{Pieces: []string{"/user/starred"}}
 	routerPattern21 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/user/starred/", "/", ""},
 	}
 	routerPattern22 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/subscribers"},
 	}
 	routerPattern23 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/subscriptions"},
 	}
 	routerPattern24 = routing.Pattern{Pieces: []string{"/user/subscriptions"}}
 	routerPattern25 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/subscription"},
 	}
 	routerPattern26 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/user/subscriptions/", "/", ""},
 	}
 	routerPattern27 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/gists"},
 	}
 	routerPattern28 = routing.Pattern{Pieces: []string{"/gists"}}
 	routerPattern29 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/gists/", ""},
 	}
 	routerPattern30 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/gists/", "/star"},
 	}
 	routerPattern31 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/gists/", "/forks"},
 	}
 	routerPattern32 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/blobs/", ""},
 	}
 	routerPattern33 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/git/blobs"},
 	}
 	routerPattern34 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/commits/", ""},
 	}
 	routerPattern35 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/git/commits"},
 	}
 	routerPattern36 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/git/refs"},
 	}
 	routerPattern37 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/tags/", ""},
 	}
 	routerPattern38 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/git/tags"},
 	}
 	routerPattern39 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/trees/", ""},
 	}
 	routerPattern40 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/git/trees"},
 	}
 	routerPattern41 = routing.Pattern{Pieces: []string{"/issues"}}
 	routerPattern42 = routing.Pattern{Pieces: []string{"/user/issues"}}
 	routerPattern43 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", "/issues"},
 	}
 	routerPattern44 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/issues"},
 	}
 	routerPattern45 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/issues/", ""},
 	}
 	routerPattern46 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/assignees"},
 	}
 	routerPattern47 = routing.Pattern{
-		Names:  routerArgs10,
+		Names:  routerArgs9,
 		Pieces: []string{"/repos/", "/", "/assignees/", ""},
 	}
 	routerPattern48 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/issues/", "/comments"},
 	}
 	routerPattern49 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/issues/", "/events"},
 	}
 	routerPattern50 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/labels"},
 	}
 	routerPattern51 = routing.Pattern{
-		Names:  routerArgs17,
+		Names:  routerArgs10,
 		Pieces: []string{"/repos/", "/", "/labels/", ""},
 	}
 	routerPattern52 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/issues/", "/labels"},
 	}
 	routerPattern53 = routing.Pattern{
-		Names:  routerArgs16,
+		Names:  routerArgs11,
 		Pieces: []string{"/repos/", "/", "/issues/", "/labels/", ""},
 	}
 	routerPattern54 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/milestones/", "/labels"},
 	}
 	routerPattern55 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/milestones"},
 	}
 	routerPattern56 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/milestones/", ""},
 	}
 	routerPattern57 = routing.Pattern{Pieces: []string{"/emojis"}}
 	routerPattern58 = routing.Pattern{Pieces: []string{"/gitignore/templates"}}
 	routerPattern59 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs12,
 		Pieces: []string{"/gitignore/templates/", ""},
 	}
 	routerPattern60 = routing.Pattern{Pieces: []string{"/markdown"}}
@@ -905,219 +1110,219 @@ var (
 	routerPattern62 = routing.Pattern{Pieces: []string{"/meta"}}
 	routerPattern63 = routing.Pattern{Pieces: []string{"/rate_limit"}}
 	routerPattern64 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/orgs"},
 	}
 	routerPattern65 = routing.Pattern{Pieces: []string{"/user/orgs"}}
 	routerPattern66 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", ""},
 	}
 	routerPattern67 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", "/members"},
 	}
 	routerPattern68 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs13,
 		Pieces: []string{"/orgs/", "/members/", ""},
 	}
 	routerPattern69 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", "/public_members"},
 	}
 	routerPattern70 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs13,
 		Pieces: []string{"/orgs/", "/public_members/", ""},
 	}
 	routerPattern71 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", "/teams"},
 	}
 	routerPattern72 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/teams/", ""},
 	}
 	routerPattern73 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/teams/", "/members"},
 	}
 	routerPattern74 = routing.Pattern{
-		Names:  routerArgs19,
+		Names:  routerArgs14,
 		Pieces: []string{"/teams/", "/members/", ""},
 	}
 	routerPattern75 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/teams/", "/repos"},
 	}
 	routerPattern76 = routing.Pattern{
-		Names:  routerArgs20,
+		Names:  routerArgs15,
 		Pieces: []string{"/teams/", "/repos/", "/", ""},
 	}
 	routerPattern77 = routing.Pattern{Pieces: []string{"/user/teams"}}
 	routerPattern78 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/pulls"},
 	}
 	routerPattern79 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/pulls/", ""},
 	}
 	routerPattern80 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/commits"},
 	}
 	routerPattern81 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/files"},
 	}
 	routerPattern82 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/merge"},
 	}
 	routerPattern83 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs8,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/comments"},
 	}
 	routerPattern84 = routing.Pattern{Pieces: []string{"/user/repos"}}
 	routerPattern85 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/repos"},
 	}
 	routerPattern86 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs4,
 		Pieces: []string{"/orgs/", "/repos"},
 	}
 	routerPattern87 = routing.Pattern{Pieces: []string{"/repositories"}}
 	routerPattern88 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", ""},
 	}
 	routerPattern89 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/contributors"},
 	}
 	routerPattern90 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/languages"},
 	}
 	routerPattern91 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/teams"},
 	}
 	routerPattern92 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/tags"},
 	}
 	routerPattern93 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/branches"},
 	}
 	routerPattern94 = routing.Pattern{
-		Names:  routerArgs11,
+		Names:  routerArgs16,
 		Pieces: []string{"/repos/", "/", "/branches/", ""},
 	}
 	routerPattern95 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/collaborators"},
 	}
 	routerPattern96 = routing.Pattern{
-		Names:  routerArgs12,
+		Names:  routerArgs17,
 		Pieces: []string{"/repos/", "/", "/collaborators/", ""},
 	}
 	routerPattern97 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/comments"},
 	}
 	routerPattern98 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/commits/", "/comments"},
 	}
 	routerPattern99 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/comments/", ""},
 	}
 	routerPattern100 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/commits"},
 	}
 	routerPattern101 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/commits/", ""},
 	}
 	routerPattern102 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/readme"},
 	}
 	routerPattern103 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/keys"},
 	}
 	routerPattern104 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/keys/", ""},
 	}
 	routerPattern105 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/downloads"},
 	}
 	routerPattern106 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/downloads/", ""},
 	}
 	routerPattern107 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/forks"},
 	}
 	routerPattern108 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/hooks"},
 	}
 	routerPattern109 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/hooks/", ""},
 	}
 	routerPattern110 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/hooks/", "/tests"},
 	}
 	routerPattern111 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/merges"},
 	}
 	routerPattern112 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/releases"},
 	}
 	routerPattern113 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/releases/", ""},
 	}
 	routerPattern114 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/releases/", "/assets"},
 	}
 	routerPattern115 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/stats/contributors"},
 	}
 	routerPattern116 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/stats/commit_activity"},
 	}
 	routerPattern117 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/stats/code_frequency"},
 	}
 	routerPattern118 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/stats/participation"},
 	}
 	routerPattern119 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs3,
 		Pieces: []string{"/repos/", "/", "/stats/punch_card"},
 	}
 	routerPattern120 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs19,
 		Pieces: []string{"/repos/", "/", "/statuses/", ""},
 	}
 	routerPattern121 = routing.Pattern{Pieces: []string{"/search/repositories"}}
@@ -1125,40 +1330,40 @@ var (
 	routerPattern123 = routing.Pattern{Pieces: []string{"/search/issues"}}
 	routerPattern124 = routing.Pattern{Pieces: []string{"/search/users"}}
 	routerPattern125 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs20,
 		Pieces: []string{"/legacy/issues/search/", "/", "/", "/", ""},
 	}
 	routerPattern126 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/legacy/repos/search/", ""},
 	}
 	routerPattern127 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/legacy/user/search/", ""},
 	}
 	routerPattern128 = routing.Pattern{
-		Names:  routerArgs6,
+		Names:  routerArgs22,
 		Pieces: []string{"/legacy/user/email/", ""},
 	}
 	routerPattern129 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", ""},
 	}
 	routerPattern130 = routing.Pattern{Pieces: []string{"/user"}}
 	routerPattern131 = routing.Pattern{Pieces: []string{"/users"}}
 	routerPattern132 = routing.Pattern{Pieces: []string{"/user/emails"}}
 	routerPattern133 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/followers"},
 	}
 	routerPattern134 = routing.Pattern{Pieces: []string{"/user/followers"}}
 	routerPattern135 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/following"},
 	}
 	routerPattern136 = routing.Pattern{Pieces: []string{"/user/following"}}
 	routerPattern137 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/user/following/", ""},
 	}
 	routerPattern138 = routing.Pattern{
@@ -1166,15 +1371,25 @@ var (
 		Pieces: []string{"/users/", "/following/", ""},
 	}
 	routerPattern139 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/users/", "/keys"},
 	}
 	routerPattern140 = routing.Pattern{Pieces: []string{"/user/keys"}}
 	routerPattern141 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/user/keys/", ""},
 	}
 )
+
+// serve commits the walk at pos and calls the application of Routes[k]
+// with the parameter values captured on the way (routing.ArgsCache.Capture).
+func (r *Router) serve(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, pos, k int, values ...string) (wsgiref.Body, error) {
+	p.Commit(env, pos)
+	if len(values) > 0 {
+		r.args.Capture(env, Routes[k].Pattern.Names, values...)
+	}
+	return routing.Serve(r.apps[k], Routes[k].Handler, env, start)
+}
 
 // ServeWSGI routes the request; see the type's documentation.
 func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
@@ -1193,9 +1408,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 								switch m {
 								case "DELETE":
 									// DELETE /applications/:client_id/tokens (routes.txt:6)
-									p.Commit(env, i4)
-									r.args.Capture(env, routerArgs0, client_id)
-									return routing.Serve(r.h.DeleteApplicationsByClientIDTokens, "DeleteApplicationsByClientIDTokens", env, start)
+									return r.serve(env, start, &p, i4, 5, client_id)
 								}
 								allow |= routerDelete
 							} else if access_token := s4; access_token != "" {
@@ -1203,14 +1416,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 									switch m {
 									case "DELETE":
 										// DELETE /applications/:client_id/tokens/:access_token (routes.txt:7)
-										p.Commit(env, i5)
-										r.args.Capture(env, routerArgs1, client_id, access_token)
-										return routing.Serve(r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", env, start)
+										return r.serve(env, start, &p, i5, 6, client_id, access_token)
 									case "GET", "HEAD":
 										// GET /applications/:client_id/tokens/:access_token (routes.txt:5)
-										p.Commit(env, i5)
-										r.args.Capture(env, routerArgs1, client_id, access_token)
-										return routing.Serve(r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", env, start)
+										return r.serve(env, start, &p, i5, 4, client_id, access_token)
 									}
 									allow |= routerDeleteGetHead
 								}
@@ -1224,12 +1433,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /authorizations (routes.txt:1)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetAuthorizations, "GetAuthorizations", env, start)
+					return r.serve(env, start, &p, i2, 0)
 				case "POST":
 					// POST /authorizations (routes.txt:3)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PostAuthorizations, "PostAuthorizations", env, start)
+					return r.serve(env, start, &p, i2, 2)
 				}
 				allow |= routerGetHeadPost
 			} else if id := s2; id != "" {
@@ -1237,14 +1444,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					switch m {
 					case "DELETE":
 						// DELETE /authorizations/:id (routes.txt:4)
-						p.Commit(env, i3)
-						r.args.Capture(env, routerArgs2, id)
-						return routing.Serve(r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", env, start)
+						return r.serve(env, start, &p, i3, 3, id)
 					case "GET", "HEAD":
 						// GET /authorizations/:id (routes.txt:2)
-						p.Commit(env, i3)
-						r.args.Capture(env, routerArgs2, id)
-						return routing.Serve(r.h.GetAuthorizationsByID, "GetAuthorizationsByID", env, start)
+						return r.serve(env, start, &p, i3, 1, id)
 					}
 					allow |= routerDeleteGetHead
 				}
@@ -1254,8 +1457,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /emojis (routes.txt:85)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetEmojis, "GetEmojis", env, start)
+					return r.serve(env, start, &p, i2, 84)
 				}
 				allow |= routerGetHead
 			}
@@ -1264,8 +1466,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /events (routes.txt:8)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetEvents, "GetEvents", env, start)
+					return r.serve(env, start, &p, i2, 7)
 				}
 				allow |= routerGetHead
 			}
@@ -1274,8 +1475,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /feeds (routes.txt:17)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetFeeds, "GetFeeds", env, start)
+					return r.serve(env, start, &p, i2, 16)
 				}
 				allow |= routerGetHead
 			}
@@ -1291,8 +1491,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /gitignore/templates (routes.txt:86)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetGitignoreTemplates, "GetGitignoreTemplates", env, start)
+							return r.serve(env, start, &p, i3, 85)
 						}
 						allow |= routerGetHead
 					} else if name := s3; name != "" {
@@ -1300,9 +1499,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 							switch m {
 							case "GET", "HEAD":
 								// GET /gitignore/templates/:name (routes.txt:87)
-								p.Commit(env, i4)
-								r.args.Capture(env, routerArgs3, name)
-								return routing.Serve(r.h.GetGitignoreTemplatesByName, "GetGitignoreTemplatesByName", env, start)
+								return r.serve(env, start, &p, i4, 86, name)
 							}
 							allow |= routerGetHead
 						}
@@ -1314,8 +1511,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /issues (routes.txt:60)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetIssues, "GetIssues", env, start)
+					return r.serve(env, start, &p, i2, 59)
 				}
 				allow |= routerGetHead
 			}
@@ -1338,9 +1534,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 																switch m {
 																case "GET", "HEAD":
 																	// GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181)
-																	p.Commit(env, i8)
-																	r.args.Capture(env, routerArgs4, owner, repository, state, keyword)
-																	return routing.Serve(r.h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword, "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", env, start)
+																	return r.serve(env, start, &p, i8, 180, owner, repository, state, keyword)
 																}
 																allow |= routerGetHead
 															}
@@ -1364,9 +1558,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/repos/search/:keyword (routes.txt:182)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs5, keyword)
-											return routing.Serve(r.h.GetLegacyReposSearchByKeyword, "GetLegacyReposSearchByKeyword", env, start)
+											return r.serve(env, start, &p, i5, 181, keyword)
 										}
 										allow |= routerGetHead
 									}
@@ -1384,9 +1576,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/email/:email (routes.txt:184)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs6, email)
-											return routing.Serve(r.h.GetLegacyUserEmailByEmail, "GetLegacyUserEmailByEmail", env, start)
+											return r.serve(env, start, &p, i5, 183, email)
 										}
 										allow |= routerGetHead
 									}
@@ -1399,9 +1589,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/search/:keyword (routes.txt:183)
-											p.Commit(env, i5)
-											r.args.Capture(env, routerArgs5, keyword)
-											return routing.Serve(r.h.GetLegacyUserSearchByKeyword, "GetLegacyUserSearchByKeyword", env, start)
+											return r.serve(env, start, &p, i5, 182, keyword)
 										}
 										allow |= routerGetHead
 									}
@@ -1416,8 +1604,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "POST":
 					// POST /markdown (routes.txt:88)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PostMarkdown, "PostMarkdown", env, start)
+					return r.serve(env, start, &p, i2, 87)
 				}
 				allow |= routerPost
 			} else {
@@ -1427,8 +1614,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "POST":
 							// POST /markdown/raw (routes.txt:89)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.PostMarkdownRaw, "PostMarkdownRaw", env, start)
+							return r.serve(env, start, &p, i3, 88)
 						}
 						allow |= routerPost
 					}
@@ -1476,13 +1662,11 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		switch m {
 		case "GET", "HEAD":
 			// GET /gists (routes.txt:42)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetGists, "GetGists", env, start)
+			body, err = r.serve(env, start, p, i2, 41)
 			return true, body, err
 		case "POST":
 			// POST /gists (routes.txt:44)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.PostGists, "PostGists", env, start)
+			body, err = r.serve(env, start, p, i2, 43)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -1491,15 +1675,11 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 			switch m {
 			case "DELETE":
 				// DELETE /gists/:id (routes.txt:49)
-				p.Commit(env, i3)
-				r.args.Capture(env, routerArgs2, id)
-				body, err = routing.Serve(r.h.DeleteGistsByID, "DeleteGistsByID", env, start)
+				body, err = r.serve(env, start, p, i3, 48, id)
 				return true, body, err
 			case "GET", "HEAD":
 				// GET /gists/:id (routes.txt:43)
-				p.Commit(env, i3)
-				r.args.Capture(env, routerArgs2, id)
-				body, err = routing.Serve(r.h.GetGistsByID, "GetGistsByID", env, start)
+				body, err = r.serve(env, start, p, i3, 42, id)
 				return true, body, err
 			}
 			*allow |= routerDeleteGetHead
@@ -1510,9 +1690,7 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "POST":
 						// POST /gists/:id/forks (routes.txt:48)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.PostGistsByIDForks, "PostGistsByIDForks", env, start)
+						body, err = r.serve(env, start, p, i4, 47, id)
 						return true, body, err
 					}
 					*allow |= routerPost
@@ -1522,21 +1700,15 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "DELETE":
 						// DELETE /gists/:id/star (routes.txt:46)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", env, start)
+						body, err = r.serve(env, start, p, i4, 45, id)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /gists/:id/star (routes.txt:47)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.GetGistsByIDStar, "GetGistsByIDStar", env, start)
+						body, err = r.serve(env, start, p, i4, 46, id)
 						return true, body, err
 					case "PUT":
 						// PUT /gists/:id/star (routes.txt:45)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.PutGistsByIDStar, "PutGistsByIDStar", env, start)
+						body, err = r.serve(env, start, p, i4, 44, id)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -1554,9 +1726,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 		switch m {
 		case "GET", "HEAD":
 			// GET /orgs/:org (routes.txt:94)
-			p.Commit(env, i3)
-			r.args.Capture(env, routerArgs7, org)
-			body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
+			body, err = r.serve(env, start, p, i3, 93, org)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -1567,9 +1737,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org/events (routes.txt:11)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
+					body, err = r.serve(env, start, p, i4, 10, org)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -1579,9 +1747,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org/issues (routes.txt:62)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
+					body, err = r.serve(env, start, p, i4, 61, org)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -1591,9 +1757,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org/members (routes.txt:95)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
+					body, err = r.serve(env, start, p, i4, 94, org)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -1602,15 +1766,11 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 					switch m {
 					case "DELETE":
 						// DELETE /orgs/:org/members/:user (routes.txt:97)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs8, org, user)
-						body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 96, org, user)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /orgs/:org/members/:user (routes.txt:96)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs8, org, user)
-						body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 95, org, user)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -1621,9 +1781,7 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org/public_members (routes.txt:98)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
+					body, err = r.serve(env, start, p, i4, 97, org)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -1632,21 +1790,15 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 					switch m {
 					case "DELETE":
 						// DELETE /orgs/:org/public_members/:user (routes.txt:101)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs8, org, user)
-						body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 100, org, user)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /orgs/:org/public_members/:user (routes.txt:99)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs8, org, user)
-						body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 98, org, user)
 						return true, body, err
 					case "PUT":
 						// PUT /orgs/:org/public_members/:user (routes.txt:100)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs8, org, user)
-						body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 99, org, user)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -1657,15 +1809,11 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org/repos (routes.txt:126)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
+					body, err = r.serve(env, start, p, i4, 125, org)
 					return true, body, err
 				case "POST":
 					// POST /orgs/:org/repos (routes.txt:129)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
+					body, err = r.serve(env, start, p, i4, 128, org)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -1675,15 +1823,11 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org/teams (routes.txt:102)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
+					body, err = r.serve(env, start, p, i4, 101, org)
 					return true, body, err
 				case "POST":
 					// POST /orgs/:org/teams (routes.txt:104)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs7, org)
-					body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
+					body, err = r.serve(env, start, p, i4, 103, org)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -1716,9 +1860,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
+					body, err = r.serve(env, start, p, i6, 50, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1727,9 +1869,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", env, start)
+						body, err = r.serve(env, start, p, i7, 49, owner, repo, sha)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1740,9 +1880,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/commits (routes.txt:53)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
+					body, err = r.serve(env, start, p, i6, 52, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1751,9 +1889,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", env, start)
+						body, err = r.serve(env, start, p, i7, 51, owner, repo, sha)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1764,15 +1900,11 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/git/refs (routes.txt:54)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
+					body, err = r.serve(env, start, p, i6, 53, owner, repo)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/git/refs (routes.txt:55)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
+					body, err = r.serve(env, start, p, i6, 54, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -1782,9 +1914,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/tags (routes.txt:57)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
+					body, err = r.serve(env, start, p, i6, 56, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1793,9 +1923,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", env, start)
+						body, err = r.serve(env, start, p, i7, 55, owner, repo, sha)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1806,9 +1934,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/trees (routes.txt:59)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
+					body, err = r.serve(env, start, p, i6, 58, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1817,9 +1943,7 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", env, start)
+						body, err = r.serve(env, start, p, i7, 57, owner, repo, sha)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1837,9 +1961,7 @@ func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, sta
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
-			p.Commit(env, i6)
-			r.args.Capture(env, routerArgs15, owner, repo, number)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
+			body, err = r.serve(env, start, p, i6, 63, owner, repo, number)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -1850,15 +1972,11 @@ func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
+					body, err = r.serve(env, start, p, i7, 67, owner, repo, number)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
+					body, err = r.serve(env, start, p, i7, 68, owner, repo, number)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -1868,9 +1986,7 @@ func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
+					body, err = r.serve(env, start, p, i7, 69, owner, repo, number)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -1880,27 +1996,19 @@ func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, sta
 				switch m {
 				case "DELETE":
 					// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					body, err = r.serve(env, start, p, i7, 78, owner, repo, number)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					body, err = r.serve(env, start, p, i7, 74, owner, repo, number)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					body, err = r.serve(env, start, p, i7, 75, owner, repo, number)
 					return true, body, err
 				case "PUT":
 					// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
-					p.Commit(env, i7)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
+					body, err = r.serve(env, start, p, i7, 77, owner, repo, number)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHeadPostPut
@@ -1909,9 +2017,7 @@ func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, sta
 					switch m {
 					case "DELETE":
 						// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
-						p.Commit(env, i8)
-						r.args.Capture(env, routerArgs16, owner, repo, number, name)
-						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
+						body, err = r.serve(env, start, p, i8, 76, owner, repo, number, name)
 						return true, body, err
 					}
 					*allow |= routerDelete
@@ -1929,15 +2035,11 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/issues (routes.txt:63)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs9, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
+			body, err = r.serve(env, start, p, i5, 62, owner, repo)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/issues (routes.txt:65)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs9, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
+			body, err = r.serve(env, start, p, i5, 64, owner, repo)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -1956,15 +2058,11 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/pulls (routes.txt:115)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs9, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
+			body, err = r.serve(env, start, p, i5, 114, owner, repo)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/pulls (routes.txt:117)
-			p.Commit(env, i5)
-			r.args.Capture(env, routerArgs9, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
+			body, err = r.serve(env, start, p, i5, 116, owner, repo)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -1973,9 +2071,7 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
-				p.Commit(env, i6)
-				r.args.Capture(env, routerArgs15, owner, repo, number)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
+				body, err = r.serve(env, start, p, i6, 115, owner, repo, number)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -1986,15 +2082,11 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
+						body, err = r.serve(env, start, p, i7, 121, owner, repo, number)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
+						body, err = r.serve(env, start, p, i7, 122, owner, repo, number)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPut
@@ -2004,9 +2096,7 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
+						body, err = r.serve(env, start, p, i7, 117, owner, repo, number)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2016,9 +2106,7 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
+						body, err = r.serve(env, start, p, i7, 118, owner, repo, number)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2028,15 +2116,11 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
+						body, err = r.serve(env, start, p, i7, 119, owner, repo, number)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
-						p.Commit(env, i7)
-						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
+						body, err = r.serve(env, start, p, i7, 120, owner, repo, number)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPut
@@ -2056,15 +2140,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/keys (routes.txt:150)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
+				body, err = r.serve(env, start, p, i5, 149, owner, repo)
 				return true, body, err
 			case "POST":
 				// POST /repos/:owner/:repo/keys (routes.txt:152)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
+				body, err = r.serve(env, start, p, i5, 151, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHeadPost
@@ -2073,15 +2153,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 				switch m {
 				case "DELETE":
 					// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs13, owner, repo, id)
-					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
+					body, err = r.serve(env, start, p, i6, 152, owner, repo, id)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs13, owner, repo, id)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
+					body, err = r.serve(env, start, p, i6, 150, owner, repo, id)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHead
@@ -2092,15 +2168,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/labels (routes.txt:71)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
+				body, err = r.serve(env, start, p, i5, 70, owner, repo)
 				return true, body, err
 			case "POST":
 				// POST /repos/:owner/:repo/labels (routes.txt:73)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
+				body, err = r.serve(env, start, p, i5, 72, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHeadPost
@@ -2109,15 +2181,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 				switch m {
 				case "DELETE":
 					// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs17, owner, repo, name)
-					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
+					body, err = r.serve(env, start, p, i6, 73, owner, repo, name)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs17, owner, repo, name)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
+					body, err = r.serve(env, start, p, i6, 71, owner, repo, name)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHead
@@ -2128,15 +2196,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/milestones (routes.txt:81)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
+				body, err = r.serve(env, start, p, i5, 80, owner, repo)
 				return true, body, err
 			case "POST":
 				// POST /repos/:owner/:repo/milestones (routes.txt:83)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
+				body, err = r.serve(env, start, p, i5, 82, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHeadPost
@@ -2145,15 +2209,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 				switch m {
 				case "DELETE":
 					// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
+					body, err = r.serve(env, start, p, i6, 83, owner, repo, number)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs15, owner, repo, number)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
+					body, err = r.serve(env, start, p, i6, 81, owner, repo, number)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHead
@@ -2164,9 +2224,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 						switch m {
 						case "GET", "HEAD":
 							// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs15, owner, repo, number)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
+							body, err = r.serve(env, start, p, i7, 79, owner, repo, number)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -2179,15 +2237,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/notifications (routes.txt:19)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
+				body, err = r.serve(env, start, p, i5, 18, owner, repo)
 				return true, body, err
 			case "PUT":
 				// PUT /repos/:owner/:repo/notifications (routes.txt:21)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
+				body, err = r.serve(env, start, p, i5, 20, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHeadPut
@@ -2197,15 +2251,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/releases (routes.txt:165)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
+				body, err = r.serve(env, start, p, i5, 164, owner, repo)
 				return true, body, err
 			case "POST":
 				// POST /repos/:owner/:repo/releases (routes.txt:167)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
+				body, err = r.serve(env, start, p, i5, 166, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHeadPost
@@ -2214,15 +2264,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 				switch m {
 				case "DELETE":
 					// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs13, owner, repo, id)
-					body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
+					body, err = r.serve(env, start, p, i6, 167, owner, repo, id)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
-					p.Commit(env, i6)
-					r.args.Capture(env, routerArgs13, owner, repo, id)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
+					body, err = r.serve(env, start, p, i6, 165, owner, repo, id)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHead
@@ -2233,9 +2279,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 						switch m {
 						case "GET", "HEAD":
 							// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
-							p.Commit(env, i7)
-							r.args.Capture(env, routerArgs13, owner, repo, id)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
+							body, err = r.serve(env, start, p, i7, 168, owner, repo, id)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -2248,9 +2292,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/stargazers (routes.txt:26)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
+				body, err = r.serve(env, start, p, i5, 25, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2263,9 +2305,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs9, owner, repo)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
+						body, err = r.serve(env, start, p, i6, 171, owner, repo)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2275,9 +2315,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs9, owner, repo)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
+						body, err = r.serve(env, start, p, i6, 170, owner, repo)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2287,9 +2325,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs9, owner, repo)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
+						body, err = r.serve(env, start, p, i6, 169, owner, repo)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2299,9 +2335,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs9, owner, repo)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
+						body, err = r.serve(env, start, p, i6, 172, owner, repo)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2311,9 +2345,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs9, owner, repo)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
+						body, err = r.serve(env, start, p, i6, 173, owner, repo)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2327,15 +2359,11 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs18, owner, repo, ref)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
+						body, err = r.serve(env, start, p, i6, 174, owner, repo, ref)
 						return true, body, err
 					case "POST":
 						// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs18, owner, repo, ref)
-						body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
+						body, err = r.serve(env, start, p, i6, 175, owner, repo, ref)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPost
@@ -2347,9 +2375,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/subscribers (routes.txt:32)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
+				body, err = r.serve(env, start, p, i5, 31, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2359,21 +2385,15 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "DELETE":
 				// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
+				body, err = r.serve(env, start, p, i5, 36, owner, repo)
 				return true, body, err
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/subscription (routes.txt:35)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
+				body, err = r.serve(env, start, p, i5, 34, owner, repo)
 				return true, body, err
 			case "PUT":
 				// PUT /repos/:owner/:repo/subscription (routes.txt:36)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
+				body, err = r.serve(env, start, p, i5, 35, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerDeleteGetHeadPut
@@ -2383,9 +2403,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/tags (routes.txt:134)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
+				body, err = r.serve(env, start, p, i5, 133, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2395,9 +2413,7 @@ func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start 
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/teams (routes.txt:133)
-				p.Commit(env, i5)
-				r.args.Capture(env, routerArgs9, owner, repo)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
+				body, err = r.serve(env, start, p, i5, 132, owner, repo)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2413,15 +2429,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 		switch m {
 		case "DELETE":
 			// DELETE /repos/:owner/:repo (routes.txt:137)
-			p.Commit(env, i4)
-			r.args.Capture(env, routerArgs9, owner, repo)
-			body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
+			body, err = r.serve(env, start, p, i4, 136, owner, repo)
 			return true, body, err
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo (routes.txt:130)
-			p.Commit(env, i4)
-			r.args.Capture(env, routerArgs9, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
+			body, err = r.serve(env, start, p, i4, 129, owner, repo)
 			return true, body, err
 		}
 		*allow |= routerDeleteGetHead
@@ -2432,9 +2444,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/assignees (routes.txt:66)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
+					body, err = r.serve(env, start, p, i5, 65, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2443,9 +2453,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs10, owner, repo, assignee)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
+						body, err = r.serve(env, start, p, i6, 66, owner, repo, assignee)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2456,9 +2464,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/branches (routes.txt:135)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
+					body, err = r.serve(env, start, p, i5, 134, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2467,9 +2473,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs11, owner, repo, branch)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
+						body, err = r.serve(env, start, p, i6, 135, owner, repo, branch)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2480,9 +2484,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/collaborators (routes.txt:138)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
+					body, err = r.serve(env, start, p, i5, 137, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2491,21 +2493,15 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "DELETE":
 						// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs12, owner, repo, user)
-						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
+						body, err = r.serve(env, start, p, i6, 140, owner, repo, user)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs12, owner, repo, user)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
+						body, err = r.serve(env, start, p, i6, 138, owner, repo, user)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs12, owner, repo, user)
-						body, err = routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
+						body, err = r.serve(env, start, p, i6, 139, owner, repo, user)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -2516,9 +2512,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/comments (routes.txt:142)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
+					body, err = r.serve(env, start, p, i5, 141, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2527,15 +2521,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "DELETE":
 						// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", env, start)
+						body, err = r.serve(env, start, p, i6, 145, owner, repo, id)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", env, start)
+						body, err = r.serve(env, start, p, i6, 144, owner, repo, id)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -2546,9 +2536,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/commits (routes.txt:147)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
+					body, err = r.serve(env, start, p, i5, 146, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2557,9 +2545,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", env, start)
+						body, err = r.serve(env, start, p, i6, 147, owner, repo, sha)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2570,15 +2556,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 							switch m {
 							case "GET", "HEAD":
 								// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
-								p.Commit(env, i7)
-								r.args.Capture(env, routerArgs14, owner, repo, sha)
-								body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", env, start)
+								body, err = r.serve(env, start, p, i7, 142, owner, repo, sha)
 								return true, body, err
 							case "POST":
 								// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
-								p.Commit(env, i7)
-								r.args.Capture(env, routerArgs14, owner, repo, sha)
-								body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", env, start)
+								body, err = r.serve(env, start, p, i7, 143, owner, repo, sha)
 								return true, body, err
 							}
 							*allow |= routerGetHeadPost
@@ -2591,9 +2573,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/contributors (routes.txt:131)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
+					body, err = r.serve(env, start, p, i5, 130, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2603,9 +2583,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/downloads (routes.txt:154)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
+					body, err = r.serve(env, start, p, i5, 153, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2614,15 +2592,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "DELETE":
 						// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", env, start)
+						body, err = r.serve(env, start, p, i6, 155, owner, repo, id)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", env, start)
+						body, err = r.serve(env, start, p, i6, 154, owner, repo, id)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -2633,9 +2607,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/events (routes.txt:9)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
+					body, err = r.serve(env, start, p, i5, 8, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2645,15 +2617,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/forks (routes.txt:157)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
+					body, err = r.serve(env, start, p, i5, 156, owner, repo)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/forks (routes.txt:158)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
+					body, err = r.serve(env, start, p, i5, 157, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -2667,15 +2635,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/hooks (routes.txt:159)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
+					body, err = r.serve(env, start, p, i5, 158, owner, repo)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/hooks (routes.txt:161)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
+					body, err = r.serve(env, start, p, i5, 160, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -2684,15 +2648,11 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 					switch m {
 					case "DELETE":
 						// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", env, start)
+						body, err = r.serve(env, start, p, i6, 162, owner, repo, id)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
-						p.Commit(env, i6)
-						r.args.Capture(env, routerArgs13, owner, repo, id)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", env, start)
+						body, err = r.serve(env, start, p, i6, 159, owner, repo, id)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -2703,9 +2663,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 							switch m {
 							case "POST":
 								// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
-								p.Commit(env, i7)
-								r.args.Capture(env, routerArgs13, owner, repo, id)
-								body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", env, start)
+								body, err = r.serve(env, start, p, i7, 161, owner, repo, id)
 								return true, body, err
 							}
 							*allow |= routerPost
@@ -2722,9 +2680,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/languages (routes.txt:132)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
+					body, err = r.serve(env, start, p, i5, 131, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2734,9 +2690,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/merges (routes.txt:164)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
+					body, err = r.serve(env, start, p, i5, 163, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -2750,9 +2704,7 @@ func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.Sta
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/readme (routes.txt:149)
-					p.Commit(env, i5)
-					r.args.Capture(env, routerArgs9, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
+					body, err = r.serve(env, start, p, i5, 148, owner, repo)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2799,15 +2751,11 @@ func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartRespons
 		switch m {
 		case "DELETE":
 			// DELETE /teams/:id (routes.txt:105)
-			p.Commit(env, i3)
-			r.args.Capture(env, routerArgs2, id)
-			body, err = routing.Serve(r.h.DeleteTeamsByID, "DeleteTeamsByID", env, start)
+			body, err = r.serve(env, start, p, i3, 104, id)
 			return true, body, err
 		case "GET", "HEAD":
 			// GET /teams/:id (routes.txt:103)
-			p.Commit(env, i3)
-			r.args.Capture(env, routerArgs2, id)
-			body, err = routing.Serve(r.h.GetTeamsByID, "GetTeamsByID", env, start)
+			body, err = r.serve(env, start, p, i3, 102, id)
 			return true, body, err
 		}
 		*allow |= routerDeleteGetHead
@@ -2818,9 +2766,7 @@ func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /teams/:id/members (routes.txt:106)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs2, id)
-					body, err = routing.Serve(r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", env, start)
+					body, err = r.serve(env, start, p, i4, 105, id)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2829,21 +2775,15 @@ func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartRespons
 					switch m {
 					case "DELETE":
 						// DELETE /teams/:id/members/:user (routes.txt:109)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs19, id, user)
-						body, err = routing.Serve(r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 108, id, user)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /teams/:id/members/:user (routes.txt:107)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs19, id, user)
-						body, err = routing.Serve(r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 106, id, user)
 						return true, body, err
 					case "PUT":
 						// PUT /teams/:id/members/:user (routes.txt:108)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs19, id, user)
-						body, err = routing.Serve(r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", env, start)
+						body, err = r.serve(env, start, p, i5, 107, id, user)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -2854,9 +2794,7 @@ func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartRespons
 				switch m {
 				case "GET", "HEAD":
 					// GET /teams/:id/repos (routes.txt:110)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs2, id)
-					body, err = routing.Serve(r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", env, start)
+					body, err = r.serve(env, start, p, i4, 109, id)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2867,21 +2805,15 @@ func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartRespons
 							switch m {
 							case "DELETE":
 								// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
-								p.Commit(env, i6)
-								r.args.Capture(env, routerArgs20, id, owner, repo)
-								body, err = routing.Serve(r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i6, 112, id, owner, repo)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
-								p.Commit(env, i6)
-								r.args.Capture(env, routerArgs20, id, owner, repo)
-								body, err = routing.Serve(r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i6, 110, id, owner, repo)
 								return true, body, err
 							case "PUT":
 								// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
-								p.Commit(env, i6)
-								r.args.Capture(env, routerArgs20, id, owner, repo)
-								body, err = routing.Serve(r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i6, 111, id, owner, repo)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -2914,8 +2846,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 		switch m {
 		case "GET", "HEAD":
 			// GET /user (routes.txt:186)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetUser, "GetUser", env, start)
+			body, err = r.serve(env, start, p, i2, 185)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -2926,18 +2857,15 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "DELETE":
 					// DELETE /user/emails (routes.txt:190)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.DeleteUserEmails, "DeleteUserEmails", env, start)
+					body, err = r.serve(env, start, p, i3, 189)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /user/emails (routes.txt:188)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserEmails, "GetUserEmails", env, start)
+					body, err = r.serve(env, start, p, i3, 187)
 					return true, body, err
 				case "POST":
 					// POST /user/emails (routes.txt:189)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.PostUserEmails, "PostUserEmails", env, start)
+					body, err = r.serve(env, start, p, i3, 188)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHeadPost
@@ -2947,8 +2875,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/followers (routes.txt:192)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserFollowers, "GetUserFollowers", env, start)
+					body, err = r.serve(env, start, p, i3, 191)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2958,8 +2885,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/following (routes.txt:194)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserFollowing, "GetUserFollowing", env, start)
+					body, err = r.serve(env, start, p, i3, 193)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2968,21 +2894,15 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 					switch m {
 					case "DELETE":
 						// DELETE /user/following/:user (routes.txt:198)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
+						body, err = r.serve(env, start, p, i4, 197, user)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /user/following/:user (routes.txt:195)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
+						body, err = r.serve(env, start, p, i4, 194, user)
 						return true, body, err
 					case "PUT":
 						// PUT /user/following/:user (routes.txt:197)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
+						body, err = r.serve(env, start, p, i4, 196, user)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -2993,8 +2913,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/issues (routes.txt:61)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserIssues, "GetUserIssues", env, start)
+					body, err = r.serve(env, start, p, i3, 60)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3004,13 +2923,11 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/keys (routes.txt:200)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserKeys, "GetUserKeys", env, start)
+					body, err = r.serve(env, start, p, i3, 199)
 					return true, body, err
 				case "POST":
 					// POST /user/keys (routes.txt:202)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.PostUserKeys, "PostUserKeys", env, start)
+					body, err = r.serve(env, start, p, i3, 201)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -3019,15 +2936,11 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 					switch m {
 					case "DELETE":
 						// DELETE /user/keys/:id (routes.txt:203)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.DeleteUserKeysByID, "DeleteUserKeysByID", env, start)
+						body, err = r.serve(env, start, p, i4, 202, id)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /user/keys/:id (routes.txt:201)
-						p.Commit(env, i4)
-						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.GetUserKeysByID, "GetUserKeysByID", env, start)
+						body, err = r.serve(env, start, p, i4, 200, id)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -3038,8 +2951,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/orgs (routes.txt:93)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserOrgs, "GetUserOrgs", env, start)
+					body, err = r.serve(env, start, p, i3, 92)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3049,13 +2961,11 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/repos (routes.txt:124)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserRepos, "GetUserRepos", env, start)
+					body, err = r.serve(env, start, p, i3, 123)
 					return true, body, err
 				case "POST":
 					// POST /user/repos (routes.txt:128)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.PostUserRepos, "PostUserRepos", env, start)
+					body, err = r.serve(env, start, p, i3, 127)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -3065,8 +2975,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/starred (routes.txt:28)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserStarred, "GetUserStarred", env, start)
+					body, err = r.serve(env, start, p, i3, 27)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3077,21 +2986,15 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /user/starred/:owner/:repo (routes.txt:31)
-								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs9, owner, repo)
-								body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i5, 30, owner, repo)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/starred/:owner/:repo (routes.txt:29)
-								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs9, owner, repo)
-								body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i5, 28, owner, repo)
 								return true, body, err
 							case "PUT":
 								// PUT /user/starred/:owner/:repo (routes.txt:30)
-								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs9, owner, repo)
-								body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i5, 29, owner, repo)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -3104,8 +3007,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/subscriptions (routes.txt:34)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserSubscriptions, "GetUserSubscriptions", env, start)
+					body, err = r.serve(env, start, p, i3, 33)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3116,21 +3018,15 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
-								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs9, owner, repo)
-								body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i5, 39, owner, repo)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/subscriptions/:owner/:repo (routes.txt:38)
-								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs9, owner, repo)
-								body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i5, 37, owner, repo)
 								return true, body, err
 							case "PUT":
 								// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
-								p.Commit(env, i5)
-								r.args.Capture(env, routerArgs9, owner, repo)
-								body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
+								body, err = r.serve(env, start, p, i5, 38, owner, repo)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -3143,8 +3039,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/teams (routes.txt:114)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserTeams, "GetUserTeams", env, start)
+					body, err = r.serve(env, start, p, i3, 113)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3161,9 +3056,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 		switch m {
 		case "GET", "HEAD":
 			// GET /users/:user (routes.txt:185)
-			p.Commit(env, i3)
-			r.args.Capture(env, routerArgs21, user)
-			body, err = routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
+			body, err = r.serve(env, start, p, i3, 184, user)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -3174,9 +3067,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/events (routes.txt:14)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
+					body, err = r.serve(env, start, p, i4, 13, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3189,9 +3080,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 								switch m {
 								case "GET", "HEAD":
 									// GET /users/:user/events/orgs/:org (routes.txt:16)
-									p.Commit(env, i6)
-									r.args.Capture(env, routerArgs22, user, org)
-									body, err = routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
+									body, err = r.serve(env, start, p, i6, 15, user, org)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -3203,9 +3092,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 						switch m {
 						case "GET", "HEAD":
 							// GET /users/:user/events/public (routes.txt:15)
-							p.Commit(env, i5)
-							r.args.Capture(env, routerArgs21, user)
-							body, err = routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
+							body, err = r.serve(env, start, p, i5, 14, user)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -3217,9 +3104,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/followers (routes.txt:191)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
+					body, err = r.serve(env, start, p, i4, 190, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3229,9 +3114,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/following (routes.txt:193)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
+					body, err = r.serve(env, start, p, i4, 192, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3240,9 +3123,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/following/:target_user (routes.txt:196)
-						p.Commit(env, i5)
-						r.args.Capture(env, routerArgs23, user, target_user)
-						body, err = routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
+						body, err = r.serve(env, start, p, i5, 195, user, target_user)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3253,9 +3134,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/gists (routes.txt:41)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
+					body, err = r.serve(env, start, p, i4, 40, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3265,9 +3144,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/keys (routes.txt:199)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
+					body, err = r.serve(env, start, p, i4, 198, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3277,9 +3154,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/orgs (routes.txt:92)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
+					body, err = r.serve(env, start, p, i4, 91, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3289,9 +3164,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/received_events (routes.txt:12)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
+					body, err = r.serve(env, start, p, i4, 11, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3302,9 +3175,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 						switch m {
 						case "GET", "HEAD":
 							// GET /users/:user/received_events/public (routes.txt:13)
-							p.Commit(env, i5)
-							r.args.Capture(env, routerArgs21, user)
-							body, err = routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
+							body, err = r.serve(env, start, p, i5, 12, user)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -3316,9 +3187,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/repos (routes.txt:125)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
+					body, err = r.serve(env, start, p, i4, 124, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3328,9 +3197,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/starred (routes.txt:27)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
+					body, err = r.serve(env, start, p, i4, 26, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3340,9 +3207,7 @@ func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartRespo
 				switch m {
 				case "GET", "HEAD":
 					// GET /users/:user/subscriptions (routes.txt:33)
-					p.Commit(env, i4)
-					r.args.Capture(env, routerArgs21, user)
-					body, err = routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
+					body, err = r.serve(env, start, p, i4, 32, user)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3359,8 +3224,7 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		switch m {
 		case "GET", "HEAD":
 			// GET /users (routes.txt:187)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetUsers, "GetUsers", env, start)
+			body, err = r.serve(env, start, p, i2, 186)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -3381,8 +3245,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 			switch m {
 			case "GET", "HEAD":
 				// GET /meta (routes.txt:90)
-				p.Commit(env, i2)
-				body, err = routing.Serve(r.h.GetMeta, "GetMeta", env, start)
+				body, err = r.serve(env, start, p, i2, 89)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -3392,21 +3255,14 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 			if owner := s2; owner != "" {
 				if s3, i3, ok := p.Next(i2); ok {
 					if repo := s3; repo != "" {
-						if s4, i4, ok := p.Next(i3); ok {
-							switch s4 {
-							case "events":
-								if _, i5, ok := p.Next(i4); !ok {
-									switch m {
-									case "GET", "HEAD":
-										// GET /networks/:owner/:repo/events (routes.txt:10)
-										p.Commit(env, i5)
-										r.args.Capture(env, routerArgs9, owner, repo)
-										body, err = routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
-										return true, body, err
-									}
-									*allow |= routerGetHead
-								}
+						if i4, ok := p.Tail(i3, "/events"); ok {
+							switch m {
+							case "GET", "HEAD":
+								// GET /networks/:owner/:repo/events (routes.txt:10)
+								body, err = r.serve(env, start, p, i4, 9, owner, repo)
+								return true, body, err
 							}
+							*allow |= routerGetHead
 						}
 					}
 				}
@@ -3417,13 +3273,11 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 			switch m {
 			case "GET", "HEAD":
 				// GET /notifications (routes.txt:18)
-				p.Commit(env, i2)
-				body, err = routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
+				body, err = r.serve(env, start, p, i2, 17)
 				return true, body, err
 			case "PUT":
 				// PUT /notifications (routes.txt:20)
-				p.Commit(env, i2)
-				body, err = routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
+				body, err = r.serve(env, start, p, i2, 19)
 				return true, body, err
 			}
 			*allow |= routerGetHeadPut
@@ -3436,9 +3290,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 							switch m {
 							case "GET", "HEAD":
 								// GET /notifications/threads/:id (routes.txt:22)
-								p.Commit(env, i4)
-								r.args.Capture(env, routerArgs2, id)
-								body, err = routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
+								body, err = r.serve(env, start, p, i4, 21, id)
 								return true, body, err
 							}
 							*allow |= routerGetHead
@@ -3449,21 +3301,15 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 									switch m {
 									case "DELETE":
 										// DELETE /notifications/threads/:id/subscription (routes.txt:25)
-										p.Commit(env, i5)
-										r.args.Capture(env, routerArgs2, id)
-										body, err = routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
+										body, err = r.serve(env, start, p, i5, 24, id)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /notifications/threads/:id/subscription (routes.txt:23)
-										p.Commit(env, i5)
-										r.args.Capture(env, routerArgs2, id)
-										body, err = routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
+										body, err = r.serve(env, start, p, i5, 22, id)
 										return true, body, err
 									case "PUT":
 										// PUT /notifications/threads/:id/subscription (routes.txt:24)
-										p.Commit(env, i5)
-										r.args.Capture(env, routerArgs2, id)
-										body, err = routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
+										body, err = r.serve(env, start, p, i5, 23, id)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHeadPut
@@ -3479,8 +3325,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 			switch m {
 			case "GET", "HEAD":
 				// GET /rate_limit (routes.txt:91)
-				p.Commit(env, i2)
-				body, err = routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
+				body, err = r.serve(env, start, p, i2, 90)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -3490,8 +3335,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 			switch m {
 			case "GET", "HEAD":
 				// GET /repositories (routes.txt:127)
-				p.Commit(env, i2)
-				body, err = routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
+				body, err = r.serve(env, start, p, i2, 126)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -3504,8 +3348,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 					switch m {
 					case "GET", "HEAD":
 						// GET /search/code (routes.txt:178)
-						p.Commit(env, i3)
-						body, err = routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
+						body, err = r.serve(env, start, p, i3, 177)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3515,8 +3358,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 					switch m {
 					case "GET", "HEAD":
 						// GET /search/issues (routes.txt:179)
-						p.Commit(env, i3)
-						body, err = routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
+						body, err = r.serve(env, start, p, i3, 178)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3526,8 +3368,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 					switch m {
 					case "GET", "HEAD":
 						// GET /search/repositories (routes.txt:177)
-						p.Commit(env, i3)
-						body, err = routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
+						body, err = r.serve(env, start, p, i3, 176)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3537,8 +3378,7 @@ func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResp
 					switch m {
 					case "GET", "HEAD":
 						// GET /search/users (routes.txt:180)
-						p.Commit(env, i3)
-						body, err = routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
+						body, err = r.serve(env, start, p, i3, 179)
 						return true, body, err
 					}
 					*allow |= routerGetHead

@@ -63,7 +63,9 @@ func randomRouteFile(seed uint64, n int) string {
 type buildCost struct {
 	routes, lines   int
 	generate, build time.Duration
-	peakRSS         int64 // bytes, the largest process of the go build
+	cpu             time.Duration // user + system time of the go build and the compiler
+	peakRSS         int64         // bytes, the largest process of the go build
+	load            string        // the machine's load average before the build
 }
 
 // measureBuild generates a router from src into a fresh package of a
@@ -104,7 +106,7 @@ func measureBuild(t *testing.T, src string, routes int) buildCost {
 			t.Fatal(err)
 		}
 	}
-	build := func(pkg string) (time.Duration, int64) {
+	build := func(pkg string) (time.Duration, time.Duration, int64) {
 		cmd := exec.Command("go", "build", "-o", os.DevNull, pkg)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
@@ -114,15 +116,20 @@ func measureBuild(t *testing.T, src string, routes int) buildCost {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 		}
 		// wait4's ru_maxrss covers the go command and the compiler it ran.
+		wall := time.Since(start)
 		var rss int64
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			rss = ru.Maxrss << 10
 		}
-		return time.Since(start), rss
+		return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss
 	}
 	build("./warm")
-	d, rss := build("./api")
-	return buildCost{routes: routes, lines: bytes.Count(code, []byte("\n")), generate: gen, build: d, peakRSS: rss}
+	load := "unknown"
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = strings.Join(strings.Fields(string(b))[:3], "/")
+	}
+	d, cpu, rss := build("./api")
+	return buildCost{routes: routes, lines: bytes.Count(code, []byte("\n")), generate: gen, build: d, cpu: cpu, peakRSS: rss, load: load}
 }
 
 // TestRouteFileBuildCost generates a router from a random route file of
@@ -156,7 +163,7 @@ func TestRouteFileBuildCost(t *testing.T) {
 		src := randomRouteFile(1, n)
 		c := measureBuild(t, src, n)
 		// One line the report parses.
-		t.Logf("routefile routes=%d lines=%d generate=%.3fs build=%.3fs peak_rss_mib=%.0f",
-			c.routes, c.lines, c.generate.Seconds(), c.build.Seconds(), float64(c.peakRSS)/(1<<20))
+		t.Logf("routefile routes=%d lines=%d generate=%.3fs build=%.3fs cpu=%.3fs peak_rss_mib=%.0f load=%s",
+			c.routes, c.lines, c.generate.Seconds(), c.build.Seconds(), c.cpu.Seconds(), float64(c.peakRSS)/(1<<20), c.load)
 	}
 }

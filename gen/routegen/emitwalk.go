@@ -48,6 +48,14 @@ func with(caps []capture, c capture) []capture {
 //		if user := s2; user != "" { ... }
 //	}
 func (g *gen) node(n *node, d int, caps []capture, where string) []jen.Code {
+	if tail, depth, end := g.chain(n); end != nil {
+		// A chain of static segments to one route's end: one Tail call.
+		pos := fmt.Sprintf("i%d", d+depth)
+		return []jen.Code{jen.If(
+			jen.List(jen.Id(pos), jen.Id("ok")).Op(":=").Id("p").Dot("Tail").Call(jen.Id(fmt.Sprintf("i%d", d)), jen.Lit(tail)),
+			jen.Id("ok"),
+		).Block(g.methods(end.leaf, jen.Id(pos), caps)...)}
+	}
 	var out []jen.Code
 	iv := jen.Id(fmt.Sprintf("i%d", d))
 	sv, nv := fmt.Sprintf("s%d", d+1), fmt.Sprintf("i%d", d+1)
@@ -93,6 +101,24 @@ func (g *gen) node(n *node, d int, caps []capture, where string) []jen.Code {
 		out = append(out, g.methods(n.rest, iv, with(caps, capture{n.rname, rest, ""}))...)
 	}
 	return out
+}
+
+// chain finds the static segments below n that lead, one child at a time,
+// to a node with routes and nothing else: "/stats/punch_card" below
+// "/repos/:owner/:repo". It returns them as a path, their number and the
+// end node, or a nil node when n does not start such a chain.
+func (g *gen) chain(n *node) (tail string, depth int, end *node) {
+	for len(n.leaf) == 0 && len(n.rest) == 0 && n.param == nil && len(n.statics) == 1 {
+		for k, c := range n.statics {
+			tail += "/" + k
+			n = c
+		}
+		depth++
+	}
+	if depth == 0 || len(n.leaf) == 0 || len(n.rest) > 0 || n.param != nil || len(n.statics) > 0 || g.dropsSlash(n) {
+		return "", 0, nil
+	}
+	return tail, depth, n
 }
 
 // kids writes the children of a node: the static segments in a switch,
@@ -399,26 +425,23 @@ func (g *gen) dropSlash(n *node, d int) []jen.Code {
 	return []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot("Next").Call(jen.Id(fmt.Sprintf("i%d", d))), jen.Op("!").Id("ok")).Block(probe...)}
 }
 
-// serve writes the commit of a route: the environ, the args, the call.
+// serve writes the commit of a route: one call of the router's serve
+// method, which commits the walk, captures the values and calls the
+// application, so that each route costs the compiler one call.
 func (g *gen) serve(r *route, pos jen.Code, caps []capture) []jen.Code {
-	out := []jen.Code{
-		jen.Comment(fmt.Sprintf("%s %s (%s:%d)", r.method, r.path, g.c.source, r.line)),
-		jen.Id("p").Dot("Commit").Call(jen.Id("env"), pos),
+	args := []jen.Code{jen.Id("env"), jen.Id("start"), jen.Id("p"), pos, jen.Lit(g.routeIndex[r])}
+	if !g.sub {
+		args[2] = jen.Op("&").Id("p")
 	}
-	if len(caps) > 0 {
-		args := []jen.Code{jen.Id("env"), jen.Id(g.argVar(caps))}
-		for _, c := range caps {
-			args = append(args, c.val)
-		}
-		out = append(out, jen.Id("r").Dot("args").Dot("Capture").Call(args...))
+	for _, c := range caps {
+		args = append(args, c.val)
 	}
-	call := jen.Qual(routingPath, "Serve").Call(
-		jen.Id("r").Dot("h").Dot(r.handler), jen.Lit(r.handler), jen.Id("env"), jen.Id("start"))
+	call := jen.Id("r").Dot("serve").Call(args...)
+	out := []jen.Code{jen.Comment(fmt.Sprintf("%s %s (%s:%d)", r.method, r.path, g.c.source, r.line))}
 	if g.sub {
 		return append(out, jen.List(jen.Id("body"), jen.Id("err")).Op("=").Add(call), jen.Return(jen.True(), jen.Id("body"), jen.Id("err")))
 	}
-	out = append(out, jen.Return(call))
-	return out
+	return append(out, jen.Return(call))
 }
 
 // argVar returns the package variable holding the parameter names of

@@ -158,7 +158,12 @@ func run(cfg *config) error {
 			runFile(ctx, cfg, res)
 		}
 	}
+	if !cfg.quick && !cfg.skipMicro && !cfg.serverOnly && !cfg.gatewaysOnly && ctx.Err() == nil {
+		logf("route-file builds: 1,000 and 5,000 routes")
+		runRouteBuilds(ctx, cfg, res) // routers.go
+	}
 	evalTargets(res)
+	evalRouteBuildTarget(res) // routers.go
 	evalServerTargets(res)
 	evalEnvironGrowthTargets(res) // environgrowth.go
 	evalGatewayTargets(res)

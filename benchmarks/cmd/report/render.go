@@ -283,6 +283,7 @@ func readme(res *Results) string {
 		}
 	}
 	w("%s", environGrowthMarkdown(res)) // environgrowth.go
+	w("%s", routeBuildSection(res))     // routers.go
 
 	w("## Server load: hello world\n\n")
 	w("`load` (this module's driver, Go, loopback only) sends `GET /` on N connections for %gs per\n", res.LoadSpec.Seconds)

@@ -27,6 +27,8 @@ type Results struct {
 	ServerLoad []ServerLoadRow `json:"server_load,omitempty"`
 	// Gateways holds the gateway table behind nginx (gateways.go).
 	Gateways []GatewayRow `json:"gateways,omitempty"`
+	// RouteBuilds holds the route-file build costs (routers.go).
+	RouteBuilds []RouteBuild `json:"route_builds,omitempty"`
 }
 
 // Machine describes where the numbers come from.

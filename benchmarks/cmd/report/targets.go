@@ -12,12 +12,6 @@ import (
 // target.
 var headerTargetOps = []string{"GetFirst", "GetLast", "Set", "Serialize"}
 
-// The router targets of the route-generator issue, on GithubAll.
-var routerTargets = []struct {
-	peer string
-	want float64
-}{{"httprouter", 0.6}, {"servemux", 0.25}}
-
 const (
 	wantFasthttpRatio = 0.75
 	wantVsNetHTTP     = 1.0
@@ -51,19 +45,7 @@ func evalTargets(res *Results) {
 	}
 	res.Targets = append(res.Targets, t)
 
-	for _, rt := range routerTargets {
-		t := Target{Name: "Router GithubAll vs " + rt.peer, Want: fmt.Sprintf("≤ %.2fx %s ns/op and 0 allocs", rt.want, rt.peer)}
-		ours, ok1 := res.find("Router/GithubAll/wsgiref")
-		peer, ok2 := res.find("Router/GithubAll/" + rt.peer)
-		if ok1 && ok2 && peer.NsPerOp > 0 {
-			r := ours.NsPerOp / peer.NsPerOp
-			t.Got = fmt.Sprintf("%.2fx (%s vs %s ns/op), %g allocs", r, num(ours.NsPerOp), num(peer.NsPerOp), ours.AllocsPerOp)
-			t.Met, t.Measured = r <= rt.want && ours.AllocsPerOp == 0, true
-		} else {
-			t.Got = "not measured"
-		}
-		res.Targets = append(res.Targets, t)
-	}
+	evalRouterTargets(res) // routers.go
 
 	// Like for like: net/http logs nothing, so it meets our server with
 	// its access log off; CPython logs every request, as ours does by
@@ -108,11 +90,8 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 			op := strings.Fields(t.Name)[1]
 			bench, profName = "^BenchmarkHeaders$/^"+op+"$/^wsgiref$", "headers-"+op
 		case strings.HasPrefix(t.Name, "Router "):
-			if profiled["router"] {
-				continue
-			}
-			profiled["router"] = true
-			bench, profName = "^BenchmarkRouter$/^GithubAll$/^wsgiref$", "router-githuball"
+			op := strings.Fields(t.Name)[1]
+			bench, profName = "^BenchmarkRouter$/^"+op+"$/^wsgiref$", "router-"+op
 		}
 		switch {
 		case bench != "":
