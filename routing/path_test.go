@@ -196,3 +196,42 @@ func FuzzWalk(f *testing.F) {
 		}
 	})
 }
+
+// TestTailMatchesNext checks Tail against the segment-by-segment walk
+// it stands for, on every path and mount of the walk comparison and every
+// tail those paths' own segments make, from every position.
+func TestTailMatchesNext(t *testing.T) {
+	tails := []string{"/", "/x", "/x/", "/a/b", "/a/b/c", "/b/c", "/c/", "/s", "/s/s", "/hello/world/", "/y"}
+	for _, s := range walkScripts {
+		for _, pi := range walkPaths {
+			env := pathEnv(s.sn, pi, s.has)
+			p, _ := Begin(env)
+			for k := 0; ; k++ {
+				for _, tail := range tails {
+					end, ok := p.Tail(k, tail)
+					wantEnd, wantOK := walkTail(&p, k, tail)
+					if ok != wantOK || ok && end != wantEnd {
+						t.Errorf("SCRIPT_NAME %q PATH_INFO %q: Tail(%d, %q) = %d, %v; the walk says %d, %v", s.sn, pi, k, tail, end, ok, wantEnd, wantOK)
+					}
+				}
+				if _, _, more := p.Next(k); !more {
+					break
+				}
+			}
+		}
+	}
+}
+
+// walkTail is Tail by Next calls: each segment of tail in turn, then the
+// end of the path.
+func walkTail(p *Path, k int, tail string) (int, bool) {
+	for _, want := range strings.Split(tail[1:], "/") {
+		seg, next, ok := p.Next(k)
+		if !ok || seg != want {
+			return 0, false
+		}
+		k = next
+	}
+	_, end, ok := p.Next(k)
+	return end, !ok
+}
