@@ -284,8 +284,11 @@ func (h *Handler) clientIsModern() bool {
 	return !headers.EqualFold(h.env.Get("SERVER_PROTOCOL"), "HTTP/0.9")
 }
 
+// clientIs11 reports whether the client speaks HTTP/1.1: "HTTP/1.1", or a
+// later 1.x minor, which RFC 9110 section 6.2 has a server treat as 1.1.
 func (h *Handler) clientIs11() bool {
-	return headers.EqualFold(h.env.Get("SERVER_PROTOCOL"), "HTTP/1.1")
+	p := h.env.Get("SERVER_PROTOCOL")
+	return len(p) == len("HTTP/1.1") && headers.EqualFold(p[:7], "HTTP/1.") && '1' <= p[7] && p[7] <= '9'
 }
 
 // finishResponse is finish_response: send the body, finish the content,

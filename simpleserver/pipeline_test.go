@@ -190,3 +190,19 @@ func TestIdleTimeoutNotLogged(t *testing.T) {
 		t.Errorf("idle close logged:\n%s", log)
 	}
 }
+
+// TestHTTP12ServedAs11: a later HTTP/1.x minor is served as HTTP/1.1
+// (RFC 9110 section 6.2): a body of unknown length goes chunked and the
+// connection stays open; SERVER_PROTOCOL says what the client sent.
+func TestHTTP12ServedAs11(t *testing.T) {
+	stream := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		start("200 OK", nil)
+		return wsgiref.Strings(env.Get("SERVER_PROTOCOL"), "!"), nil
+	})
+	ts := startServer(t, stream)
+	out := roundTrip(t, ts.Addr(), "GET / HTTP/1.2\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	if !strings.HasPrefix(out, "HTTP/1.1 200 OK\r\n") || !strings.Contains(out, "Transfer-Encoding: chunked\r\n") ||
+		!strings.Contains(out, "8\r\nHTTP/1.2\r\n") || strings.Count(out, "HTTP/1.1 200 OK") != 2 {
+		t.Errorf("got %q", out)
+	}
+}
