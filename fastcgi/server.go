@@ -30,7 +30,7 @@ type Server struct {
 	multiproc bool
 
 	idleTimeout, paramsTimeout, writeTimeout time.Duration
-	pool      sync.Pool // of *conn
+	pool                                     sync.Pool // of *conn
 
 	shuttingDown atomic.Bool
 	mu           sync.Mutex
