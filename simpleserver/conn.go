@@ -13,8 +13,9 @@ import (
 )
 
 // This file is the life of a connection: accept to close, one request
-// after the other. The head reader is in request.go, the body (wsgi.input)
-// in input.go, refusals in refuse.go.
+// after the other. The head read into a Request is in request.go, the body
+// (wsgi.input) in input.go, refusals in refuse.go, read timeouts in
+// deadline.go; the reader itself is internal/http1.
 
 // maxDiscard is how much of a request body the application left unread the
 // server reads past to reach the next request; a longer rest closes the
@@ -57,13 +58,8 @@ type conn struct {
 
 	linger bool // unread request bytes may remain: drain before closing
 
-	// The read deadline, armed lazily: only a read that may block needs
-	// one, so pipelined requests already buffered cost no clock reading
-	// and no deadline change.
-	phase        int       // what the next read from the client is for
-	armed        bool      // the phase's deadline is set
-	readDeadline time.Time // the deadline set on rwc
-	active       bool      // the connection is in stateActive (read by its own goroutine only)
+	timer  readTimer // the read deadline of the phase the connection is in
+	active bool      // the connection is in stateActive (read by its own goroutine only)
 
 	mu       sync.Mutex
 	state    int
@@ -90,7 +86,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c.remoteIP = hostOf(c.remote)
 	c.tls = nil
 	c.linger = false
-	c.phase, c.armed, c.readDeadline, c.active = phaseHead, false, time.Time{}, false
+	c.timer, c.active = readTimer{phase: phaseHead}, false
 	c.state = stateNew
 	c.accepted = time.Now()
 	return c
@@ -131,50 +127,6 @@ func (w *responseWriter) Flush() error {
 func (c *conn) flushHeld() {
 	if c.bw.Buffered() > 0 {
 		c.bw.Flush()
-	}
-}
-
-// Read phases: which timeout a read from the client runs under.
-const (
-	phaseIdle = iota // waiting for the next request: WithIdleTimeout
-	phaseHead        // reading a head, or past a body to the next one: WithReadHeaderTimeout
-	phaseBody        // the application reads the body: WithReadTimeout
-)
-
-// enter starts a read phase; its deadline is armed at its first read that
-// may block. A head's timeout thus runs from the first wait for its bytes,
-// which for a client sending one request at a time is its first byte.
-func (c *conn) enter(phase int) { c.phase, c.armed = phase, false }
-
-// beforeRead runs before every read from the connection that may block:
-// the held responses go out, and the phase's deadline is armed once.
-func (c *conn) beforeRead() {
-	c.flushHeld()
-	if c.armed {
-		return
-	}
-	c.armed = true
-	cfg := &c.s.cfg
-	var d time.Duration
-	switch c.phase {
-	case phaseIdle:
-		d = cfg.idleTimeout
-	case phaseHead:
-		d = cfg.readHeaderTimeout
-	case phaseBody:
-		d = cfg.readTimeout
-	}
-	var t time.Time
-	if d > 0 {
-		t = time.Now().Add(d)
-	}
-	c.setReadDeadline(t)
-}
-
-func (c *conn) setReadDeadline(t time.Time) {
-	if t != c.readDeadline {
-		c.rwc.SetReadDeadline(t)
-		c.readDeadline = t
 	}
 }
 
@@ -265,7 +217,7 @@ func (c *conn) serveOne(first, last bool) bool {
 	cfg := &s.cfg
 	if first {
 		// The read-header timeout of a new connection runs from the accept.
-		c.phase, c.armed = phaseHead, true
+		c.timer.phase, c.timer.armed = phaseHead, true
 		if d := cfg.readHeaderTimeout; d > 0 {
 			c.setReadDeadline(c.accepted.Add(d))
 		}

@@ -1,0 +1,59 @@
+package simpleserver
+
+import "time"
+
+// This file is the connection's read timeouts: which one a read from the
+// client runs under, and when it is set.
+
+// Read phases: which timeout a read from the client runs under.
+const (
+	phaseIdle = iota // waiting for the next request: WithIdleTimeout
+	phaseHead        // reading a head, or past a body to the next one: WithReadHeaderTimeout
+	phaseBody        // the application reads the body: WithReadTimeout
+)
+
+// readTimer is the read deadline of a connection, armed lazily: only a
+// read that may block needs one, so pipelined requests already buffered
+// cost no clock reading and no deadline change.
+type readTimer struct {
+	phase    int       // what the next read from the client is for
+	armed    bool      // the phase's deadline is set
+	deadline time.Time // the deadline set on the connection
+}
+
+// enter starts a read phase; its deadline is armed at its first read that
+// may block. A head's timeout thus runs from the first wait for its bytes,
+// which for a client sending one request at a time is its first byte.
+func (c *conn) enter(phase int) { c.timer.phase, c.timer.armed = phase, false }
+
+// beforeRead runs before every read from the connection that may block:
+// the held responses go out, and the phase's deadline is armed once.
+func (c *conn) beforeRead() {
+	c.flushHeld()
+	if c.timer.armed {
+		return
+	}
+	c.timer.armed = true
+	cfg := &c.s.cfg
+	var d time.Duration
+	switch c.timer.phase {
+	case phaseIdle:
+		d = cfg.idleTimeout
+	case phaseHead:
+		d = cfg.readHeaderTimeout
+	case phaseBody:
+		d = cfg.readTimeout
+	}
+	var t time.Time
+	if d > 0 {
+		t = time.Now().Add(d)
+	}
+	c.setReadDeadline(t)
+}
+
+func (c *conn) setReadDeadline(t time.Time) {
+	if t != c.timer.deadline {
+		c.rwc.SetReadDeadline(t)
+		c.timer.deadline = t
+	}
+}
