@@ -20,7 +20,10 @@
 //     FCGI_MAX_CONNS and FCGI_MAX_REQS when [WithMaxConns] sets a limit.
 //   - FCGI_ABORT_REQUEST (or the front end closing the connection) ends the
 //     application's request: wsgi.input and the response writes fail with
-//     [ErrAborted], and the request ends with FCGI_END_REQUEST.
+//     [ErrAborted], and the request ends with FCGI_END_REQUEST. The reader
+//     takes the record after an FCGI_STDIN record only once the application
+//     has read that one (or its request is over), so an abort or a second
+//     BEGIN_REQUEST queued behind unread body is seen then.
 //   - Roles other than FCGI_RESPONDER are answered FCGI_UNKNOWN_ROLE,
 //     unknown management records FCGI_UNKNOWN_TYPE; records for an id that is
 //     not active are ignored, as the specification asks.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -332,4 +333,30 @@ func TestAbort(t *testing.T) {
 			t.Errorf("aborted request ended %+v", r)
 		}
 	})
+}
+
+// TestFileWrapper: a wsgi.file_wrapper body (which an origin server sends
+// with sendfile) goes out through FCGI_STDOUT records, framed.
+func TestFileWrapper(t *testing.T) {
+	data := strings.Repeat("0123456789abcdef", 5000) // 80,000 bytes: several records
+	path := t.TempDir() + "/f"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		start("200 OK", headers.New("Content-Type", "application/octet-stream"))
+		return env.FileWrapper(f, 0), nil
+	})
+	addr, _ := testServer(t, "tcp", app)
+	cl := dial(t, "tcp", addr)
+	cl.send(request(1, false, "", "REQUEST_METHOD", "GET"))
+	r := cl.mustRead(1)
+	head, body, ok := strings.Cut(string(r.stdout), "\r\n\r\n")
+	if !ok || body != data || !strings.HasPrefix(head, "Status: 200 OK\r\n") {
+		t.Errorf("file body of %d bytes (want %d), head %q", len(body), len(data), head)
+	}
 }
