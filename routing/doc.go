@@ -27,8 +27,18 @@
 // every path they can think of and a fuzzer compares them on the rest.
 // The walk does not touch the environ until a route is chosen
 // ([Path.Commit]): a request that matches nothing reaches the 404 as it
-// came. Unlike net/http routers, nothing redirects: a WSGI application is
-// told exactly which path it was mounted at and decides for itself.
+// came. Unlike net/http routers, nothing redirects by default: a WSGI
+// application is told exactly which path it was mounted at and decides
+// for itself; a router generated with -redirect-slash sends a path that
+// matches only with its trailing slash changed there ([RedirectSlash]).
+//
+// # Building paths
+//
+// Each route of a generated router has typed builders, PathX and URLX,
+// that write its path back from parameter values through the route's
+// [Pattern]: [Segment] and [Rest] escape a value so that a request for the
+// path gives the router the same value again, and refuse, with a
+// [*BuildError], a value that no request path can carry.
 //
 // # Routing args
 //

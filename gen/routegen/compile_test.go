@@ -22,6 +22,8 @@ var compiled = []struct {
 	{"testdata/backtrack.txt", config{pkg: "r1", name: "Tree"}},
 	{"testdata/rootmount.txt", config{pkg: "r2"}},
 	{"../../examples/githubapi/routes.txt", config{pkg: "r3", name: "Github"}},
+	{"testdata/escapes.txt", config{pkg: "r4", name: "Escapes"}},
+	{"testdata/wide.txt", config{pkg: "r5"}},
 }
 
 // TestGeneratedRoutersRun generates real routers into a temporary module

@@ -107,7 +107,13 @@ func (g *gen) node(n *node, d int, caps []capture, where string) []jen.Code {
 // to a node with routes and nothing else: "/stats/punch_card" below
 // "/repos/:owner/:repo". It returns them as a path, their number and the
 // end node, or a nil node when n does not start such a chain.
+//
+// With -redirect-slash the walk goes a segment at a time, to see the
+// trailing slash on the way.
 func (g *gen) chain(n *node) (tail string, depth int, end *node) {
+	if g.c.redirectSlash {
+		return "", 0, nil
+	}
 	for len(n.leaf) == 0 && len(n.rest) == 0 && n.param == nil && len(n.statics) == 1 {
 		for k, c := range n.statics {
 			tail += "/" + k
@@ -115,7 +121,7 @@ func (g *gen) chain(n *node) (tail string, depth int, end *node) {
 		}
 		depth++
 	}
-	if depth == 0 || len(n.leaf) == 0 || len(n.rest) > 0 || n.param != nil || len(n.statics) > 0 || g.dropsSlash(n) {
+	if depth == 0 || len(n.leaf) == 0 || len(n.rest) > 0 || n.param != nil || len(n.statics) > 0 {
 		return "", 0, nil
 	}
 	return tail, depth, n
@@ -400,8 +406,10 @@ func (g *gen) probe(there, here map[string]*route, fix string) []jen.Code {
 
 // dropsSlash says whether a path ending in a slash right after node n
 // needs the -redirect-slash check of dropSlash.
+// A path never reaches a slash after a trailing slash: the walk collapses
+// "/x//" to "/x/".
 func (g *gen) dropsSlash(n *node) bool {
-	if !g.c.redirectSlash || len(n.leaf) == 0 {
+	if !g.c.redirectSlash || len(n.leaf) == 0 || n.trailing {
 		return false
 	}
 	var here map[string]*route
@@ -419,7 +427,7 @@ func (g *gen) dropSlash(n *node, d int) []jen.Code {
 		here = c.leaf
 	}
 	probe := g.probe(n.leaf, here, "SlashDrop")
-	if !g.c.redirectSlash || len(n.leaf) == 0 || len(probe) == 0 {
+	if !g.dropsSlash(n) {
 		return nil
 	}
 	return []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot("Next").Call(jen.Id(fmt.Sprintf("i%d", d))), jen.Op("!").Id("ok")).Block(probe...)}

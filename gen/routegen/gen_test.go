@@ -23,6 +23,10 @@ var goldens = []struct {
 }{
 	{"basic.txt", config{pkg: "basic"}},
 	{"backtrack.txt", config{pkg: "backtrack", name: "Tree"}},
+	{"rootmount.txt", config{pkg: "rootmount"}},
+	{"slash.txt", config{pkg: "slash", redirectSlash: true}},
+	{"escapes.txt", config{pkg: "escapes"}},
+	{"wide.txt", config{pkg: "wide"}},
 }
 
 func TestGolden(t *testing.T) {
@@ -307,7 +311,7 @@ func load(t testing.TB, name string) ([]*route, *node, []string) {
 	return routes, root, table
 }
 
-var routeFiles = []string{"testdata/basic.txt", "testdata/backtrack.txt", "../../examples/githubapi/routes.txt"}
+var routeFiles = []string{"testdata/basic.txt", "testdata/backtrack.txt", "testdata/escapes.txt", "testdata/wide.txt", "../../examples/githubapi/routes.txt"}
 
 // TestTreeMatchesSpec checks the tree's decisions (through the
 // interpreter that mirrors the generated code) against the brute-force

@@ -20,7 +20,8 @@ type node struct {
 	rname string            // the catch-all parameter name
 	rline int
 
-	count int // the routes in the subtree, once countRoutes has counted them
+	count    int  // the routes in the subtree, once countRoutes has counted them
+	trailing bool // the node is a trailing slash (the static segment "")
 }
 
 func newNode(depth int) *node {
@@ -46,6 +47,7 @@ func insert(e *errs, n *node, r *route) {
 			c := n.statics[s.text]
 			if c == nil {
 				c = newNode(n.depth + 1)
+				c.trailing = s.text == ""
 				n.statics[s.text] = c
 			}
 			n = c
