@@ -428,221 +428,16 @@ type Handlers struct {
 // no route answers 404, a path whose routes do not take the method answers
 // 405 with an Allow header; GET serves HEAD where no HEAD route exists.
 type Router struct {
+	h Handlers
 	// NotFound, when not nil, serves the requests whose path matches no
 	// route, with the environ as it came, instead of the plain 404.
 	NotFound wsgiref.App
 	args     routing.ArgsCache
-	// apps[k] serves Routes[k].
-	apps [203]wsgiref.App
 }
 
 // NewRouter returns a router serving the applications in h.
 func NewRouter(h Handlers) *Router {
-	return &Router{apps: [203]wsgiref.App{
-		h.GetAuthorizations,
-		h.GetAuthorizationsByID,
-		h.PostAuthorizations,
-		h.DeleteAuthorizationsByID,
-		h.GetApplicationsByClientIDTokensByAccessToken,
-		h.DeleteApplicationsByClientIDTokens,
-		h.DeleteApplicationsByClientIDTokensByAccessToken,
-		h.GetEvents,
-		h.GetReposByOwnerByRepoEvents,
-		h.GetNetworksByOwnerByRepoEvents,
-		h.GetOrgsByOrgEvents,
-		h.GetUsersByUserReceivedEvents,
-		h.GetUsersByUserReceivedEventsPublic,
-		h.GetUsersByUserEvents,
-		h.GetUsersByUserEventsPublic,
-		h.GetUsersByUserEventsOrgsByOrg,
-		h.GetFeeds,
-		h.GetNotifications,
-		h.GetReposByOwnerByRepoNotifications,
-		h.PutNotifications,
-		h.PutReposByOwnerByRepoNotifications,
-		h.GetNotificationsThreadsByID,
-		h.GetNotificationsThreadsByIDSubscription,
-		h.PutNotificationsThreadsByIDSubscription,
-		h.DeleteNotificationsThreadsByIDSubscription,
-		h.GetReposByOwnerByRepoStargazers,
-		h.GetUsersByUserStarred,
-		h.GetUserStarred,
-		h.GetUserStarredByOwnerByRepo,
-		h.PutUserStarredByOwnerByRepo,
-		h.DeleteUserStarredByOwnerByRepo,
-		h.GetReposByOwnerByRepoSubscribers,
-		h.GetUsersByUserSubscriptions,
-		h.GetUserSubscriptions,
-		h.GetReposByOwnerByRepoSubscription,
-		h.PutReposByOwnerByRepoSubscription,
-		h.DeleteReposByOwnerByRepoSubscription,
-		h.GetUserSubscriptionsByOwnerByRepo,
-		h.PutUserSubscriptionsByOwnerByRepo,
-		h.DeleteUserSubscriptionsByOwnerByRepo,
-		h.GetUsersByUserGists,
-		h.GetGists,
-		h.GetGistsByID,
-		h.PostGists,
-		h.PutGistsByIDStar,
-		h.DeleteGistsByIDStar,
-		h.GetGistsByIDStar,
-		h.PostGistsByIDForks,
-		h.DeleteGistsByID,
-		h.GetReposByOwnerByRepoGitBlobsBySHA,
-		h.PostReposByOwnerByRepoGitBlobs,
-		h.GetReposByOwnerByRepoGitCommitsBySHA,
-		h.PostReposByOwnerByRepoGitCommits,
-		h.GetReposByOwnerByRepoGitRefs,
-		h.PostReposByOwnerByRepoGitRefs,
-		h.GetReposByOwnerByRepoGitTagsBySHA,
-		h.PostReposByOwnerByRepoGitTags,
-		h.GetReposByOwnerByRepoGitTreesBySHA,
-		h.PostReposByOwnerByRepoGitTrees,
-		h.GetIssues,
-		h.GetUserIssues,
-		h.GetOrgsByOrgIssues,
-		h.GetReposByOwnerByRepoIssues,
-		h.GetReposByOwnerByRepoIssuesByNumber,
-		h.PostReposByOwnerByRepoIssues,
-		h.GetReposByOwnerByRepoAssignees,
-		h.GetReposByOwnerByRepoAssigneesByAssignee,
-		h.GetReposByOwnerByRepoIssuesByNumberComments,
-		h.PostReposByOwnerByRepoIssuesByNumberComments,
-		h.GetReposByOwnerByRepoIssuesByNumberEvents,
-		h.GetReposByOwnerByRepoLabels,
-		h.GetReposByOwnerByRepoLabelsByName,
-		h.PostReposByOwnerByRepoLabels,
-		h.DeleteReposByOwnerByRepoLabelsByName,
-		h.GetReposByOwnerByRepoIssuesByNumberLabels,
-		h.PostReposByOwnerByRepoIssuesByNumberLabels,
-		h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName,
-		h.PutReposByOwnerByRepoIssuesByNumberLabels,
-		h.DeleteReposByOwnerByRepoIssuesByNumberLabels,
-		h.GetReposByOwnerByRepoMilestonesByNumberLabels,
-		h.GetReposByOwnerByRepoMilestones,
-		h.GetReposByOwnerByRepoMilestonesByNumber,
-		h.PostReposByOwnerByRepoMilestones,
-		h.DeleteReposByOwnerByRepoMilestonesByNumber,
-		h.GetEmojis,
-		h.GetGitignoreTemplates,
-		h.GetGitignoreTemplatesByName,
-		h.PostMarkdown,
-		h.PostMarkdownRaw,
-		h.GetMeta,
-		h.GetRateLimit,
-		h.GetUsersByUserOrgs,
-		h.GetUserOrgs,
-		h.GetOrgsByOrg,
-		h.GetOrgsByOrgMembers,
-		h.GetOrgsByOrgMembersByUser,
-		h.DeleteOrgsByOrgMembersByUser,
-		h.GetOrgsByOrgPublicMembers,
-		h.GetOrgsByOrgPublicMembersByUser,
-		h.PutOrgsByOrgPublicMembersByUser,
-		h.DeleteOrgsByOrgPublicMembersByUser,
-		h.GetOrgsByOrgTeams,
-		h.GetTeamsByID,
-		h.PostOrgsByOrgTeams,
-		h.DeleteTeamsByID,
-		h.GetTeamsByIDMembers,
-		h.GetTeamsByIDMembersByUser,
-		h.PutTeamsByIDMembersByUser,
-		h.DeleteTeamsByIDMembersByUser,
-		h.GetTeamsByIDRepos,
-		h.GetTeamsByIDReposByOwnerByRepo,
-		h.PutTeamsByIDReposByOwnerByRepo,
-		h.DeleteTeamsByIDReposByOwnerByRepo,
-		h.GetUserTeams,
-		h.GetReposByOwnerByRepoPulls,
-		h.GetReposByOwnerByRepoPullsByNumber,
-		h.PostReposByOwnerByRepoPulls,
-		h.GetReposByOwnerByRepoPullsByNumberCommits,
-		h.GetReposByOwnerByRepoPullsByNumberFiles,
-		h.GetReposByOwnerByRepoPullsByNumberMerge,
-		h.PutReposByOwnerByRepoPullsByNumberMerge,
-		h.GetReposByOwnerByRepoPullsByNumberComments,
-		h.PutReposByOwnerByRepoPullsByNumberComments,
-		h.GetUserRepos,
-		h.GetUsersByUserRepos,
-		h.GetOrgsByOrgRepos,
-		h.GetRepositories,
-		h.PostUserRepos,
-		h.PostOrgsByOrgRepos,
-		h.GetReposByOwnerByRepo,
-		h.GetReposByOwnerByRepoContributors,
-		h.GetReposByOwnerByRepoLanguages,
-		h.GetReposByOwnerByRepoTeams,
-		h.GetReposByOwnerByRepoTags,
-		h.GetReposByOwnerByRepoBranches,
-		h.GetReposByOwnerByRepoBranchesByBranch,
-		h.DeleteReposByOwnerByRepo,
-		h.GetReposByOwnerByRepoCollaborators,
-		h.GetReposByOwnerByRepoCollaboratorsByUser,
-		h.PutReposByOwnerByRepoCollaboratorsByUser,
-		h.DeleteReposByOwnerByRepoCollaboratorsByUser,
-		h.GetReposByOwnerByRepoComments,
-		h.GetReposByOwnerByRepoCommitsBySHAComments,
-		h.PostReposByOwnerByRepoCommitsBySHAComments,
-		h.GetReposByOwnerByRepoCommentsByID,
-		h.DeleteReposByOwnerByRepoCommentsByID,
-		h.GetReposByOwnerByRepoCommits,
-		h.GetReposByOwnerByRepoCommitsBySHA,
-		h.GetReposByOwnerByRepoReadme,
-		h.GetReposByOwnerByRepoKeys,
-		h.GetReposByOwnerByRepoKeysByID,
-		h.PostReposByOwnerByRepoKeys,
-		h.DeleteReposByOwnerByRepoKeysByID,
-		h.GetReposByOwnerByRepoDownloads,
-		h.GetReposByOwnerByRepoDownloadsByID,
-		h.DeleteReposByOwnerByRepoDownloadsByID,
-		h.GetReposByOwnerByRepoForks,
-		h.PostReposByOwnerByRepoForks,
-		h.GetReposByOwnerByRepoHooks,
-		h.GetReposByOwnerByRepoHooksByID,
-		h.PostReposByOwnerByRepoHooks,
-		h.PostReposByOwnerByRepoHooksByIDTests,
-		h.DeleteReposByOwnerByRepoHooksByID,
-		h.PostReposByOwnerByRepoMerges,
-		h.GetReposByOwnerByRepoReleases,
-		h.GetReposByOwnerByRepoReleasesByID,
-		h.PostReposByOwnerByRepoReleases,
-		h.DeleteReposByOwnerByRepoReleasesByID,
-		h.GetReposByOwnerByRepoReleasesByIDAssets,
-		h.GetReposByOwnerByRepoStatsContributors,
-		h.GetReposByOwnerByRepoStatsCommitActivity,
-		h.GetReposByOwnerByRepoStatsCodeFrequency,
-		h.GetReposByOwnerByRepoStatsParticipation,
-		h.GetReposByOwnerByRepoStatsPunchCard,
-		h.GetReposByOwnerByRepoStatusesByRef,
-		h.PostReposByOwnerByRepoStatusesByRef,
-		h.GetSearchRepositories,
-		h.GetSearchCode,
-		h.GetSearchIssues,
-		h.GetSearchUsers,
-		h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword,
-		h.GetLegacyReposSearchByKeyword,
-		h.GetLegacyUserSearchByKeyword,
-		h.GetLegacyUserEmailByEmail,
-		h.GetUsersByUser,
-		h.GetUser,
-		h.GetUsers,
-		h.GetUserEmails,
-		h.PostUserEmails,
-		h.DeleteUserEmails,
-		h.GetUsersByUserFollowers,
-		h.GetUserFollowers,
-		h.GetUsersByUserFollowing,
-		h.GetUserFollowing,
-		h.GetUserFollowingByUser,
-		h.GetUsersByUserFollowingByTargetUser,
-		h.PutUserFollowingByUser,
-		h.DeleteUserFollowingByUser,
-		h.GetUsersByUserKeys,
-		h.GetUserKeys,
-		h.GetUserKeysByID,
-		h.PostUserKeys,
-		h.DeleteUserKeysByID,
-	}}
+	return &Router{h: h}
 }
 
 // Routes lists the routes of routes.txt in file order, each with its builder.
@@ -863,36 +658,36 @@ const (
 	routerGetHead              routing.MethodSet = 1<<1 | 1<<2                      // GET, HEAD
 	routerPost                 routing.MethodSet = 1 << 3                           // POST
 	routerDeleteGetHeadPut     routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<4        // DELETE, GET, HEAD, PUT
-	routerDeleteGetHeadPostPut routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 // DELETE, GET, HEAD, POST, PUT
 	routerGetHeadPut           routing.MethodSet = 1<<1 | 1<<2 | 1<<4               // GET, HEAD, PUT
+	routerDeleteGetHeadPostPut routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 // DELETE, GET, HEAD, POST, PUT
 	routerDeleteGetHeadPost    routing.MethodSet = 1<<0 | 1<<1 | 1<<2 | 1<<3        // DELETE, GET, HEAD, POST
 )
 
 // The parameter names of the routes, shared by the routes that have the same.
 var (
-	routerArgs0  = []string{"id"}
+	routerArgs0  = []string{"client_id"}
 	routerArgs1  = []string{"client_id", "access_token"}
-	routerArgs2  = []string{"client_id"}
-	routerArgs3  = []string{"owner", "repo"}
-	routerArgs4  = []string{"org"}
-	routerArgs5  = []string{"user"}
-	routerArgs6  = []string{"user", "org"}
-	routerArgs7  = []string{"owner", "repo", "sha"}
-	routerArgs8  = []string{"owner", "repo", "number"}
-	routerArgs9  = []string{"owner", "repo", "assignee"}
-	routerArgs10 = []string{"owner", "repo", "name"}
-	routerArgs11 = []string{"owner", "repo", "number", "name"}
-	routerArgs12 = []string{"name"}
-	routerArgs13 = []string{"org", "user"}
-	routerArgs14 = []string{"id", "user"}
-	routerArgs15 = []string{"id", "owner", "repo"}
-	routerArgs16 = []string{"owner", "repo", "branch"}
-	routerArgs17 = []string{"owner", "repo", "user"}
-	routerArgs18 = []string{"owner", "repo", "id"}
-	routerArgs19 = []string{"owner", "repo", "ref"}
-	routerArgs20 = []string{"owner", "repository", "state", "keyword"}
-	routerArgs21 = []string{"keyword"}
-	routerArgs22 = []string{"email"}
+	routerArgs2  = []string{"id"}
+	routerArgs3  = []string{"name"}
+	routerArgs4  = []string{"owner", "repository", "state", "keyword"}
+	routerArgs5  = []string{"keyword"}
+	routerArgs6  = []string{"email"}
+	routerArgs7  = []string{"owner", "repo"}
+	routerArgs8  = []string{"org"}
+	routerArgs9  = []string{"org", "user"}
+	routerArgs10 = []string{"owner", "repo", "assignee"}
+	routerArgs11 = []string{"owner", "repo", "branch"}
+	routerArgs12 = []string{"owner", "repo", "user"}
+	routerArgs13 = []string{"owner", "repo", "id"}
+	routerArgs14 = []string{"owner", "repo", "sha"}
+	routerArgs15 = []string{"owner", "repo", "number"}
+	routerArgs16 = []string{"owner", "repo", "number", "name"}
+	routerArgs17 = []string{"owner", "repo", "name"}
+	routerArgs18 = []string{"owner", "repo", "ref"}
+	routerArgs19 = []string{"id", "user"}
+	routerArgs20 = []string{"id", "owner", "repo"}
+	routerArgs21 = []string{"user"}
+	routerArgs22 = []string{"user", "org"}
 	routerArgs23 = []string{"user", "target_user"}
 )
 
@@ -900,7 +695,7 @@ var (
 var (
 	routerPattern0 = routing.Pattern{Pieces: []string{"/authorizations"}}
 	routerPattern1 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/authorizations/", ""},
 	}
 	routerPattern2 = routing.Pattern{
@@ -908,201 +703,201 @@ var (
 		Pieces: []string{"/applications/", "/tokens/", ""},
 	}
 	routerPattern3 = routing.Pattern{
-		Names:  routerArgs2,
+		Names:  routerArgs0,
 		Pieces: []string{"/applications/", "/tokens"},
 	}
 	routerPattern4 = routing.Pattern{Pieces: []string{"/events"}}
 	routerPattern5 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/events"},
 	}
 	routerPattern6 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/networks/", "/", "/events"},
 	}
 	routerPattern7 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", "/events"},
 	}
 	routerPattern8 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/received_events"},
 	}
 	routerPattern9 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/received_events/public"},
 	}
 	routerPattern10 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/events"},
 	}
 	routerPattern11 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/events/public"},
 	}
 	routerPattern12 = routing.Pattern{
-		Names:  routerArgs6,
+		Names:  routerArgs22,
 		Pieces: []string{"/users/", "/events/orgs/", ""},
 	}
 	routerPattern13 = routing.Pattern{Pieces: []string{"/feeds"}}
 	routerPattern14 = routing.Pattern{Pieces: []string{"/notifications"}}
 	routerPattern15 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/notifications"},
 	}
 	routerPattern16 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/notifications/threads/", ""},
 	}
 	routerPattern17 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/notifications/threads/", "/subscription"},
 	}
 	routerPattern18 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/stargazers"},
 	}
 	routerPattern19 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/starred"},
 	}
 	routerPattern20 = routing.Pattern{Pieces: []string{"/user/starred"}}
 	routerPattern21 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/user/starred/", "/", ""},
 	}
 	routerPattern22 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/subscribers"},
 	}
 	routerPattern23 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/subscriptions"},
 	}
 	routerPattern24 = routing.Pattern{Pieces: []string{"/user/subscriptions"}}
 	routerPattern25 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/subscription"},
 	}
 	routerPattern26 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/user/subscriptions/", "/", ""},
 	}
 	routerPattern27 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/gists"},
 	}
 	routerPattern28 = routing.Pattern{Pieces: []string{"/gists"}}
 	routerPattern29 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/gists/", ""},
 	}
 	routerPattern30 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/gists/", "/star"},
 	}
 	routerPattern31 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/gists/", "/forks"},
 	}
 	routerPattern32 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs14,
 		Pieces: []string{"/repos/", "/", "/git/blobs/", ""},
 	}
 	routerPattern33 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/blobs"},
 	}
 	routerPattern34 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs14,
 		Pieces: []string{"/repos/", "/", "/git/commits/", ""},
 	}
 	routerPattern35 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/commits"},
 	}
 	routerPattern36 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/refs"},
 	}
 	routerPattern37 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs14,
 		Pieces: []string{"/repos/", "/", "/git/tags/", ""},
 	}
 	routerPattern38 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/tags"},
 	}
 	routerPattern39 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs14,
 		Pieces: []string{"/repos/", "/", "/git/trees/", ""},
 	}
 	routerPattern40 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/git/trees"},
 	}
 	routerPattern41 = routing.Pattern{Pieces: []string{"/issues"}}
 	routerPattern42 = routing.Pattern{Pieces: []string{"/user/issues"}}
 	routerPattern43 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", "/issues"},
 	}
 	routerPattern44 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/issues"},
 	}
 	routerPattern45 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/issues/", ""},
 	}
 	routerPattern46 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/assignees"},
 	}
 	routerPattern47 = routing.Pattern{
-		Names:  routerArgs9,
+		Names:  routerArgs10,
 		Pieces: []string{"/repos/", "/", "/assignees/", ""},
 	}
 	routerPattern48 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/issues/", "/comments"},
 	}
 	routerPattern49 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/issues/", "/events"},
 	}
 	routerPattern50 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/labels"},
 	}
 	routerPattern51 = routing.Pattern{
-		Names:  routerArgs10,
+		Names:  routerArgs17,
 		Pieces: []string{"/repos/", "/", "/labels/", ""},
 	}
 	routerPattern52 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/issues/", "/labels"},
 	}
 	routerPattern53 = routing.Pattern{
-		Names:  routerArgs11,
+		Names:  routerArgs16,
 		Pieces: []string{"/repos/", "/", "/issues/", "/labels/", ""},
 	}
 	routerPattern54 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/milestones/", "/labels"},
 	}
 	routerPattern55 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/milestones"},
 	}
 	routerPattern56 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/milestones/", ""},
 	}
 	routerPattern57 = routing.Pattern{Pieces: []string{"/emojis"}}
 	routerPattern58 = routing.Pattern{Pieces: []string{"/gitignore/templates"}}
 	routerPattern59 = routing.Pattern{
-		Names:  routerArgs12,
+		Names:  routerArgs3,
 		Pieces: []string{"/gitignore/templates/", ""},
 	}
 	routerPattern60 = routing.Pattern{Pieces: []string{"/markdown"}}
@@ -1110,219 +905,219 @@ var (
 	routerPattern62 = routing.Pattern{Pieces: []string{"/meta"}}
 	routerPattern63 = routing.Pattern{Pieces: []string{"/rate_limit"}}
 	routerPattern64 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/orgs"},
 	}
 	routerPattern65 = routing.Pattern{Pieces: []string{"/user/orgs"}}
 	routerPattern66 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", ""},
 	}
 	routerPattern67 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", "/members"},
 	}
 	routerPattern68 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs9,
 		Pieces: []string{"/orgs/", "/members/", ""},
 	}
 	routerPattern69 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", "/public_members"},
 	}
 	routerPattern70 = routing.Pattern{
-		Names:  routerArgs13,
+		Names:  routerArgs9,
 		Pieces: []string{"/orgs/", "/public_members/", ""},
 	}
 	routerPattern71 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", "/teams"},
 	}
 	routerPattern72 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/teams/", ""},
 	}
 	routerPattern73 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/teams/", "/members"},
 	}
 	routerPattern74 = routing.Pattern{
-		Names:  routerArgs14,
+		Names:  routerArgs19,
 		Pieces: []string{"/teams/", "/members/", ""},
 	}
 	routerPattern75 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/teams/", "/repos"},
 	}
 	routerPattern76 = routing.Pattern{
-		Names:  routerArgs15,
+		Names:  routerArgs20,
 		Pieces: []string{"/teams/", "/repos/", "/", ""},
 	}
 	routerPattern77 = routing.Pattern{Pieces: []string{"/user/teams"}}
 	routerPattern78 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/pulls"},
 	}
 	routerPattern79 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/pulls/", ""},
 	}
 	routerPattern80 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/commits"},
 	}
 	routerPattern81 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/files"},
 	}
 	routerPattern82 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/merge"},
 	}
 	routerPattern83 = routing.Pattern{
-		Names:  routerArgs8,
+		Names:  routerArgs15,
 		Pieces: []string{"/repos/", "/", "/pulls/", "/comments"},
 	}
 	routerPattern84 = routing.Pattern{Pieces: []string{"/user/repos"}}
 	routerPattern85 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/repos"},
 	}
 	routerPattern86 = routing.Pattern{
-		Names:  routerArgs4,
+		Names:  routerArgs8,
 		Pieces: []string{"/orgs/", "/repos"},
 	}
 	routerPattern87 = routing.Pattern{Pieces: []string{"/repositories"}}
 	routerPattern88 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", ""},
 	}
 	routerPattern89 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/contributors"},
 	}
 	routerPattern90 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/languages"},
 	}
 	routerPattern91 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/teams"},
 	}
 	routerPattern92 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/tags"},
 	}
 	routerPattern93 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/branches"},
 	}
 	routerPattern94 = routing.Pattern{
-		Names:  routerArgs16,
+		Names:  routerArgs11,
 		Pieces: []string{"/repos/", "/", "/branches/", ""},
 	}
 	routerPattern95 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/collaborators"},
 	}
 	routerPattern96 = routing.Pattern{
-		Names:  routerArgs17,
+		Names:  routerArgs12,
 		Pieces: []string{"/repos/", "/", "/collaborators/", ""},
 	}
 	routerPattern97 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/comments"},
 	}
 	routerPattern98 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs14,
 		Pieces: []string{"/repos/", "/", "/commits/", "/comments"},
 	}
 	routerPattern99 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/comments/", ""},
 	}
 	routerPattern100 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/commits"},
 	}
 	routerPattern101 = routing.Pattern{
-		Names:  routerArgs7,
+		Names:  routerArgs14,
 		Pieces: []string{"/repos/", "/", "/commits/", ""},
 	}
 	routerPattern102 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/readme"},
 	}
 	routerPattern103 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/keys"},
 	}
 	routerPattern104 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/keys/", ""},
 	}
 	routerPattern105 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/downloads"},
 	}
 	routerPattern106 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/downloads/", ""},
 	}
 	routerPattern107 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/forks"},
 	}
 	routerPattern108 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/hooks"},
 	}
 	routerPattern109 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/hooks/", ""},
 	}
 	routerPattern110 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/hooks/", "/tests"},
 	}
 	routerPattern111 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/merges"},
 	}
 	routerPattern112 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/releases"},
 	}
 	routerPattern113 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/releases/", ""},
 	}
 	routerPattern114 = routing.Pattern{
-		Names:  routerArgs18,
+		Names:  routerArgs13,
 		Pieces: []string{"/repos/", "/", "/releases/", "/assets"},
 	}
 	routerPattern115 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/stats/contributors"},
 	}
 	routerPattern116 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/stats/commit_activity"},
 	}
 	routerPattern117 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/stats/code_frequency"},
 	}
 	routerPattern118 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/stats/participation"},
 	}
 	routerPattern119 = routing.Pattern{
-		Names:  routerArgs3,
+		Names:  routerArgs7,
 		Pieces: []string{"/repos/", "/", "/stats/punch_card"},
 	}
 	routerPattern120 = routing.Pattern{
-		Names:  routerArgs19,
+		Names:  routerArgs18,
 		Pieces: []string{"/repos/", "/", "/statuses/", ""},
 	}
 	routerPattern121 = routing.Pattern{Pieces: []string{"/search/repositories"}}
@@ -1330,40 +1125,40 @@ var (
 	routerPattern123 = routing.Pattern{Pieces: []string{"/search/issues"}}
 	routerPattern124 = routing.Pattern{Pieces: []string{"/search/users"}}
 	routerPattern125 = routing.Pattern{
-		Names:  routerArgs20,
+		Names:  routerArgs4,
 		Pieces: []string{"/legacy/issues/search/", "/", "/", "/", ""},
 	}
 	routerPattern126 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/legacy/repos/search/", ""},
 	}
 	routerPattern127 = routing.Pattern{
-		Names:  routerArgs21,
+		Names:  routerArgs5,
 		Pieces: []string{"/legacy/user/search/", ""},
 	}
 	routerPattern128 = routing.Pattern{
-		Names:  routerArgs22,
+		Names:  routerArgs6,
 		Pieces: []string{"/legacy/user/email/", ""},
 	}
 	routerPattern129 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", ""},
 	}
 	routerPattern130 = routing.Pattern{Pieces: []string{"/user"}}
 	routerPattern131 = routing.Pattern{Pieces: []string{"/users"}}
 	routerPattern132 = routing.Pattern{Pieces: []string{"/user/emails"}}
 	routerPattern133 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/followers"},
 	}
 	routerPattern134 = routing.Pattern{Pieces: []string{"/user/followers"}}
 	routerPattern135 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/following"},
 	}
 	routerPattern136 = routing.Pattern{Pieces: []string{"/user/following"}}
 	routerPattern137 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/user/following/", ""},
 	}
 	routerPattern138 = routing.Pattern{
@@ -1371,25 +1166,15 @@ var (
 		Pieces: []string{"/users/", "/following/", ""},
 	}
 	routerPattern139 = routing.Pattern{
-		Names:  routerArgs5,
+		Names:  routerArgs21,
 		Pieces: []string{"/users/", "/keys"},
 	}
 	routerPattern140 = routing.Pattern{Pieces: []string{"/user/keys"}}
 	routerPattern141 = routing.Pattern{
-		Names:  routerArgs0,
+		Names:  routerArgs2,
 		Pieces: []string{"/user/keys/", ""},
 	}
 )
-
-// serve commits the walk at pos and calls the application of Routes[k]
-// with the parameter values captured on the way (routing.ArgsCache.Capture).
-func (r *Router) serve(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, pos, k int, values ...string) (wsgiref.Body, error) {
-	p.Commit(env, pos)
-	if len(values) > 0 {
-		r.args.Capture(env, Routes[k].Pattern.Names, values...)
-	}
-	return routing.Serve(r.apps[k], Routes[k].Handler, env, start)
-}
 
 // ServeWSGI routes the request; see the type's documentation.
 func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
@@ -1408,7 +1193,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 								switch m {
 								case "DELETE":
 									// DELETE /applications/:client_id/tokens (routes.txt:6)
-									return r.serve(env, start, &p, i4, 5, client_id)
+									p.Commit(env, i4)
+									r.args.Capture(env, routerArgs0, client_id)
+									return routing.Serve(r.h.DeleteApplicationsByClientIDTokens, "DeleteApplicationsByClientIDTokens", env, start)
 								}
 								allow |= routerDelete
 							} else if access_token := s4; access_token != "" {
@@ -1416,10 +1203,14 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 									switch m {
 									case "DELETE":
 										// DELETE /applications/:client_id/tokens/:access_token (routes.txt:7)
-										return r.serve(env, start, &p, i5, 6, client_id, access_token)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs1, client_id, access_token)
+										return routing.Serve(r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", env, start)
 									case "GET", "HEAD":
 										// GET /applications/:client_id/tokens/:access_token (routes.txt:5)
-										return r.serve(env, start, &p, i5, 4, client_id, access_token)
+										p.Commit(env, i5)
+										r.args.Capture(env, routerArgs1, client_id, access_token)
+										return routing.Serve(r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", env, start)
 									}
 									allow |= routerDeleteGetHead
 								}
@@ -1433,10 +1224,12 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /authorizations (routes.txt:1)
-					return r.serve(env, start, &p, i2, 0)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetAuthorizations, "GetAuthorizations", env, start)
 				case "POST":
 					// POST /authorizations (routes.txt:3)
-					return r.serve(env, start, &p, i2, 2)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.PostAuthorizations, "PostAuthorizations", env, start)
 				}
 				allow |= routerGetHeadPost
 			} else if id := s2; id != "" {
@@ -1444,10 +1237,14 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					switch m {
 					case "DELETE":
 						// DELETE /authorizations/:id (routes.txt:4)
-						return r.serve(env, start, &p, i3, 3, id)
+						p.Commit(env, i3)
+						r.args.Capture(env, routerArgs2, id)
+						return routing.Serve(r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", env, start)
 					case "GET", "HEAD":
 						// GET /authorizations/:id (routes.txt:2)
-						return r.serve(env, start, &p, i3, 1, id)
+						p.Commit(env, i3)
+						r.args.Capture(env, routerArgs2, id)
+						return routing.Serve(r.h.GetAuthorizationsByID, "GetAuthorizationsByID", env, start)
 					}
 					allow |= routerDeleteGetHead
 				}
@@ -1457,7 +1254,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /emojis (routes.txt:85)
-					return r.serve(env, start, &p, i2, 84)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetEmojis, "GetEmojis", env, start)
 				}
 				allow |= routerGetHead
 			}
@@ -1466,7 +1264,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /events (routes.txt:8)
-					return r.serve(env, start, &p, i2, 7)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetEvents, "GetEvents", env, start)
 				}
 				allow |= routerGetHead
 			}
@@ -1475,7 +1274,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /feeds (routes.txt:17)
-					return r.serve(env, start, &p, i2, 16)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetFeeds, "GetFeeds", env, start)
 				}
 				allow |= routerGetHead
 			}
@@ -1491,7 +1291,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /gitignore/templates (routes.txt:86)
-							return r.serve(env, start, &p, i3, 85)
+							p.Commit(env, i3)
+							return routing.Serve(r.h.GetGitignoreTemplates, "GetGitignoreTemplates", env, start)
 						}
 						allow |= routerGetHead
 					} else if name := s3; name != "" {
@@ -1499,7 +1300,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 							switch m {
 							case "GET", "HEAD":
 								// GET /gitignore/templates/:name (routes.txt:87)
-								return r.serve(env, start, &p, i4, 86, name)
+								p.Commit(env, i4)
+								r.args.Capture(env, routerArgs3, name)
+								return routing.Serve(r.h.GetGitignoreTemplatesByName, "GetGitignoreTemplatesByName", env, start)
 							}
 							allow |= routerGetHead
 						}
@@ -1511,7 +1314,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /issues (routes.txt:60)
-					return r.serve(env, start, &p, i2, 59)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetIssues, "GetIssues", env, start)
 				}
 				allow |= routerGetHead
 			}
@@ -1534,7 +1338,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 																switch m {
 																case "GET", "HEAD":
 																	// GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181)
-																	return r.serve(env, start, &p, i8, 180, owner, repository, state, keyword)
+																	p.Commit(env, i8)
+																	r.args.Capture(env, routerArgs4, owner, repository, state, keyword)
+																	return routing.Serve(r.h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword, "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", env, start)
 																}
 																allow |= routerGetHead
 															}
@@ -1558,7 +1364,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/repos/search/:keyword (routes.txt:182)
-											return r.serve(env, start, &p, i5, 181, keyword)
+											p.Commit(env, i5)
+											r.args.Capture(env, routerArgs5, keyword)
+											return routing.Serve(r.h.GetLegacyReposSearchByKeyword, "GetLegacyReposSearchByKeyword", env, start)
 										}
 										allow |= routerGetHead
 									}
@@ -1576,7 +1384,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/email/:email (routes.txt:184)
-											return r.serve(env, start, &p, i5, 183, email)
+											p.Commit(env, i5)
+											r.args.Capture(env, routerArgs6, email)
+											return routing.Serve(r.h.GetLegacyUserEmailByEmail, "GetLegacyUserEmailByEmail", env, start)
 										}
 										allow |= routerGetHead
 									}
@@ -1589,7 +1399,9 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/search/:keyword (routes.txt:183)
-											return r.serve(env, start, &p, i5, 182, keyword)
+											p.Commit(env, i5)
+											r.args.Capture(env, routerArgs5, keyword)
+											return routing.Serve(r.h.GetLegacyUserSearchByKeyword, "GetLegacyUserSearchByKeyword", env, start)
 										}
 										allow |= routerGetHead
 									}
@@ -1604,7 +1416,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "POST":
 					// POST /markdown (routes.txt:88)
-					return r.serve(env, start, &p, i2, 87)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.PostMarkdown, "PostMarkdown", env, start)
 				}
 				allow |= routerPost
 			} else {
@@ -1614,9 +1427,95 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "POST":
 							// POST /markdown/raw (routes.txt:89)
-							return r.serve(env, start, &p, i3, 88)
+							p.Commit(env, i3)
+							return routing.Serve(r.h.PostMarkdownRaw, "PostMarkdownRaw", env, start)
 						}
 						allow |= routerPost
+					}
+				}
+			}
+		case "meta":
+			if _, i2, ok := p.Next(i1); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /meta (routes.txt:90)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetMeta, "GetMeta", env, start)
+				}
+				allow |= routerGetHead
+			}
+		case "networks":
+			if s2, i2, ok := p.Next(i1); ok {
+				if owner := s2; owner != "" {
+					if s3, i3, ok := p.Next(i2); ok {
+						if repo := s3; repo != "" {
+							if i4, ok := p.Tail(i3, "/events"); ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /networks/:owner/:repo/events (routes.txt:10)
+									p.Commit(env, i4)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									return routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
+								}
+								allow |= routerGetHead
+							}
+						}
+					}
+				}
+			}
+		case "notifications":
+			if s2, i2, ok := p.Next(i1); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /notifications (routes.txt:18)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
+				case "PUT":
+					// PUT /notifications (routes.txt:20)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
+				}
+				allow |= routerGetHeadPut
+			} else {
+				switch s2 {
+				case "threads":
+					if s3, i3, ok := p.Next(i2); ok {
+						if id := s3; id != "" {
+							if s4, i4, ok := p.Next(i3); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /notifications/threads/:id (routes.txt:22)
+									p.Commit(env, i4)
+									r.args.Capture(env, routerArgs2, id)
+									return routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
+								}
+								allow |= routerGetHead
+							} else {
+								switch s4 {
+								case "subscription":
+									if _, i5, ok := p.Next(i4); !ok {
+										switch m {
+										case "DELETE":
+											// DELETE /notifications/threads/:id/subscription (routes.txt:25)
+											p.Commit(env, i5)
+											r.args.Capture(env, routerArgs2, id)
+											return routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
+										case "GET", "HEAD":
+											// GET /notifications/threads/:id/subscription (routes.txt:23)
+											p.Commit(env, i5)
+											r.args.Capture(env, routerArgs2, id)
+											return routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
+										case "PUT":
+											// PUT /notifications/threads/:id/subscription (routes.txt:24)
+											p.Commit(env, i5)
+											r.args.Capture(env, routerArgs2, id)
+											return routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
+										}
+										allow |= routerDeleteGetHeadPut
+									}
+								}
+							}
+						}
 					}
 				}
 			}
@@ -1624,9 +1523,74 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 			if done, body, err := r.routeOrgs(env, start, &p, m, i1, &allow); done {
 				return body, err
 			}
+		case "rate_limit":
+			if _, i2, ok := p.Next(i1); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /rate_limit (routes.txt:91)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
+				}
+				allow |= routerGetHead
+			}
 		case "repos":
 			if done, body, err := r.routeRepos(env, start, &p, m, i1, &allow); done {
 				return body, err
+			}
+		case "repositories":
+			if _, i2, ok := p.Next(i1); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /repositories (routes.txt:127)
+					p.Commit(env, i2)
+					return routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
+				}
+				allow |= routerGetHead
+			}
+		case "search":
+			if s2, i2, ok := p.Next(i1); ok {
+				switch s2 {
+				case "code":
+					if _, i3, ok := p.Next(i2); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /search/code (routes.txt:178)
+							p.Commit(env, i3)
+							return routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
+						}
+						allow |= routerGetHead
+					}
+				case "issues":
+					if _, i3, ok := p.Next(i2); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /search/issues (routes.txt:179)
+							p.Commit(env, i3)
+							return routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
+						}
+						allow |= routerGetHead
+					}
+				case "repositories":
+					if _, i3, ok := p.Next(i2); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /search/repositories (routes.txt:177)
+							p.Commit(env, i3)
+							return routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
+						}
+						allow |= routerGetHead
+					}
+				case "users":
+					if _, i3, ok := p.Next(i2); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /search/users (routes.txt:180)
+							p.Commit(env, i3)
+							return routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
+						}
+						allow |= routerGetHead
+					}
+				}
 			}
 		case "teams":
 			if done, body, err := r.routeTeams(env, start, &p, m, i1, &allow); done {
@@ -1638,10 +1602,6 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 			}
 		case "users":
 			if done, body, err := r.routeUsers(env, start, &p, m, i1, &allow); done {
-				return body, err
-			}
-		case "meta", "networks", "notifications", "rate_limit", "repositories", "search":
-			if done, body, err := r.routeMetaToSearch(env, start, &p, m, s1, i1, &allow); done {
 				return body, err
 			}
 		}
@@ -1662,11 +1622,13 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		switch m {
 		case "GET", "HEAD":
 			// GET /gists (routes.txt:42)
-			body, err = r.serve(env, start, p, i2, 41)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetGists, "GetGists", env, start)
 			return true, body, err
 		case "POST":
 			// POST /gists (routes.txt:44)
-			body, err = r.serve(env, start, p, i2, 43)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.PostGists, "PostGists", env, start)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -1675,11 +1637,15 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 			switch m {
 			case "DELETE":
 				// DELETE /gists/:id (routes.txt:49)
-				body, err = r.serve(env, start, p, i3, 48, id)
+				p.Commit(env, i3)
+				r.args.Capture(env, routerArgs2, id)
+				body, err = routing.Serve(r.h.DeleteGistsByID, "DeleteGistsByID", env, start)
 				return true, body, err
 			case "GET", "HEAD":
 				// GET /gists/:id (routes.txt:43)
-				body, err = r.serve(env, start, p, i3, 42, id)
+				p.Commit(env, i3)
+				r.args.Capture(env, routerArgs2, id)
+				body, err = routing.Serve(r.h.GetGistsByID, "GetGistsByID", env, start)
 				return true, body, err
 			}
 			*allow |= routerDeleteGetHead
@@ -1690,7 +1656,9 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "POST":
 						// POST /gists/:id/forks (routes.txt:48)
-						body, err = r.serve(env, start, p, i4, 47, id)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.PostGistsByIDForks, "PostGistsByIDForks", env, start)
 						return true, body, err
 					}
 					*allow |= routerPost
@@ -1700,137 +1668,25 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "DELETE":
 						// DELETE /gists/:id/star (routes.txt:46)
-						body, err = r.serve(env, start, p, i4, 45, id)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", env, start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /gists/:id/star (routes.txt:47)
-						body, err = r.serve(env, start, p, i4, 46, id)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.GetGistsByIDStar, "GetGistsByIDStar", env, start)
 						return true, body, err
 					case "PUT":
 						// PUT /gists/:id/star (routes.txt:45)
-						body, err = r.serve(env, start, p, i4, 44, id)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.PutGistsByIDStar, "PutGistsByIDStar", env, start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
 				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeOrgsByOrg routes the paths past the parameter :org at depth 2: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, org string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s3, i3, ok := p.Next(i2); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /orgs/:org (routes.txt:94)
-			body, err = r.serve(env, start, p, i3, 93, org)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	} else {
-		switch s3 {
-		case "events":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org/events (routes.txt:11)
-					body, err = r.serve(env, start, p, i4, 10, org)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "issues":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org/issues (routes.txt:62)
-					body, err = r.serve(env, start, p, i4, 61, org)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "members":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org/members (routes.txt:95)
-					body, err = r.serve(env, start, p, i4, 94, org)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if user := s4; user != "" {
-				if _, i5, ok := p.Next(i4); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /orgs/:org/members/:user (routes.txt:97)
-						body, err = r.serve(env, start, p, i5, 96, org, user)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /orgs/:org/members/:user (routes.txt:96)
-						body, err = r.serve(env, start, p, i5, 95, org, user)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHead
-				}
-			}
-		case "public_members":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org/public_members (routes.txt:98)
-					body, err = r.serve(env, start, p, i4, 97, org)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if user := s4; user != "" {
-				if _, i5, ok := p.Next(i4); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /orgs/:org/public_members/:user (routes.txt:101)
-						body, err = r.serve(env, start, p, i5, 100, org, user)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /orgs/:org/public_members/:user (routes.txt:99)
-						body, err = r.serve(env, start, p, i5, 98, org, user)
-						return true, body, err
-					case "PUT":
-						// PUT /orgs/:org/public_members/:user (routes.txt:100)
-						body, err = r.serve(env, start, p, i5, 99, org, user)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHeadPut
-				}
-			}
-		case "repos":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org/repos (routes.txt:126)
-					body, err = r.serve(env, start, p, i4, 125, org)
-					return true, body, err
-				case "POST":
-					// POST /orgs/:org/repos (routes.txt:129)
-					body, err = r.serve(env, start, p, i4, 128, org)
-					return true, body, err
-				}
-				*allow |= routerGetHeadPost
-			}
-		case "teams":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /orgs/:org/teams (routes.txt:102)
-					body, err = r.serve(env, start, p, i4, 101, org)
-					return true, body, err
-				case "POST":
-					// POST /orgs/:org/teams (routes.txt:104)
-					body, err = r.serve(env, start, p, i4, 103, org)
-					return true, body, err
-				}
-				*allow |= routerGetHeadPost
 			}
 		}
 	}
@@ -1842,8 +1698,145 @@ func (r *Router) routeOrgsByOrg(env *wsgiref.Environ, start wsgiref.StartRespons
 func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s2, i2, ok := p.Next(i1); ok {
 		if org := s2; org != "" {
-			if done, body, err := r.routeOrgsByOrg(env, start, p, m, i2, org, allow); done {
-				return true, body, err
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "GET", "HEAD":
+					// GET /orgs/:org (routes.txt:94)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs8, org)
+					body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
+					return true, body, err
+				}
+				*allow |= routerGetHead
+			} else {
+				switch s3 {
+				case "events":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/events (routes.txt:11)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				case "issues":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/issues (routes.txt:62)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				case "members":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/members (routes.txt:95)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					} else if user := s4; user != "" {
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "DELETE":
+								// DELETE /orgs/:org/members/:user (routes.txt:97)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs9, org, user)
+								body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
+								return true, body, err
+							case "GET", "HEAD":
+								// GET /orgs/:org/members/:user (routes.txt:96)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs9, org, user)
+								body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
+								return true, body, err
+							}
+							*allow |= routerDeleteGetHead
+						}
+					}
+				case "public_members":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/public_members (routes.txt:98)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					} else if user := s4; user != "" {
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "DELETE":
+								// DELETE /orgs/:org/public_members/:user (routes.txt:101)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs9, org, user)
+								body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
+								return true, body, err
+							case "GET", "HEAD":
+								// GET /orgs/:org/public_members/:user (routes.txt:99)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs9, org, user)
+								body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
+								return true, body, err
+							case "PUT":
+								// PUT /orgs/:org/public_members/:user (routes.txt:100)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs9, org, user)
+								body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
+								return true, body, err
+							}
+							*allow |= routerDeleteGetHeadPut
+						}
+					}
+				case "repos":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/repos (routes.txt:126)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
+							return true, body, err
+						case "POST":
+							// POST /orgs/:org/repos (routes.txt:129)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHeadPost
+					}
+				case "teams":
+					if _, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /orgs/:org/teams (routes.txt:102)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
+							return true, body, err
+						case "POST":
+							// POST /orgs/:org/teams (routes.txt:104)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs8, org)
+							body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHeadPost
+					}
+				}
 			}
 		}
 	}
@@ -1860,7 +1853,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
-					body, err = r.serve(env, start, p, i6, 50, owner, repo)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1869,7 +1864,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
-						body, err = r.serve(env, start, p, i7, 49, owner, repo, sha)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1880,7 +1877,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/commits (routes.txt:53)
-					body, err = r.serve(env, start, p, i6, 52, owner, repo)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1889,7 +1888,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
-						body, err = r.serve(env, start, p, i7, 51, owner, repo, sha)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1900,11 +1901,15 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/git/refs (routes.txt:54)
-					body, err = r.serve(env, start, p, i6, 53, owner, repo)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/git/refs (routes.txt:55)
-					body, err = r.serve(env, start, p, i6, 54, owner, repo)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -1914,7 +1919,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/tags (routes.txt:57)
-					body, err = r.serve(env, start, p, i6, 56, owner, repo)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1923,7 +1930,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
-						body, err = r.serve(env, start, p, i7, 55, owner, repo, sha)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1934,7 +1943,9 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/trees (routes.txt:59)
-					body, err = r.serve(env, start, p, i6, 58, owner, repo)
+					p.Commit(env, i6)
+					r.args.Capture(env, routerArgs7, owner, repo)
+					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1943,84 +1954,12 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
-						body, err = r.serve(env, start, p, i7, 57, owner, repo, sha)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs14, owner, repo, sha)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
-				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoIssuesByNumber routes the paths past the parameter :number at depth 5: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i5 int, owner, repo, number string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s6, i6, ok := p.Next(i5); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
-			body, err = r.serve(env, start, p, i6, 63, owner, repo, number)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	} else {
-		switch s6 {
-		case "comments":
-			if _, i7, ok := p.Next(i6); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
-					body, err = r.serve(env, start, p, i7, 67, owner, repo, number)
-					return true, body, err
-				case "POST":
-					// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
-					body, err = r.serve(env, start, p, i7, 68, owner, repo, number)
-					return true, body, err
-				}
-				*allow |= routerGetHeadPost
-			}
-		case "events":
-			if _, i7, ok := p.Next(i6); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
-					body, err = r.serve(env, start, p, i7, 69, owner, repo, number)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "labels":
-			if s7, i7, ok := p.Next(i6); !ok {
-				switch m {
-				case "DELETE":
-					// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
-					body, err = r.serve(env, start, p, i7, 78, owner, repo, number)
-					return true, body, err
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
-					body, err = r.serve(env, start, p, i7, 74, owner, repo, number)
-					return true, body, err
-				case "POST":
-					// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
-					body, err = r.serve(env, start, p, i7, 75, owner, repo, number)
-					return true, body, err
-				case "PUT":
-					// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
-					body, err = r.serve(env, start, p, i7, 77, owner, repo, number)
-					return true, body, err
-				}
-				*allow |= routerDeleteGetHeadPostPut
-			} else if name := s7; name != "" {
-				if _, i8, ok := p.Next(i7); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
-						body, err = r.serve(env, start, p, i8, 76, owner, repo, number, name)
-						return true, body, err
-					}
-					*allow |= routerDelete
 				}
 			}
 		}
@@ -2035,17 +1974,104 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/issues (routes.txt:63)
-			body, err = r.serve(env, start, p, i5, 62, owner, repo)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/issues (routes.txt:65)
-			body, err = r.serve(env, start, p, i5, 64, owner, repo)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
 	} else if number := s5; number != "" {
-		if done, body, err := r.routeReposByOwnerByRepoIssuesByNumber(env, start, p, m, i5, owner, repo, number, allow); done {
-			return true, body, err
+		if s6, i6, ok := p.Next(i5); !ok {
+			switch m {
+			case "GET", "HEAD":
+				// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs15, owner, repo, number)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
+				return true, body, err
+			}
+			*allow |= routerGetHead
+		} else {
+			switch s6 {
+			case "comments":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
+						return true, body, err
+					case "POST":
+						// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHeadPost
+				}
+			case "events":
+				if _, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "labels":
+				if s7, i7, ok := p.Next(i6); !ok {
+					switch m {
+					case "DELETE":
+						// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						return true, body, err
+					case "GET", "HEAD":
+						// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						return true, body, err
+					case "POST":
+						// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						return true, body, err
+					case "PUT":
+						// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						return true, body, err
+					}
+					*allow |= routerDeleteGetHeadPostPut
+				} else if name := s7; name != "" {
+					if _, i8, ok := p.Next(i7); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
+							p.Commit(env, i8)
+							r.args.Capture(env, routerArgs16, owner, repo, number, name)
+							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
+							return true, body, err
+						}
+						*allow |= routerDelete
+					}
+				}
+			}
 		}
 	}
 	return false, nil, nil
@@ -2058,11 +2084,15 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/pulls (routes.txt:115)
-			body, err = r.serve(env, start, p, i5, 114, owner, repo)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/pulls (routes.txt:117)
-			body, err = r.serve(env, start, p, i5, 116, owner, repo)
+			p.Commit(env, i5)
+			r.args.Capture(env, routerArgs7, owner, repo)
+			body, err = routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -2071,7 +2101,9 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
-				body, err = r.serve(env, start, p, i6, 115, owner, repo, number)
+				p.Commit(env, i6)
+				r.args.Capture(env, routerArgs15, owner, repo, number)
+				body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2082,11 +2114,15 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
-						body, err = r.serve(env, start, p, i7, 121, owner, repo, number)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
-						body, err = r.serve(env, start, p, i7, 122, owner, repo, number)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPut
@@ -2096,7 +2132,9 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
-						body, err = r.serve(env, start, p, i7, 117, owner, repo, number)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2106,7 +2144,9 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
-						body, err = r.serve(env, start, p, i7, 118, owner, repo, number)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2116,615 +2156,19 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
-						body, err = r.serve(env, start, p, i7, 119, owner, repo, number)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
-						body, err = r.serve(env, start, p, i7, 120, owner, repo, number)
+						p.Commit(env, i7)
+						r.args.Capture(env, routerArgs15, owner, repo, number)
+						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPut
 				}
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepoKeysToTeams routes the paths past the segments "keys" to "teams" at depth 4: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepoKeysToTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, s4 string, i4 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	switch s4 {
-	case "keys":
-		if s5, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/keys (routes.txt:150)
-				body, err = r.serve(env, start, p, i5, 149, owner, repo)
-				return true, body, err
-			case "POST":
-				// POST /repos/:owner/:repo/keys (routes.txt:152)
-				body, err = r.serve(env, start, p, i5, 151, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHeadPost
-		} else if id := s5; id != "" {
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "DELETE":
-					// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
-					body, err = r.serve(env, start, p, i6, 152, owner, repo, id)
-					return true, body, err
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
-					body, err = r.serve(env, start, p, i6, 150, owner, repo, id)
-					return true, body, err
-				}
-				*allow |= routerDeleteGetHead
-			}
-		}
-	case "labels":
-		if s5, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/labels (routes.txt:71)
-				body, err = r.serve(env, start, p, i5, 70, owner, repo)
-				return true, body, err
-			case "POST":
-				// POST /repos/:owner/:repo/labels (routes.txt:73)
-				body, err = r.serve(env, start, p, i5, 72, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHeadPost
-		} else if name := s5; name != "" {
-			if _, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "DELETE":
-					// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
-					body, err = r.serve(env, start, p, i6, 73, owner, repo, name)
-					return true, body, err
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
-					body, err = r.serve(env, start, p, i6, 71, owner, repo, name)
-					return true, body, err
-				}
-				*allow |= routerDeleteGetHead
-			}
-		}
-	case "milestones":
-		if s5, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/milestones (routes.txt:81)
-				body, err = r.serve(env, start, p, i5, 80, owner, repo)
-				return true, body, err
-			case "POST":
-				// POST /repos/:owner/:repo/milestones (routes.txt:83)
-				body, err = r.serve(env, start, p, i5, 82, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHeadPost
-		} else if number := s5; number != "" {
-			if s6, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "DELETE":
-					// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
-					body, err = r.serve(env, start, p, i6, 83, owner, repo, number)
-					return true, body, err
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
-					body, err = r.serve(env, start, p, i6, 81, owner, repo, number)
-					return true, body, err
-				}
-				*allow |= routerDeleteGetHead
-			} else {
-				switch s6 {
-				case "labels":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
-							body, err = r.serve(env, start, p, i7, 79, owner, repo, number)
-							return true, body, err
-						}
-						*allow |= routerGetHead
-					}
-				}
-			}
-		}
-	case "notifications":
-		if _, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/notifications (routes.txt:19)
-				body, err = r.serve(env, start, p, i5, 18, owner, repo)
-				return true, body, err
-			case "PUT":
-				// PUT /repos/:owner/:repo/notifications (routes.txt:21)
-				body, err = r.serve(env, start, p, i5, 20, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHeadPut
-		}
-	case "releases":
-		if s5, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/releases (routes.txt:165)
-				body, err = r.serve(env, start, p, i5, 164, owner, repo)
-				return true, body, err
-			case "POST":
-				// POST /repos/:owner/:repo/releases (routes.txt:167)
-				body, err = r.serve(env, start, p, i5, 166, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHeadPost
-		} else if id := s5; id != "" {
-			if s6, i6, ok := p.Next(i5); !ok {
-				switch m {
-				case "DELETE":
-					// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
-					body, err = r.serve(env, start, p, i6, 167, owner, repo, id)
-					return true, body, err
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
-					body, err = r.serve(env, start, p, i6, 165, owner, repo, id)
-					return true, body, err
-				}
-				*allow |= routerDeleteGetHead
-			} else {
-				switch s6 {
-				case "assets":
-					if _, i7, ok := p.Next(i6); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
-							body, err = r.serve(env, start, p, i7, 168, owner, repo, id)
-							return true, body, err
-						}
-						*allow |= routerGetHead
-					}
-				}
-			}
-		}
-	case "stargazers":
-		if _, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/stargazers (routes.txt:26)
-				body, err = r.serve(env, start, p, i5, 25, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHead
-		}
-	case "stats":
-		if s5, i5, ok := p.Next(i4); ok {
-			switch s5 {
-			case "code_frequency":
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
-						body, err = r.serve(env, start, p, i6, 171, owner, repo)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			case "commit_activity":
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
-						body, err = r.serve(env, start, p, i6, 170, owner, repo)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			case "contributors":
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
-						body, err = r.serve(env, start, p, i6, 169, owner, repo)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			case "participation":
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
-						body, err = r.serve(env, start, p, i6, 172, owner, repo)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			case "punch_card":
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
-						body, err = r.serve(env, start, p, i6, 173, owner, repo)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			}
-		}
-	case "statuses":
-		if s5, i5, ok := p.Next(i4); ok {
-			if ref := s5; ref != "" {
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
-						body, err = r.serve(env, start, p, i6, 174, owner, repo, ref)
-						return true, body, err
-					case "POST":
-						// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
-						body, err = r.serve(env, start, p, i6, 175, owner, repo, ref)
-						return true, body, err
-					}
-					*allow |= routerGetHeadPost
-				}
-			}
-		}
-	case "subscribers":
-		if _, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/subscribers (routes.txt:32)
-				body, err = r.serve(env, start, p, i5, 31, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHead
-		}
-	case "subscription":
-		if _, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "DELETE":
-				// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
-				body, err = r.serve(env, start, p, i5, 36, owner, repo)
-				return true, body, err
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/subscription (routes.txt:35)
-				body, err = r.serve(env, start, p, i5, 34, owner, repo)
-				return true, body, err
-			case "PUT":
-				// PUT /repos/:owner/:repo/subscription (routes.txt:36)
-				body, err = r.serve(env, start, p, i5, 35, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerDeleteGetHeadPut
-		}
-	case "tags":
-		if _, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/tags (routes.txt:134)
-				body, err = r.serve(env, start, p, i5, 133, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHead
-		}
-	case "teams":
-		if _, i5, ok := p.Next(i4); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repos/:owner/:repo/teams (routes.txt:133)
-				body, err = r.serve(env, start, p, i5, 132, owner, repo)
-				return true, body, err
-			}
-			*allow |= routerGetHead
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwnerByRepo routes the paths past the parameter :repo at depth 3: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwnerByRepo(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i3 int, owner, repo string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s4, i4, ok := p.Next(i3); !ok {
-		switch m {
-		case "DELETE":
-			// DELETE /repos/:owner/:repo (routes.txt:137)
-			body, err = r.serve(env, start, p, i4, 136, owner, repo)
-			return true, body, err
-		case "GET", "HEAD":
-			// GET /repos/:owner/:repo (routes.txt:130)
-			body, err = r.serve(env, start, p, i4, 129, owner, repo)
-			return true, body, err
-		}
-		*allow |= routerDeleteGetHead
-	} else {
-		switch s4 {
-		case "assignees":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/assignees (routes.txt:66)
-					body, err = r.serve(env, start, p, i5, 65, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if assignee := s5; assignee != "" {
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
-						body, err = r.serve(env, start, p, i6, 66, owner, repo, assignee)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			}
-		case "branches":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/branches (routes.txt:135)
-					body, err = r.serve(env, start, p, i5, 134, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if branch := s5; branch != "" {
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
-						body, err = r.serve(env, start, p, i6, 135, owner, repo, branch)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			}
-		case "collaborators":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/collaborators (routes.txt:138)
-					body, err = r.serve(env, start, p, i5, 137, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if user := s5; user != "" {
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
-						body, err = r.serve(env, start, p, i6, 140, owner, repo, user)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
-						body, err = r.serve(env, start, p, i6, 138, owner, repo, user)
-						return true, body, err
-					case "PUT":
-						// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
-						body, err = r.serve(env, start, p, i6, 139, owner, repo, user)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHeadPut
-				}
-			}
-		case "comments":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/comments (routes.txt:142)
-					body, err = r.serve(env, start, p, i5, 141, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if id := s5; id != "" {
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
-						body, err = r.serve(env, start, p, i6, 145, owner, repo, id)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
-						body, err = r.serve(env, start, p, i6, 144, owner, repo, id)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHead
-				}
-			}
-		case "commits":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/commits (routes.txt:147)
-					body, err = r.serve(env, start, p, i5, 146, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if sha := s5; sha != "" {
-				if s6, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
-						body, err = r.serve(env, start, p, i6, 147, owner, repo, sha)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				} else {
-					switch s6 {
-					case "comments":
-						if _, i7, ok := p.Next(i6); !ok {
-							switch m {
-							case "GET", "HEAD":
-								// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
-								body, err = r.serve(env, start, p, i7, 142, owner, repo, sha)
-								return true, body, err
-							case "POST":
-								// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
-								body, err = r.serve(env, start, p, i7, 143, owner, repo, sha)
-								return true, body, err
-							}
-							*allow |= routerGetHeadPost
-						}
-					}
-				}
-			}
-		case "contributors":
-			if _, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/contributors (routes.txt:131)
-					body, err = r.serve(env, start, p, i5, 130, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "downloads":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/downloads (routes.txt:154)
-					body, err = r.serve(env, start, p, i5, 153, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if id := s5; id != "" {
-				if _, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
-						body, err = r.serve(env, start, p, i6, 155, owner, repo, id)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
-						body, err = r.serve(env, start, p, i6, 154, owner, repo, id)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHead
-				}
-			}
-		case "events":
-			if _, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/events (routes.txt:9)
-					body, err = r.serve(env, start, p, i5, 8, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "forks":
-			if _, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/forks (routes.txt:157)
-					body, err = r.serve(env, start, p, i5, 156, owner, repo)
-					return true, body, err
-				case "POST":
-					// POST /repos/:owner/:repo/forks (routes.txt:158)
-					body, err = r.serve(env, start, p, i5, 157, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHeadPost
-			}
-		case "git":
-			if done, body, err := r.routeReposByOwnerByRepoGit(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "hooks":
-			if s5, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/hooks (routes.txt:159)
-					body, err = r.serve(env, start, p, i5, 158, owner, repo)
-					return true, body, err
-				case "POST":
-					// POST /repos/:owner/:repo/hooks (routes.txt:161)
-					body, err = r.serve(env, start, p, i5, 160, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHeadPost
-			} else if id := s5; id != "" {
-				if s6, i6, ok := p.Next(i5); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
-						body, err = r.serve(env, start, p, i6, 162, owner, repo, id)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
-						body, err = r.serve(env, start, p, i6, 159, owner, repo, id)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHead
-				} else {
-					switch s6 {
-					case "tests":
-						if _, i7, ok := p.Next(i6); !ok {
-							switch m {
-							case "POST":
-								// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
-								body, err = r.serve(env, start, p, i7, 161, owner, repo, id)
-								return true, body, err
-							}
-							*allow |= routerPost
-						}
-					}
-				}
-			}
-		case "issues":
-			if done, body, err := r.routeReposByOwnerByRepoIssues(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "languages":
-			if _, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/languages (routes.txt:132)
-					body, err = r.serve(env, start, p, i5, 131, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "merges":
-			if _, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "POST":
-					// POST /repos/:owner/:repo/merges (routes.txt:164)
-					body, err = r.serve(env, start, p, i5, 163, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerPost
-			}
-		case "pulls":
-			if done, body, err := r.routeReposByOwnerByRepoPulls(env, start, p, m, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		case "readme":
-			if _, i5, ok := p.Next(i4); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /repos/:owner/:repo/readme (routes.txt:149)
-					body, err = r.serve(env, start, p, i5, 148, owner, repo)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "keys", "labels", "milestones", "notifications", "releases", "stargazers", "stats", "statuses", "subscribers", "subscription", "tags", "teams":
-			if done, body, err := r.routeReposByOwnerByRepoKeysToTeams(env, start, p, m, s4, i4, owner, repo, allow); done {
-				return true, body, err
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeReposByOwner routes the paths past the parameter :owner at depth 2: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeReposByOwner(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, owner string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s3, i3, ok := p.Next(i2); ok {
-		if repo := s3; repo != "" {
-			if done, body, err := r.routeReposByOwnerByRepo(env, start, p, m, i3, owner, repo, allow); done {
-				return true, body, err
 			}
 		}
 	}
@@ -2736,87 +2180,707 @@ func (r *Router) routeReposByOwner(env *wsgiref.Environ, start wsgiref.StartResp
 func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s2, i2, ok := p.Next(i1); ok {
 		if owner := s2; owner != "" {
-			if done, body, err := r.routeReposByOwner(env, start, p, m, i2, owner, allow); done {
-				return true, body, err
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeTeamsByID routes the paths past the parameter :id at depth 2: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, id string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s3, i3, ok := p.Next(i2); !ok {
-		switch m {
-		case "DELETE":
-			// DELETE /teams/:id (routes.txt:105)
-			body, err = r.serve(env, start, p, i3, 104, id)
-			return true, body, err
-		case "GET", "HEAD":
-			// GET /teams/:id (routes.txt:103)
-			body, err = r.serve(env, start, p, i3, 102, id)
-			return true, body, err
-		}
-		*allow |= routerDeleteGetHead
-	} else {
-		switch s3 {
-		case "members":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /teams/:id/members (routes.txt:106)
-					body, err = r.serve(env, start, p, i4, 105, id)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if user := s4; user != "" {
-				if _, i5, ok := p.Next(i4); !ok {
-					switch m {
-					case "DELETE":
-						// DELETE /teams/:id/members/:user (routes.txt:109)
-						body, err = r.serve(env, start, p, i5, 108, id, user)
-						return true, body, err
-					case "GET", "HEAD":
-						// GET /teams/:id/members/:user (routes.txt:107)
-						body, err = r.serve(env, start, p, i5, 106, id, user)
-						return true, body, err
-					case "PUT":
-						// PUT /teams/:id/members/:user (routes.txt:108)
-						body, err = r.serve(env, start, p, i5, 107, id, user)
-						return true, body, err
-					}
-					*allow |= routerDeleteGetHeadPut
-				}
-			}
-		case "repos":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /teams/:id/repos (routes.txt:110)
-					body, err = r.serve(env, start, p, i4, 109, id)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if owner := s4; owner != "" {
-				if s5, i5, ok := p.Next(i4); ok {
-					if repo := s5; repo != "" {
-						if _, i6, ok := p.Next(i5); !ok {
-							switch m {
-							case "DELETE":
-								// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
-								body, err = r.serve(env, start, p, i6, 112, id, owner, repo)
-								return true, body, err
-							case "GET", "HEAD":
-								// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
-								body, err = r.serve(env, start, p, i6, 110, id, owner, repo)
-								return true, body, err
-							case "PUT":
-								// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
-								body, err = r.serve(env, start, p, i6, 111, id, owner, repo)
+			if s3, i3, ok := p.Next(i2); ok {
+				if repo := s3; repo != "" {
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "DELETE":
+							// DELETE /repos/:owner/:repo (routes.txt:137)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs7, owner, repo)
+							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
+							return true, body, err
+						case "GET", "HEAD":
+							// GET /repos/:owner/:repo (routes.txt:130)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs7, owner, repo)
+							body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
+							return true, body, err
+						}
+						*allow |= routerDeleteGetHead
+					} else {
+						switch s4 {
+						case "assignees":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/assignees (routes.txt:66)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							} else if assignee := s5; assignee != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs10, owner, repo, assignee)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
+										return true, body, err
+									}
+									*allow |= routerGetHead
+								}
+							}
+						case "branches":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/branches (routes.txt:135)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							} else if branch := s5; branch != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs11, owner, repo, branch)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
+										return true, body, err
+									}
+									*allow |= routerGetHead
+								}
+							}
+						case "collaborators":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/collaborators (routes.txt:138)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							} else if user := s5; user != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs12, owner, repo, user)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs12, owner, repo, user)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
+										return true, body, err
+									case "PUT":
+										// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs12, owner, repo, user)
+										body, err = routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHeadPut
+								}
+							}
+						case "comments":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/comments (routes.txt:142)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							} else if id := s5; id != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								}
+							}
+						case "commits":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/commits (routes.txt:147)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							} else if sha := s5; sha != "" {
+								if s6, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs14, owner, repo, sha)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", env, start)
+										return true, body, err
+									}
+									*allow |= routerGetHead
+								} else {
+									switch s6 {
+									case "comments":
+										if _, i7, ok := p.Next(i6); !ok {
+											switch m {
+											case "GET", "HEAD":
+												// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
+												p.Commit(env, i7)
+												r.args.Capture(env, routerArgs14, owner, repo, sha)
+												body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", env, start)
+												return true, body, err
+											case "POST":
+												// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
+												p.Commit(env, i7)
+												r.args.Capture(env, routerArgs14, owner, repo, sha)
+												body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", env, start)
+												return true, body, err
+											}
+											*allow |= routerGetHeadPost
+										}
+									}
+								}
+							}
+						case "contributors":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/contributors (routes.txt:131)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "downloads":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/downloads (routes.txt:154)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							} else if id := s5; id != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								}
+							}
+						case "events":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/events (routes.txt:9)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "forks":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/forks (routes.txt:157)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/forks (routes.txt:158)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPost
+							}
+						case "git":
+							if done, body, err := r.routeReposByOwnerByRepoGit(env, start, p, m, i4, owner, repo, allow); done {
 								return true, body, err
 							}
-							*allow |= routerDeleteGetHeadPut
+						case "hooks":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/hooks (routes.txt:159)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/hooks (routes.txt:161)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPost
+							} else if id := s5; id != "" {
+								if s6, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								} else {
+									switch s6 {
+									case "tests":
+										if _, i7, ok := p.Next(i6); !ok {
+											switch m {
+											case "POST":
+												// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
+												p.Commit(env, i7)
+												r.args.Capture(env, routerArgs13, owner, repo, id)
+												body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", env, start)
+												return true, body, err
+											}
+											*allow |= routerPost
+										}
+									}
+								}
+							}
+						case "issues":
+							if done, body, err := r.routeReposByOwnerByRepoIssues(env, start, p, m, i4, owner, repo, allow); done {
+								return true, body, err
+							}
+						case "keys":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/keys (routes.txt:150)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/keys (routes.txt:152)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPost
+							} else if id := s5; id != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								}
+							}
+						case "labels":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/labels (routes.txt:71)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/labels (routes.txt:73)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPost
+							} else if name := s5; name != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs17, owner, repo, name)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs17, owner, repo, name)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								}
+							}
+						case "languages":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/languages (routes.txt:132)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "merges":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "POST":
+									// POST /repos/:owner/:repo/merges (routes.txt:164)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
+									return true, body, err
+								}
+								*allow |= routerPost
+							}
+						case "milestones":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/milestones (routes.txt:81)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/milestones (routes.txt:83)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPost
+							} else if number := s5; number != "" {
+								if s6, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs15, owner, repo, number)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs15, owner, repo, number)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								} else {
+									switch s6 {
+									case "labels":
+										if _, i7, ok := p.Next(i6); !ok {
+											switch m {
+											case "GET", "HEAD":
+												// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
+												p.Commit(env, i7)
+												r.args.Capture(env, routerArgs15, owner, repo, number)
+												body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
+												return true, body, err
+											}
+											*allow |= routerGetHead
+										}
+									}
+								}
+							}
+						case "notifications":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/notifications (routes.txt:19)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /repos/:owner/:repo/notifications (routes.txt:21)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPut
+							}
+						case "pulls":
+							if done, body, err := r.routeReposByOwnerByRepoPulls(env, start, p, m, i4, owner, repo, allow); done {
+								return true, body, err
+							}
+						case "readme":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/readme (routes.txt:149)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "releases":
+							if s5, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/releases (routes.txt:165)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
+									return true, body, err
+								case "POST":
+									// POST /repos/:owner/:repo/releases (routes.txt:167)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHeadPost
+							} else if id := s5; id != "" {
+								if s6, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs13, owner, repo, id)
+										body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHead
+								} else {
+									switch s6 {
+									case "assets":
+										if _, i7, ok := p.Next(i6); !ok {
+											switch m {
+											case "GET", "HEAD":
+												// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
+												p.Commit(env, i7)
+												r.args.Capture(env, routerArgs13, owner, repo, id)
+												body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
+												return true, body, err
+											}
+											*allow |= routerGetHead
+										}
+									}
+								}
+							}
+						case "stargazers":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/stargazers (routes.txt:26)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "stats":
+							if s5, i5, ok := p.Next(i4); ok {
+								switch s5 {
+								case "code_frequency":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, owner, repo)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
+											return true, body, err
+										}
+										*allow |= routerGetHead
+									}
+								case "commit_activity":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, owner, repo)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
+											return true, body, err
+										}
+										*allow |= routerGetHead
+									}
+								case "contributors":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, owner, repo)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
+											return true, body, err
+										}
+										*allow |= routerGetHead
+									}
+								case "participation":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, owner, repo)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
+											return true, body, err
+										}
+										*allow |= routerGetHead
+									}
+								case "punch_card":
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs7, owner, repo)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
+											return true, body, err
+										}
+										*allow |= routerGetHead
+									}
+								}
+							}
+						case "statuses":
+							if s5, i5, ok := p.Next(i4); ok {
+								if ref := s5; ref != "" {
+									if _, i6, ok := p.Next(i5); !ok {
+										switch m {
+										case "GET", "HEAD":
+											// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs18, owner, repo, ref)
+											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
+											return true, body, err
+										case "POST":
+											// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
+											p.Commit(env, i6)
+											r.args.Capture(env, routerArgs18, owner, repo, ref)
+											body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
+											return true, body, err
+										}
+										*allow |= routerGetHeadPost
+									}
+								}
+							}
+						case "subscribers":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/subscribers (routes.txt:32)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "subscription":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "DELETE":
+									// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
+									return true, body, err
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/subscription (routes.txt:35)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
+									return true, body, err
+								case "PUT":
+									// PUT /repos/:owner/:repo/subscription (routes.txt:36)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
+									return true, body, err
+								}
+								*allow |= routerDeleteGetHeadPut
+							}
+						case "tags":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/tags (routes.txt:134)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
+						case "teams":
+							if _, i5, ok := p.Next(i4); !ok {
+								switch m {
+								case "GET", "HEAD":
+									// GET /repos/:owner/:repo/teams (routes.txt:133)
+									p.Commit(env, i5)
+									r.args.Capture(env, routerArgs7, owner, repo)
+									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
+									return true, body, err
+								}
+								*allow |= routerGetHead
+							}
 						}
 					}
 				}
@@ -2831,8 +2895,101 @@ func (r *Router) routeTeamsByID(env *wsgiref.Environ, start wsgiref.StartRespons
 func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
 	if s2, i2, ok := p.Next(i1); ok {
 		if id := s2; id != "" {
-			if done, body, err := r.routeTeamsByID(env, start, p, m, i2, id, allow); done {
-				return true, body, err
+			if s3, i3, ok := p.Next(i2); !ok {
+				switch m {
+				case "DELETE":
+					// DELETE /teams/:id (routes.txt:105)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs2, id)
+					body, err = routing.Serve(r.h.DeleteTeamsByID, "DeleteTeamsByID", env, start)
+					return true, body, err
+				case "GET", "HEAD":
+					// GET /teams/:id (routes.txt:103)
+					p.Commit(env, i3)
+					r.args.Capture(env, routerArgs2, id)
+					body, err = routing.Serve(r.h.GetTeamsByID, "GetTeamsByID", env, start)
+					return true, body, err
+				}
+				*allow |= routerDeleteGetHead
+			} else {
+				switch s3 {
+				case "members":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /teams/:id/members (routes.txt:106)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, id)
+							body, err = routing.Serve(r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					} else if user := s4; user != "" {
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "DELETE":
+								// DELETE /teams/:id/members/:user (routes.txt:109)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs19, id, user)
+								body, err = routing.Serve(r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", env, start)
+								return true, body, err
+							case "GET", "HEAD":
+								// GET /teams/:id/members/:user (routes.txt:107)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs19, id, user)
+								body, err = routing.Serve(r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", env, start)
+								return true, body, err
+							case "PUT":
+								// PUT /teams/:id/members/:user (routes.txt:108)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs19, id, user)
+								body, err = routing.Serve(r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", env, start)
+								return true, body, err
+							}
+							*allow |= routerDeleteGetHeadPut
+						}
+					}
+				case "repos":
+					if s4, i4, ok := p.Next(i3); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /teams/:id/repos (routes.txt:110)
+							p.Commit(env, i4)
+							r.args.Capture(env, routerArgs2, id)
+							body, err = routing.Serve(r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					} else if owner := s4; owner != "" {
+						if s5, i5, ok := p.Next(i4); ok {
+							if repo := s5; repo != "" {
+								if _, i6, ok := p.Next(i5); !ok {
+									switch m {
+									case "DELETE":
+										// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs20, id, owner, repo)
+										body, err = routing.Serve(r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", env, start)
+										return true, body, err
+									case "GET", "HEAD":
+										// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs20, id, owner, repo)
+										body, err = routing.Serve(r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", env, start)
+										return true, body, err
+									case "PUT":
+										// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs20, id, owner, repo)
+										body, err = routing.Serve(r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", env, start)
+										return true, body, err
+									}
+									*allow |= routerDeleteGetHeadPut
+								}
+							}
+						}
+					}
+				}
 			}
 		}
 	}
@@ -2846,7 +3003,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 		switch m {
 		case "GET", "HEAD":
 			// GET /user (routes.txt:186)
-			body, err = r.serve(env, start, p, i2, 185)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetUser, "GetUser", env, start)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -2857,15 +3015,18 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "DELETE":
 					// DELETE /user/emails (routes.txt:190)
-					body, err = r.serve(env, start, p, i3, 189)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.DeleteUserEmails, "DeleteUserEmails", env, start)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /user/emails (routes.txt:188)
-					body, err = r.serve(env, start, p, i3, 187)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserEmails, "GetUserEmails", env, start)
 					return true, body, err
 				case "POST":
 					// POST /user/emails (routes.txt:189)
-					body, err = r.serve(env, start, p, i3, 188)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.PostUserEmails, "PostUserEmails", env, start)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHeadPost
@@ -2875,7 +3036,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/followers (routes.txt:192)
-					body, err = r.serve(env, start, p, i3, 191)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserFollowers, "GetUserFollowers", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2885,7 +3047,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/following (routes.txt:194)
-					body, err = r.serve(env, start, p, i3, 193)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserFollowing, "GetUserFollowing", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2894,15 +3057,21 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 					switch m {
 					case "DELETE":
 						// DELETE /user/following/:user (routes.txt:198)
-						body, err = r.serve(env, start, p, i4, 197, user)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /user/following/:user (routes.txt:195)
-						body, err = r.serve(env, start, p, i4, 194, user)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
 						return true, body, err
 					case "PUT":
 						// PUT /user/following/:user (routes.txt:197)
-						body, err = r.serve(env, start, p, i4, 196, user)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -2913,7 +3082,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/issues (routes.txt:61)
-					body, err = r.serve(env, start, p, i3, 60)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserIssues, "GetUserIssues", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2923,11 +3093,13 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/keys (routes.txt:200)
-					body, err = r.serve(env, start, p, i3, 199)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserKeys, "GetUserKeys", env, start)
 					return true, body, err
 				case "POST":
 					// POST /user/keys (routes.txt:202)
-					body, err = r.serve(env, start, p, i3, 201)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.PostUserKeys, "PostUserKeys", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -2936,11 +3108,15 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 					switch m {
 					case "DELETE":
 						// DELETE /user/keys/:id (routes.txt:203)
-						body, err = r.serve(env, start, p, i4, 202, id)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.DeleteUserKeysByID, "DeleteUserKeysByID", env, start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /user/keys/:id (routes.txt:201)
-						body, err = r.serve(env, start, p, i4, 200, id)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs2, id)
+						body, err = routing.Serve(r.h.GetUserKeysByID, "GetUserKeysByID", env, start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -2951,7 +3127,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/orgs (routes.txt:93)
-					body, err = r.serve(env, start, p, i3, 92)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserOrgs, "GetUserOrgs", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2961,11 +3138,13 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/repos (routes.txt:124)
-					body, err = r.serve(env, start, p, i3, 123)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserRepos, "GetUserRepos", env, start)
 					return true, body, err
 				case "POST":
 					// POST /user/repos (routes.txt:128)
-					body, err = r.serve(env, start, p, i3, 127)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.PostUserRepos, "PostUserRepos", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -2975,7 +3154,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/starred (routes.txt:28)
-					body, err = r.serve(env, start, p, i3, 27)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserStarred, "GetUserStarred", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -2986,15 +3166,21 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /user/starred/:owner/:repo (routes.txt:31)
-								body, err = r.serve(env, start, p, i5, 30, owner, repo)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/starred/:owner/:repo (routes.txt:29)
-								body, err = r.serve(env, start, p, i5, 28, owner, repo)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
 								return true, body, err
 							case "PUT":
 								// PUT /user/starred/:owner/:repo (routes.txt:30)
-								body, err = r.serve(env, start, p, i5, 29, owner, repo)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -3007,7 +3193,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/subscriptions (routes.txt:34)
-					body, err = r.serve(env, start, p, i3, 33)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserSubscriptions, "GetUserSubscriptions", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3018,15 +3205,21 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
-								body, err = r.serve(env, start, p, i5, 39, owner, repo)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/subscriptions/:owner/:repo (routes.txt:38)
-								body, err = r.serve(env, start, p, i5, 37, owner, repo)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
 								return true, body, err
 							case "PUT":
 								// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
-								body, err = r.serve(env, start, p, i5, 38, owner, repo)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs7, owner, repo)
+								body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -3039,175 +3232,8 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/teams (routes.txt:114)
-					body, err = r.serve(env, start, p, i3, 113)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		}
-	}
-	return false, nil, nil
-}
-
-// routeUsersByUser routes the paths past the parameter :user at depth 2: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeUsersByUser(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, i2 int, user string, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	if s3, i3, ok := p.Next(i2); !ok {
-		switch m {
-		case "GET", "HEAD":
-			// GET /users/:user (routes.txt:185)
-			body, err = r.serve(env, start, p, i3, 184, user)
-			return true, body, err
-		}
-		*allow |= routerGetHead
-	} else {
-		switch s3 {
-		case "events":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/events (routes.txt:14)
-					body, err = r.serve(env, start, p, i4, 13, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else {
-				switch s4 {
-				case "orgs":
-					if s5, i5, ok := p.Next(i4); ok {
-						if org := s5; org != "" {
-							if _, i6, ok := p.Next(i5); !ok {
-								switch m {
-								case "GET", "HEAD":
-									// GET /users/:user/events/orgs/:org (routes.txt:16)
-									body, err = r.serve(env, start, p, i6, 15, user, org)
-									return true, body, err
-								}
-								*allow |= routerGetHead
-							}
-						}
-					}
-				case "public":
-					if _, i5, ok := p.Next(i4); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/events/public (routes.txt:15)
-							body, err = r.serve(env, start, p, i5, 14, user)
-							return true, body, err
-						}
-						*allow |= routerGetHead
-					}
-				}
-			}
-		case "followers":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/followers (routes.txt:191)
-					body, err = r.serve(env, start, p, i4, 190, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "following":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/following (routes.txt:193)
-					body, err = r.serve(env, start, p, i4, 192, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else if target_user := s4; target_user != "" {
-				if _, i5, ok := p.Next(i4); !ok {
-					switch m {
-					case "GET", "HEAD":
-						// GET /users/:user/following/:target_user (routes.txt:196)
-						body, err = r.serve(env, start, p, i5, 195, user, target_user)
-						return true, body, err
-					}
-					*allow |= routerGetHead
-				}
-			}
-		case "gists":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/gists (routes.txt:41)
-					body, err = r.serve(env, start, p, i4, 40, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "keys":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/keys (routes.txt:199)
-					body, err = r.serve(env, start, p, i4, 198, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "orgs":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/orgs (routes.txt:92)
-					body, err = r.serve(env, start, p, i4, 91, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "received_events":
-			if s4, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/received_events (routes.txt:12)
-					body, err = r.serve(env, start, p, i4, 11, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			} else {
-				switch s4 {
-				case "public":
-					if _, i5, ok := p.Next(i4); !ok {
-						switch m {
-						case "GET", "HEAD":
-							// GET /users/:user/received_events/public (routes.txt:13)
-							body, err = r.serve(env, start, p, i5, 12, user)
-							return true, body, err
-						}
-						*allow |= routerGetHead
-					}
-				}
-			}
-		case "repos":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/repos (routes.txt:125)
-					body, err = r.serve(env, start, p, i4, 124, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "starred":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/starred (routes.txt:27)
-					body, err = r.serve(env, start, p, i4, 26, user)
-					return true, body, err
-				}
-				*allow |= routerGetHead
-			}
-		case "subscriptions":
-			if _, i4, ok := p.Next(i3); !ok {
-				switch m {
-				case "GET", "HEAD":
-					// GET /users/:user/subscriptions (routes.txt:33)
-					body, err = r.serve(env, start, p, i4, 32, user)
+					p.Commit(env, i3)
+					body, err = routing.Serve(r.h.GetUserTeams, "GetUserTeams", env, start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3224,161 +3250,198 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		switch m {
 		case "GET", "HEAD":
 			// GET /users (routes.txt:187)
-			body, err = r.serve(env, start, p, i2, 186)
+			p.Commit(env, i2)
+			body, err = routing.Serve(r.h.GetUsers, "GetUsers", env, start)
 			return true, body, err
 		}
 		*allow |= routerGetHead
 	} else if user := s2; user != "" {
-		if done, body, err := r.routeUsersByUser(env, start, p, m, i2, user, allow); done {
-			return true, body, err
-		}
-	}
-	return false, nil, nil
-}
-
-// routeMetaToSearch routes the paths past the segments "meta" to "search" at depth 1: done
-// is false when none matches, and the search goes on in the caller.
-func (r *Router) routeMetaToSearch(env *wsgiref.Environ, start wsgiref.StartResponse, p *routing.Path, m string, s1 string, i1 int, allow *routing.MethodSet) (done bool, body wsgiref.Body, err error) {
-	switch s1 {
-	case "meta":
-		if _, i2, ok := p.Next(i1); !ok {
+		if s3, i3, ok := p.Next(i2); !ok {
 			switch m {
 			case "GET", "HEAD":
-				// GET /meta (routes.txt:90)
-				body, err = r.serve(env, start, p, i2, 89)
+				// GET /users/:user (routes.txt:185)
+				p.Commit(env, i3)
+				r.args.Capture(env, routerArgs21, user)
+				body, err = routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
 				return true, body, err
 			}
 			*allow |= routerGetHead
-		}
-	case "networks":
-		if s2, i2, ok := p.Next(i1); ok {
-			if owner := s2; owner != "" {
-				if s3, i3, ok := p.Next(i2); ok {
-					if repo := s3; repo != "" {
-						if i4, ok := p.Tail(i3, "/events"); ok {
-							switch m {
-							case "GET", "HEAD":
-								// GET /networks/:owner/:repo/events (routes.txt:10)
-								body, err = r.serve(env, start, p, i4, 9, owner, repo)
-								return true, body, err
-							}
-							*allow |= routerGetHead
-						}
-					}
-				}
-			}
-		}
-	case "notifications":
-		if s2, i2, ok := p.Next(i1); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /notifications (routes.txt:18)
-				body, err = r.serve(env, start, p, i2, 17)
-				return true, body, err
-			case "PUT":
-				// PUT /notifications (routes.txt:20)
-				body, err = r.serve(env, start, p, i2, 19)
-				return true, body, err
-			}
-			*allow |= routerGetHeadPut
 		} else {
-			switch s2 {
-			case "threads":
-				if s3, i3, ok := p.Next(i2); ok {
-					if id := s3; id != "" {
-						if s4, i4, ok := p.Next(i3); !ok {
-							switch m {
-							case "GET", "HEAD":
-								// GET /notifications/threads/:id (routes.txt:22)
-								body, err = r.serve(env, start, p, i4, 21, id)
-								return true, body, err
-							}
-							*allow |= routerGetHead
-						} else {
-							switch s4 {
-							case "subscription":
-								if _, i5, ok := p.Next(i4); !ok {
+			switch s3 {
+			case "events":
+				if s4, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/events (routes.txt:14)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				} else {
+					switch s4 {
+					case "orgs":
+						if s5, i5, ok := p.Next(i4); ok {
+							if org := s5; org != "" {
+								if _, i6, ok := p.Next(i5); !ok {
 									switch m {
-									case "DELETE":
-										// DELETE /notifications/threads/:id/subscription (routes.txt:25)
-										body, err = r.serve(env, start, p, i5, 24, id)
-										return true, body, err
 									case "GET", "HEAD":
-										// GET /notifications/threads/:id/subscription (routes.txt:23)
-										body, err = r.serve(env, start, p, i5, 22, id)
-										return true, body, err
-									case "PUT":
-										// PUT /notifications/threads/:id/subscription (routes.txt:24)
-										body, err = r.serve(env, start, p, i5, 23, id)
+										// GET /users/:user/events/orgs/:org (routes.txt:16)
+										p.Commit(env, i6)
+										r.args.Capture(env, routerArgs22, user, org)
+										body, err = routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
 										return true, body, err
 									}
-									*allow |= routerDeleteGetHeadPut
+									*allow |= routerGetHead
 								}
 							}
 						}
+					case "public":
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "GET", "HEAD":
+								// GET /users/:user/events/public (routes.txt:15)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs21, user)
+								body, err = routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
+								return true, body, err
+							}
+							*allow |= routerGetHead
+						}
 					}
 				}
-			}
-		}
-	case "rate_limit":
-		if _, i2, ok := p.Next(i1); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /rate_limit (routes.txt:91)
-				body, err = r.serve(env, start, p, i2, 90)
-				return true, body, err
-			}
-			*allow |= routerGetHead
-		}
-	case "repositories":
-		if _, i2, ok := p.Next(i1); !ok {
-			switch m {
-			case "GET", "HEAD":
-				// GET /repositories (routes.txt:127)
-				body, err = r.serve(env, start, p, i2, 126)
-				return true, body, err
-			}
-			*allow |= routerGetHead
-		}
-	case "search":
-		if s2, i2, ok := p.Next(i1); ok {
-			switch s2 {
-			case "code":
-				if _, i3, ok := p.Next(i2); !ok {
+			case "followers":
+				if _, i4, ok := p.Next(i3); !ok {
 					switch m {
 					case "GET", "HEAD":
-						// GET /search/code (routes.txt:178)
-						body, err = r.serve(env, start, p, i3, 177)
+						// GET /users/:user/followers (routes.txt:191)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
 				}
-			case "issues":
-				if _, i3, ok := p.Next(i2); !ok {
+			case "following":
+				if s4, i4, ok := p.Next(i3); !ok {
 					switch m {
 					case "GET", "HEAD":
-						// GET /search/issues (routes.txt:179)
-						body, err = r.serve(env, start, p, i3, 178)
+						// GET /users/:user/following (routes.txt:193)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				} else if target_user := s4; target_user != "" {
+					if _, i5, ok := p.Next(i4); !ok {
+						switch m {
+						case "GET", "HEAD":
+							// GET /users/:user/following/:target_user (routes.txt:196)
+							p.Commit(env, i5)
+							r.args.Capture(env, routerArgs23, user, target_user)
+							body, err = routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
+							return true, body, err
+						}
+						*allow |= routerGetHead
+					}
+				}
+			case "gists":
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/gists (routes.txt:41)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
 				}
-			case "repositories":
-				if _, i3, ok := p.Next(i2); !ok {
+			case "keys":
+				if _, i4, ok := p.Next(i3); !ok {
 					switch m {
 					case "GET", "HEAD":
-						// GET /search/repositories (routes.txt:177)
-						body, err = r.serve(env, start, p, i3, 176)
+						// GET /users/:user/keys (routes.txt:199)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
 				}
-			case "users":
-				if _, i3, ok := p.Next(i2); !ok {
+			case "orgs":
+				if _, i4, ok := p.Next(i3); !ok {
 					switch m {
 					case "GET", "HEAD":
-						// GET /search/users (routes.txt:180)
-						body, err = r.serve(env, start, p, i3, 179)
+						// GET /users/:user/orgs (routes.txt:92)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "received_events":
+				if s4, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/received_events (routes.txt:12)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				} else {
+					switch s4 {
+					case "public":
+						if _, i5, ok := p.Next(i4); !ok {
+							switch m {
+							case "GET", "HEAD":
+								// GET /users/:user/received_events/public (routes.txt:13)
+								p.Commit(env, i5)
+								r.args.Capture(env, routerArgs21, user)
+								body, err = routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
+								return true, body, err
+							}
+							*allow |= routerGetHead
+						}
+					}
+				}
+			case "repos":
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/repos (routes.txt:125)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "starred":
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/starred (routes.txt:27)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
+						return true, body, err
+					}
+					*allow |= routerGetHead
+				}
+			case "subscriptions":
+				if _, i4, ok := p.Next(i3); !ok {
+					switch m {
+					case "GET", "HEAD":
+						// GET /users/:user/subscriptions (routes.txt:33)
+						p.Commit(env, i4)
+						r.args.Capture(env, routerArgs21, user)
+						body, err = routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
 						return true, body, err
 					}
 					*allow |= routerGetHead

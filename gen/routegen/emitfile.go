@@ -26,7 +26,6 @@ type gen struct {
 	patterns    map[string]string // routing.Pattern -> its variable
 	patternDecl []jen.Code
 	patternPath map[string]string // variable -> the path of a pattern without parameters
-	routeIndex  map[*route]int    // the route's index in the Routes table
 }
 
 // file writes the whole generated file.
@@ -37,10 +36,6 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	f.ImportName(routingPath, "routing")
 	n := g.n
 	g.builders = builderNames(routes)
-	g.routeIndex = map[*route]int{}
-	for i, r := range routes {
-		g.routeIndex[r] = i
-	}
 	g.patterns, g.patternPath = map[string]string{}, map[string]string{}
 
 	// The Handlers struct, one field per handler name, in file order.
@@ -80,23 +75,15 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 		f.Comment("for GET and HEAD, 308 otherwise).")
 	}
 	f.Type().Id(n.router).Struct(
+		jen.Id("h").Id(n.handlers),
 		jen.Comment("NotFound, when not nil, serves the requests whose path matches no"),
 		jen.Comment("route, with the environ as it came, instead of the plain 404."),
 		jen.Id("NotFound").Qual(wsgirefPath, "App"),
 		jen.Id("args").Qual(routingPath, "ArgsCache"),
-		jen.Comment("apps[k] serves "+n.routes+"[k]."),
-		jen.Id("apps").Index(jen.Lit(len(routes))).Qual(wsgirefPath, "App"),
 	)
 	f.Commentf("%s returns a router serving the applications in h.", n.newFunc)
 	f.Func().Id(n.newFunc).Params(jen.Id("h").Id(n.handlers)).Op("*").Id(n.router).Block(
-		jen.Return(jen.Op("&").Id(n.router).Values(jen.Dict{
-			jen.Id("apps"): jen.Index(jen.Lit(len(routes))).Qual(wsgirefPath, "App").ValuesFunc(func(gr *jen.Group) {
-				for _, r := range routes {
-					gr.Line().Id("h").Dot(r.handler)
-				}
-				gr.Line()
-			}),
-		})),
+		jen.Return(jen.Op("&").Id(n.router).Values(jen.Dict{jen.Id("h"): jen.Id("h")})),
 	)
 
 	// The walk first: it declares the argument lists and method sets that
@@ -181,21 +168,6 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 			jen.Return(jen.Qual(routingPath, "NotFound").Call(jen.Id("env"), jen.Id("start"))),
 		)
 	}
-	f.Commentf("serve commits the walk at pos and calls the application of %s[k]", n.routes)
-	f.Comment("with the parameter values captured on the way (routing.ArgsCache.Capture).")
-	f.Func().Params(jen.Id("r").Op("*").Id(n.router)).Id("serve").Params(
-		jen.Id("env").Op("*").Qual(wsgirefPath, "Environ"),
-		jen.Id("start").Qual(wsgirefPath, "StartResponse"),
-		jen.Id("p").Op("*").Qual(routingPath, "Path"),
-		jen.List(jen.Id("pos"), jen.Id("k")).Int(),
-		jen.Id("values").Op("...").String(),
-	).Params(jen.Qual(wsgirefPath, "Body"), jen.Error()).Block(
-		jen.Id("p").Dot("Commit").Call(jen.Id("env"), jen.Id("pos")),
-		jen.If(jen.Len(jen.Id("values")).Op(">").Lit(0)).Block(
-			jen.Id("r").Dot("args").Dot("Capture").Call(jen.Id("env"), jen.Id(n.routes).Index(jen.Id("k")).Dot("Pattern").Dot("Names"), jen.Id("values").Op("...")),
-		),
-		jen.Return(jen.Qual(routingPath, "Serve").Call(jen.Id("r").Dot("apps").Index(jen.Id("k")), jen.Id(n.routes).Index(jen.Id("k")).Dot("Handler"), jen.Id("env"), jen.Id("start"))),
-	)
 	f.Comment("ServeWSGI routes the request; see the type's documentation.")
 	f.Func().Params(jen.Id("r").Op("*").Id(n.router)).Id("ServeWSGI").Params(
 		jen.Id("env").Op("*").Qual(wsgirefPath, "Environ"),

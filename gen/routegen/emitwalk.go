@@ -17,7 +17,7 @@ const splitMin = 8
 // further subtree goes to a method of its own, so that no function grows
 // with the route file and the compile time stays linear in the routes
 // (the compiler's cost per function grows faster than its size).
-const maxInline = 48
+const maxInline = 128
 
 // capture is a parameter on the way down: its name and the variable
 // holding its value in the generated code.
@@ -56,6 +56,7 @@ func (g *gen) node(n *node, d int, caps []capture, where string) []jen.Code {
 			jen.Id("ok"),
 		).Block(g.methods(end.leaf, jen.Id(pos), caps)...)}
 	}
+	g.load += len(n.leaf) + len(n.rest) // written into this function
 	var out []jen.Code
 	iv := jen.Id(fmt.Sprintf("i%d", d))
 	sv, nv := fmt.Sprintf("s%d", d+1), fmt.Sprintf("i%d", d+1)
@@ -153,7 +154,6 @@ func (g *gen) kids(n *node, d int, caps []capture, where string) []jen.Code {
 			case c >= splitMin:
 				cases = append(cases, jen.Case(jen.Lit(k)).Block(g.caseBody(n, d, caps, where, k)...))
 			case g.load+c <= maxInline:
-				g.load += c
 				cases = append(cases, jen.Case(jen.Lit(k)).Block(g.caseBody(n, d, caps, where, k)...))
 			default:
 				if chunkLoad+c > maxInline {
@@ -174,10 +174,11 @@ func (g *gen) kids(n *node, d int, caps []capture, where string) []jen.Code {
 		c := capture{n.pname, jen.Id(id), id}
 		name := where + "By" + camel(n.pname)
 		var body []jen.Code
-		if g.splits(n.param) {
+		if g.load+countRoutes(n.param) > maxInline {
 			body = g.split(n.param, d+1, with(caps, c), name, fmt.Sprintf("the parameter :%s", n.pname))
 		} else {
-			g.load += countRoutes(n.param)
+			// A parameter's subtree stays in the function while it fits:
+			// a call per parameter would cost every request that passes.
 			body = g.node(n.param, d+1, with(caps, c), name)
 		}
 		out = append(out, jen.If(jen.Id(id).Op(":=").Id(sv), jen.Id(id).Op("!=").Lit("")).Block(body...))
@@ -231,13 +232,6 @@ func segName(s string) string {
 		return "Slash"
 	}
 	return camel(s)
-}
-
-// splits says whether the subtree of child goes to a method of its own:
-// it is big, or the function it would join is full.
-func (g *gen) splits(child *node) bool {
-	c := countRoutes(child)
-	return c >= splitMin || g.load+c > maxInline
 }
 
 // split writes the subtree of child, at depth d, as a method of the
@@ -433,19 +427,23 @@ func (g *gen) dropSlash(n *node, d int) []jen.Code {
 	return []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot("Next").Call(jen.Id(fmt.Sprintf("i%d", d))), jen.Op("!").Id("ok")).Block(probe...)}
 }
 
-// serve writes the commit of a route: one call of the router's serve
-// method, which commits the walk, captures the values and calls the
-// application, so that each route costs the compiler one call.
+// serve writes the commit of a route: the environ, the args, the call.
+// It is written out at each route rather than called through one method:
+// that call cost every request a quarter of a static route's time.
 func (g *gen) serve(r *route, pos jen.Code, caps []capture) []jen.Code {
-	args := []jen.Code{jen.Id("env"), jen.Id("start"), jen.Id("p"), pos, jen.Lit(g.routeIndex[r])}
-	if !g.sub {
-		args[2] = jen.Op("&").Id("p")
+	out := []jen.Code{
+		jen.Comment(fmt.Sprintf("%s %s (%s:%d)", r.method, r.path, g.c.source, r.line)),
+		jen.Id("p").Dot("Commit").Call(jen.Id("env"), pos),
 	}
-	for _, c := range caps {
-		args = append(args, c.val)
+	if len(caps) > 0 {
+		args := []jen.Code{jen.Id("env"), jen.Id(g.argVar(caps))}
+		for _, c := range caps {
+			args = append(args, c.val)
+		}
+		out = append(out, jen.Id("r").Dot("args").Dot("Capture").Call(args...))
 	}
-	call := jen.Id("r").Dot("serve").Call(args...)
-	out := []jen.Code{jen.Comment(fmt.Sprintf("%s %s (%s:%d)", r.method, r.path, g.c.source, r.line))}
+	call := jen.Qual(routingPath, "Serve").Call(
+		jen.Id("r").Dot("h").Dot(r.handler), jen.Lit(r.handler), jen.Id("env"), jen.Id("start"))
 	if g.sub {
 		return append(out, jen.List(jen.Id("body"), jen.Id("err")).Op("=").Add(call), jen.Return(jen.True(), jen.Id("body"), jen.Id("err")))
 	}
