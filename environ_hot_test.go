@@ -7,7 +7,7 @@ import (
 )
 
 // TestHotPositionsStayExact drives an environ with random Set, SetDefault,
-// Del, SetScriptPath, Clone and Reset calls on hot and ordinary keys, and
+// Del, SetScriptPath, Clone, CopyFrom and Reset calls on hot and ordinary keys, and
 // checks after each that the kept positions of the hot keys agree with a
 // scan, and that the variables match a plain ordered model.
 func TestHotPositionsStayExact(t *testing.T) {
@@ -15,7 +15,7 @@ func TestHotPositionsStayExact(t *testing.T) {
 	type kv struct{ k, v string }
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
-		var e Environ
+		var e, pool Environ
 		var model []kv
 		find := func(k string) int {
 			return slices.IndexFunc(model, func(x kv) bool { return x.k == k })
@@ -53,7 +53,12 @@ func TestHotPositionsStayExact(t *testing.T) {
 				set("SCRIPT_NAME", "/a")
 				set("PATH_INFO", "/b"+v)
 			case 5:
-				e = *e.Clone()
+				if rng.IntN(2) == 0 {
+					e = *e.Clone()
+				} else {
+					pool.CopyFrom(&e)
+					e, pool = pool, e
+				}
 			case 6:
 				if rng.IntN(4) == 0 {
 					e.Reset()

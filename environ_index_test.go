@@ -56,8 +56,8 @@ func checkIndex(t *testing.T, e *Environ, where string) {
 }
 
 // TestIndexAgreesWithScan drives environs across the index's threshold
-// and growth with random Set, SetDefault, Del, SetScriptPath, Clone and
-// Reset calls, and checks after each that every lookup agrees with a
+// and growth with random Set, SetDefault, Del, SetScriptPath, Clone,
+// CopyFrom and Reset calls, and checks after each that every lookup agrees with a
 // plain ordered model, that the index is exact, and that the hot
 // positions agree with a scan.
 func TestIndexAgreesWithScan(t *testing.T) {
@@ -68,7 +68,7 @@ func TestIndexAgreesWithScan(t *testing.T) {
 	type kv struct{ k, v string }
 	rng := rand.New(rand.NewPCG(3, 4))
 	for round := range 30 {
-		var e Environ
+		var e, pool Environ
 		var model []kv
 		find := func(k string) int { return slices.IndexFunc(model, func(x kv) bool { return x.k == k }) }
 		set := func(k, v string) {
@@ -109,6 +109,10 @@ func TestIndexAgreesWithScan(t *testing.T) {
 				set("PATH_INFO", "/b"+v)
 			case rng.IntN(2) == 0:
 				e = *e.Clone()
+			case rng.IntN(3) == 0:
+				// Copy into a pooled environ holding an older state.
+				pool.CopyFrom(&e)
+				e, pool = pool, e
 			case rng.IntN(8) == 0:
 				e.Reset()
 				model = model[:0]

@@ -122,3 +122,21 @@ func ExampleEnviron_Keys() {
 	// Output:
 	// [HTTP_HOST]
 }
+
+// A server keeps a base environ and copies it into each request's pooled
+// environ before adding the request's variables.
+func ExampleEnviron_CopyFrom() {
+	base := wsgiref.NewEnviron("SERVER_NAME", "localhost", "SCRIPT_NAME", "")
+	var env wsgiref.Environ
+	for _, path := range []string{"/a", "/b"} {
+		env.Reset()
+		env.CopyFrom(base)
+		env.Set("PATH_INFO", path)
+		fmt.Println(env.Keys(), env.Get("PATH_INFO"))
+	}
+	fmt.Println(base.Len())
+	// Output:
+	// [SERVER_NAME SCRIPT_NAME PATH_INFO] /a
+	// [SERVER_NAME SCRIPT_NAME PATH_INFO] /b
+	// 2
+}

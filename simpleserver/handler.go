@@ -106,8 +106,13 @@ type WSGIRequestHandler struct{}
 // puts the whole URI in PATH_INFO.
 func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	s := r.Server
-	for k, v := range s.base.All() {
-		env.Set(k, v)
+	if env.Len() == 0 {
+		// One copy of the base's list and index, no key hashed.
+		env.CopyFrom(&s.base)
+	} else {
+		for k, v := range s.base.All() {
+			env.Set(k, v)
+		}
 	}
 	env.Set("SERVER_PROTOCOL", r.RequestVersion)
 	env.Set("SERVER_SOFTWARE", s.info.Software)
