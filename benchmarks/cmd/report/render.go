@@ -246,7 +246,7 @@ func readme(res *Results) string {
 	w("`wsgiref` and werkzeug, on the same machine in the same session. This directory is a\n")
 	w("module of its own (`replace github.com/gowsgi/wsgiref => ../`), so the peers never\n")
 	w("enter the library's dependencies.\n\n")
-	w("## Run\n\n```sh\ncd benchmarks\ngo run ./cmd/report          # everything, about 5 minutes: rewrites README.md, chart.svg, results.json\n")
+	w("## Run\n\n```sh\ncd benchmarks\ngo run ./cmd/report          # everything, about 8 minutes on 2 cores: rewrites README.md, chart.svg, results.json\n")
 	w("go run ./cmd/report -quick   # smoke run in seconds (writes to a temporary directory unless -out is given)\n")
 	w("go run ./cmd/report -render  # rewrite README.md and chart.svg from results.json, measuring nothing\n")
 	w("go test ./...                # CI: every benchmark compiles, runs once and agrees with its peers\n")

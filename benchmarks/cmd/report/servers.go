@@ -70,7 +70,7 @@ func pyHello(python, kind string) func(cfg *config, file string) (*exec.Cmd, err
 
 var contenders = []contender{
 	{Name: srvSimple, Ours: true, Memory: true, command: goHello("simple"),
-		Note: "this module's simpleserver as it ships: net/http's request parser, HTTP/1.1 keep-alive, one goroutine per connection, and CPython's access log line on stderr for every request (the like-for-like row for CPython, which logs too)."},
+		Note: "this module's simpleserver as it ships: its own strict one-pass HTTP/1.1 request reader, keep-alive, one goroutine per connection, and CPython's access log line on stderr for every request (the like-for-like row for CPython, which logs too)."},
 	{Name: srvQuiet, Ours: true, Memory: false, command: goHello("simple-quiet"),
 		Note: "the same server with its access log sent to slog.DiscardHandler: the like-for-like row for net/http, which logs nothing."},
 	{Name: srvBridge, Ours: true, Memory: true, command: goHello("bridge"),
