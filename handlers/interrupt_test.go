@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
@@ -80,7 +81,11 @@ func TestInterruptedWrite(t *testing.T) {
 	if len(body) != size {
 		t.Errorf("received %d body bytes, want %d", len(body), size)
 	}
-	if len(sigs) == 0 {
+	// Signal delivery is asynchronous: on a loaded machine the first
+	// SIGUSR1 may reach the channel after the last byte did.
+	select {
+	case <-sigs:
+	case <-time.After(5 * time.Second):
 		t.Error("no signal was delivered")
 	}
 }

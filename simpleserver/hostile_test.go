@@ -465,17 +465,21 @@ func TestSlowBodyUpload(t *testing.T) {
 // TestSlowlorisLogged: headers that never end are dropped at the
 // read-header timeout with a log line; nothing is sent.
 func TestSlowlorisLogged(t *testing.T) {
-	ts := startServer(t, inspectApp, WithReadHeaderTimeout(200*time.Millisecond))
+	// The parts trickle in well inside the timeout, so every byte is
+	// read before it fires: a part arriving after the close would make
+	// the kernel reset the connection (seen on a loaded machine with
+	// 50 ms pauses against a 200 ms timeout).
+	ts := startServer(t, inspectApp, WithReadHeaderTimeout(time.Second))
 	waitLog := logMark(t, ts)
 	c, err := net.Dial("tcp", ts.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.SetDeadline(time.Now().Add(10 * time.Second))
 	for _, part := range []string{"GET /lor", "is HTTP/1.1\r\nHo", "st: h\r\nX-Slow: "} {
 		io.WriteString(c, part)
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	out, err := io.ReadAll(c)
 	if err != nil || len(out) != 0 {
