@@ -138,6 +138,10 @@ func chartPanels(res *Results) []panel {
 	}
 	panels = append(panels, micro)
 	panels = append(panels, environGrowthPanel(res)) // environgrowth.go
+	panels = append(panels, fieldCurvePanel(res))    // fields.go
+	if rb := routeBuildPanel(res); len(rb.groups) > 0 {
+		panels = append(panels, rb) // routers.go
+	}
 
 	loadP := panel{title: "Hello-world throughput: requests per second (longer is faster)"}
 	var conns []int

@@ -99,3 +99,24 @@ func fieldCurveMarkdown(res *Results) string {
 	sb.WriteString("\n")
 	return sb.String()
 }
+
+// fieldCurvePanel charts the per-field cost of each server at each size
+// and kind: a server whose cost grows linearly with the fields draws
+// bars of one length across the sizes.
+func fieldCurvePanel(res *Results) panel {
+	p := panel{title: "Request fields: ns per extra field against the number of fields (shorter is faster; flat is linear)"}
+	for _, kind := range fieldKinds {
+		for _, n := range fieldSizes {
+			bg := barGroup{label: fmt.Sprintf("%s, %d fields", kind, n)}
+			for _, who := range fieldServers {
+				if c, ok := res.perFieldCost(kind, n, who); ok && c > 0 {
+					bg.bars = append(bg.bars, bar{who: who, value: c, text: num(c) + " ns/field"})
+				}
+			}
+			if len(bg.bars) > 0 {
+				p.groups = append(p.groups, bg)
+			}
+		}
+	}
+	return p
+}

@@ -176,3 +176,20 @@ func routeBuildSection(res *Results) string {
 	sb.WriteString("\n")
 	return sb.String()
 }
+
+// routeBuildPanel charts the compiler's CPU time per route for each
+// route-file size: flat bars mean the build is linear in the routes.
+func routeBuildPanel(res *Results) panel {
+	p := panel{title: "Generated routers: go build CPU ms per route against the routes (shorter is faster; flat is linear)"}
+	for _, b := range res.RouteBuilds {
+		if b.Routes == 0 || b.CPUS == 0 {
+			continue
+		}
+		ms := 1000 * b.CPUS / float64(b.Routes)
+		p.groups = append(p.groups, barGroup{
+			label: fmt.Sprintf("%d routes (%s lines, %s MiB)", b.Routes, num(float64(b.Lines)), num(b.PeakRSSMiB)),
+			bars:  []bar{{who: "wsgiref", value: ms, text: fmt.Sprintf("%.1f ms/route", ms)}},
+		})
+	}
+	return p
+}
