@@ -19,11 +19,32 @@ import (
 // test ends.
 func Lighttpd(t testing.TB, config string) *Server {
 	t.Helper()
-	return start(t, launch{
-		name:  "lighttpd",
-		files: func(dir string, port int) (string, string, error) { return lighttpdFiles(dir, port, config) },
-		args:  func(dir, config string) []string { return []string{"-D", "-f", config} },
-	})
+	return start(t, lighttpdLaunch(config, false))
+}
+
+// LighttpdTLS is [Lighttpd] listening with TLS only (mod_openssl), on a
+// self-signed certificate made for the run. lighttpd then passes HTTPS=on
+// and REQUEST_SCHEME=https to its backends; the Server's TLS field is a
+// client configuration that trusts the certificate.
+func LighttpdTLS(t testing.TB, config string) *Server {
+	t.Helper()
+	return start(t, lighttpdLaunch(config, true))
+}
+
+func lighttpdLaunch(config string, tls bool) launch {
+	return launch{
+		name: "lighttpd",
+		tls:  tls,
+		files: func(dir string, port int) (string, string, error) {
+			text := config
+			if tls {
+				text = fmt.Sprintf("server.modules += (\"mod_openssl\")\nssl.engine = \"enable\"\nssl.pemfile = %q\nssl.privkey = %q\n%s",
+					filepath.Join(dir, certFile), filepath.Join(dir, keyFile), config)
+			}
+			return lighttpdFiles(dir, port, text)
+		},
+		args: func(dir, config string) []string { return []string{"-D", "-f", config} },
+	}
 }
 
 // lighttpdFiles writes lighttpd.conf for config on port, and the document

@@ -19,6 +19,11 @@ type NginxConfig struct {
 	Server string
 	// Workers is the number of worker processes; 0 means 1.
 	Workers int
+	// TLS makes the server block listen with TLS only, on a self-signed
+	// certificate made for the run: the front end's $https is then "on",
+	// which fastcgi_params, scgi_params and uwsgi_params pass as HTTPS.
+	// The Server's TLS field is a client configuration that trusts it.
+	TLS bool
 }
 
 // paramFiles are the parameter files of the distribution's nginx that a
@@ -43,6 +48,7 @@ func Nginx(t testing.TB, c NginxConfig) *Server {
 func nginxLaunch(c NginxConfig) launch {
 	return launch{
 		name:  "nginx",
+		tls:   c.TLS,
 		files: func(dir string, port int) (string, string, error) { return nginxFiles(dir, port, c) },
 		args: func(dir, config string) []string {
 			return []string{"-p", dir + "/", "-c", config, "-e", filepath.Join(dir, "error.log")}
@@ -91,6 +97,11 @@ func nginxConf(dir string, port int, c NginxConfig) string {
 	for _, temp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
 		fmt.Fprintf(&b, "\t%s_temp_path %s/%s_temp;\n", temp, dir, temp)
 	}
-	fmt.Fprintf(&b, "%s\n\tserver {\n\t\tlisten 127.0.0.1:%d;\n\t\tserver_name localhost;\n%s\n\t}\n}\n", c.HTTP, port, c.Server)
+	listen := fmt.Sprintf("127.0.0.1:%d", port)
+	if c.TLS {
+		listen += " ssl;\n\t\tssl_certificate " + filepath.Join(dir, certFile) +
+			";\n\t\tssl_certificate_key " + filepath.Join(dir, keyFile)
+	}
+	fmt.Fprintf(&b, "%s\n\tserver {\n\t\tlisten %s;\n\t\tserver_name localhost;\n%s\n\t}\n}\n", c.HTTP, listen, c.Server)
 	return b.String()
 }

@@ -2,9 +2,11 @@ package frontend
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +29,11 @@ type Server struct {
 	Dir string
 	// ConfigFile is the configuration it runs with, inside Dir.
 	ConfigFile string
+	// TLS is nil for a front end that speaks plain HTTP. For one started
+	// with TLS it is a client configuration trusting the front end's
+	// self-signed certificate (and nothing else): give it to an
+	// http.Transport, or use [Server.Client].
+	TLS *tls.Config
 
 	errorLog string // path of the front end's error log
 	stderr   string // path of the file its stdout and stderr go to
@@ -37,11 +44,24 @@ type Server struct {
 	stopOnce sync.Once
 }
 
-// URL returns the http URL of path on the front end.
+// URL returns the URL of path on the front end: https when it was started
+// with TLS, else http.
 //
 // For example, with Addr "127.0.0.1:40123", URL("/app/x?y=1") is
 // "http://127.0.0.1:40123/app/x?y=1".
-func (s *Server) URL(path string) string { return "http://" + s.Addr + path }
+func (s *Server) URL(path string) string {
+	if s.TLS != nil {
+		return "https://" + s.Addr + path
+	}
+	return "http://" + s.Addr + path
+}
+
+// Client returns an HTTP client for the front end: for a TLS one, it
+// trusts the front end's certificate. It keeps no connection between
+// tests: each call makes a new transport.
+func (s *Server) Client() *http.Client {
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: s.TLS}, Timeout: 30 * time.Second}
+}
 
 // ErrorLog returns what the front end has written so far to its error log,
 // followed by anything it printed on stdout or stderr.
@@ -91,6 +111,8 @@ func (s *Server) Stop() error {
 // launch says how to start one kind of front end.
 type launch struct {
 	name string
+	// tls asks for a certificate in the directory before files runs.
+	tls bool
 	// files writes the configuration for port into dir and returns its
 	// path and the error log's path.
 	files func(dir string, port int) (config, errorLog string, err error)
@@ -165,6 +187,12 @@ func startOnce(bin, dir string, l launch) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var client *tls.Config
+	if l.tls {
+		if client, err = writeCertificate(dir); err != nil {
+			return nil, err
+		}
+	}
 	config, errorLog, err := l.files(dir, port)
 	if err != nil {
 		return nil, err
@@ -174,6 +202,7 @@ func startOnce(bin, dir string, l launch) (*Server, error) {
 		Addr:       net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Dir:        dir,
 		ConfigFile: config,
+		TLS:        client,
 		errorLog:   errorLog,
 		stderr:     filepath.Join(dir, "stderr.log"),
 		exited:     make(chan struct{}),

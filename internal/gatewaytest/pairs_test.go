@@ -118,7 +118,7 @@ var pairs = []pair{
 	}},
 	{name: "nginx proxy_pass simpleserver", script: "/app", seesReset: true, start: func(t *testing.T, app wsgiref.App) *frontend.Server {
 		l := listenTCP(t)
-		app, err := proxyfix.New(app, proxyfix.Config{Hops: proxyfix.Hops{Prefix: 1}})
+		app, err := proxyfix.New(app, proxyfix.Config{Hops: proxyfix.Hops{Prefix: 1, Proto: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
