@@ -297,7 +297,14 @@ func (e *Environ) SetExtension(key string, value any) {
 func (e *Environ) DelExtension(key string) {
 	for i := range e.ext {
 		if e.ext[i].name == key {
-			e.ext = slices.Delete(e.ext, i, i+1)
+			// Most often the key is the last one (a server dropping what
+			// a router set): then no element moves.
+			last := len(e.ext) - 1
+			if i < last {
+				copy(e.ext[i:], e.ext[i+1:])
+			}
+			e.ext[last] = extension{} // drop the value for the collector
+			e.ext = e.ext[:last]
 			return
 		}
 	}

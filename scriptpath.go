@@ -15,15 +15,25 @@ const (
 // An i outside [0, len(path)] is clamped to it.
 func (e *Environ) SetScriptPath(path string, i int) {
 	i = max(0, min(i, len(path)))
-	e.setHot(hotScriptName, scriptNameKey, path[:i])
-	e.setHot(hotPathInfo, pathInfoKey, path[i:])
+	// Both present, the common case of a router's commit: two stores at
+	// the kept positions (one bounds check each, the -1 of an absent key
+	// fails it as a huge uint).
+	sn, pi := int(e.hot[hotScriptName])-1, int(e.hot[hotPathInfo])-1
+	if uint(sn) < uint(len(e.vars)) && uint(pi) < uint(len(e.vars)) {
+		e.vars[sn].value, e.vars[pi].value = path[:i], path[i:]
+	} else {
+		e.setHot(hotScriptName, scriptNameKey, path[:i])
+		e.setHot(hotPathInfo, pathInfoKey, path[i:])
+	}
 	e.path = path
 }
 
-// pathIndexes finds SCRIPT_NAME and PATH_INFO; -1 when absent. Both are
-// hot keys, so this reads two kept positions.
-func (e *Environ) pathIndexes() (script, pathInfo int) {
-	return e.hotIndex(hotScriptName), e.hotIndex(hotPathInfo)
+// hotValue is the value of the hot key in slot h, "" when absent.
+func (e *Environ) hotValue(h int) string {
+	if i := int(e.hot[h]) - 1; uint(i) < uint(len(e.vars)) {
+		return e.vars[i].value
+	}
+	return ""
 }
 
 // ScriptPath returns SCRIPT_NAME+PATH_INFO, the application's whole path,
@@ -32,14 +42,7 @@ func (e *Environ) pathIndexes() (script, pathInfo int) {
 // nothing; otherwise it returns their concatenation. A missing variable
 // counts as empty.
 func (e *Environ) ScriptPath() (path string, i int) {
-	var sn, pi string
-	si, pj := e.pathIndexes()
-	if si >= 0 {
-		sn = e.vars[si].value
-	}
-	if pj >= 0 {
-		pi = e.vars[pj].value
-	}
+	sn, pi := e.hotValue(hotScriptName), e.hotValue(hotPathInfo)
 	switch {
 	case sn == "":
 		return pi, 0
@@ -48,4 +51,16 @@ func (e *Environ) ScriptPath() (path string, i int) {
 		return e.path, len(sn)
 	}
 	return sn + pi, len(sn)
+}
+
+// MethodPath returns REQUEST_METHOD ("" when absent) and what
+// [Environ.ScriptPath] returns, in one call: the three values a router
+// reads before it walks the path. All three are hot keys, read at their
+// kept positions with no key comparison.
+//
+// For example, with REQUEST_METHOD "GET", SCRIPT_NAME "/api" and
+// PATH_INFO "/users/7", MethodPath returns "GET", "/api/users/7", 4.
+func (e *Environ) MethodPath() (method, path string, i int) {
+	path, i = e.ScriptPath()
+	return e.hotValue(hotRequestMethod), path, i
 }

@@ -40,22 +40,35 @@ type step struct {
 // method. It reads the environ but does not change it: only [Path.Commit]
 // does, once a route is chosen. The first position is [Path.Start].
 //
+// Begin returns the walk by value, for code that keeps it; generated
+// routers call [Path.Begin], which fills a walk in place.
+func Begin(env *wsgiref.Environ) (p Path, method string) {
+	method = p.Begin(env)
+	return p, method
+}
+
+// Begin starts a walk of env's PATH_INFO in p, as the function [Begin]
+// does, and returns the request method. It fills p in place because
+// returning the walk (about 140 bytes, its cut positions written a
+// uint16 at a time) cost a static route a tenth of its time in the copy.
+//
 // On a clean path Begin allocates nothing when SCRIPT_NAME is empty (an
 // origin server) or was set by an outer router's walk; a SCRIPT_NAME of
 // another origin (CGI) costs one concatenation, as in ShiftPathInfo.
-func Begin(env *wsgiref.Environ) (p Path, method string) {
-	method = env.Get("REQUEST_METHOD")
-	// SCRIPT_NAME+PATH_INFO in one scan, and without concatenating when
-	// SCRIPT_NAME is empty or was set by an outer router's walk.
-	path, base := env.ScriptPath()
+func (p *Path) Begin(env *wsgiref.Environ) (method string) {
+	// The method, SCRIPT_NAME+PATH_INFO in one call, and without
+	// concatenating when SCRIPT_NAME is empty or was set by an outer
+	// router's walk.
+	method, path, base := env.MethodPath()
 	pi := path[base:]
 	if base == 0 || cleanScript(path[:base]) {
 		if p.cutPath(pi) {
-			p.path, p.base, p.pi = path, base, pi
-			return p, method
+			p.path, p.base, p.pi, p.steps = path, base, pi, nil
+			return method
 		}
 	}
-	return slowPath(env, pi), method
+	*p = slowPath(env, pi)
+	return method
 }
 
 // cutPath records where the segments of pi start and reports whether

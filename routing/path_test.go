@@ -139,13 +139,36 @@ func TestWalkFastPath(t *testing.T) {
 		{"", strings.Repeat("/s", 32), true}, {"", strings.Repeat("/s", 32) + "/", false},
 		{"", strings.Repeat("/s", 33), false},
 	}
+	// One Path reused for every case, with Path.Begin, must walk as a
+	// fresh one from Begin: nothing of the previous walk is left over.
+	var reused Path
 	for _, c := range cases {
 		env := pathEnv(c.sn, c.pi, true)
 		p, _ := Begin(env)
 		if fast := p.steps == nil; fast != c.fast {
 			t.Errorf("SCRIPT_NAME %q PATH_INFO %q: fast path %v, want %v", c.sn, c.pi, fast, c.fast)
 		}
+		if m := reused.Begin(env); m != "GET" || !sameWalk(&p, &reused) {
+			t.Errorf("SCRIPT_NAME %q PATH_INFO %q: a reused Path walks otherwise (method %q)", c.sn, c.pi, m)
+		}
 	}
+}
+
+// sameWalk reports whether two walks give the same segments and rests.
+func sameWalk(a, b *Path) bool {
+	i, j := a.Start(), b.Start()
+	for range 40 {
+		sa, ni, oka := a.Next(i)
+		sb, nj, okb := b.Next(j)
+		if sa != sb || oka != okb || a.Rest(ni) != b.Rest(nj) {
+			return false
+		}
+		if !oka {
+			return true
+		}
+		i, j = ni, nj
+	}
+	return true
 }
 
 func TestWalkAllocs(t *testing.T) {

@@ -1178,7 +1178,8 @@ var (
 
 // ServeWSGI routes the request; see the type's documentation.
 func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
-	p, m := routing.Begin(env)
+	var p routing.Path
+	m := p.Begin(env)
 	var allow routing.MethodSet
 	i0 := p.Start()
 	if s1, i1, ok := p.Next(i0); ok {

@@ -141,7 +141,9 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	})
 
 	stmts := []jen.Code{
-		jen.List(jen.Id("p"), jen.Id("m")).Op(":=").Qual(routingPath, "Begin").Call(jen.Id("env")),
+		// The walk is filled in place: returning it by value costs a copy.
+		jen.Var().Id("p").Qual(routingPath, "Path"),
+		jen.Id("m").Op(":=").Id("p").Dot("Begin").Call(jen.Id("env")),
 		jen.Var().Id("allow").Qual(routingPath, "MethodSet"),
 	}
 	if g.c.redirectSlash {
