@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/httpdate"
 )
 
 // BenchmarkRun is the steady state of a pooled origin-server handler:
@@ -72,7 +73,7 @@ func BenchmarkFormatDateTime(b *testing.B) {
 	now := time.Date(2006, 6, 5, 18, 49, 54, 0, time.UTC)
 	b.ReportAllocs()
 	for b.Loop() {
-		appendDateTime(buf[:0], now)
+		httpdate.Append(buf[:0], now)
 	}
 }
 

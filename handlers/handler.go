@@ -135,8 +135,11 @@ type Handler struct {
 	// (the net/http bridge): contentLength is -1 when unknown.
 	sink func(status string, h headers.Headers, contentLength int64) error
 
+	checked checkCache // kept across requests
+
 	status      string
 	appHeaders  headers.Headers
+	facts       fieldFacts      // of appHeaders
 	fields      headers.Headers // the buffer of appHeaders' snapshot
 	result      wsgiref.Body
 	startErr    error
@@ -247,6 +250,7 @@ func (h *Handler) resetRequest() {
 	clear(h.fields)
 	h.fields = h.fields[:0]
 	h.status, h.appHeaders, h.result = "", nil, nil
+	h.facts = fieldFacts{length: -1}
 	h.startErr, h.outErr, h.excErr = nil, nil, nil
 	h.bytesSent, h.declared, h.fileLength = 0, -1, -1
 	h.headersSet, h.headersSent, h.zeroLength = false, false, false
@@ -358,8 +362,9 @@ func (h *Handler) setupEnviron() {
 	env.Multiprocess = h.Multiprocess
 	env.FileWrapper = h.FileWrapper
 	// guess_scheme; a base environ that already says https (a TLS server)
-	// keeps it.
-	if scheme := wsgiutil.GuessScheme(env); scheme == "https" || env.Get(wsgiref.URLSchemeKey) != "https" {
+	// keeps it. A server that set the guess already costs no write.
+	scheme := wsgiutil.GuessScheme(env)
+	if cur, ok := env.Lookup(wsgiref.URLSchemeKey); !ok || cur != scheme && (scheme == "https" || cur != "https") {
 		env.Set(wsgiref.URLSchemeKey, scheme)
 	}
 	if h.OriginServer && h.ServerSoftware != "" {

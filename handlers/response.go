@@ -5,10 +5,10 @@ import (
 	"io"
 	"runtime/debug"
 	"strconv"
-	"time"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/httpdate"
 )
 
 // Write is the write callable of PEP 3333 that start_response returns: it
@@ -151,23 +151,12 @@ func (h *Handler) SendHeaders() error {
 // first is the length of the first block (bytes_sent at that point), or -1
 // when the body is sent by other means and its length is unknown.
 func (h *Handler) sendHeaders(first int64) error {
-	// start_response checked these fields and kept a copy of them.
+	// start_response checked these fields, kept a copy of them and noted
+	// their facts.
 	hdrs := h.appHeaders
-	var hasLength, hasDate, hasServer bool
-	for i := range hdrs {
-		switch name := hdrs[i].Name; len(name) {
-		case len("Content-Length"):
-			if headers.EqualFold(name, "Content-Length") {
-				if !hasLength {
-					h.declared = parseLength(hdrs[i].Value)
-				}
-				hasLength = true
-			}
-		case len("Date"):
-			hasDate = hasDate || headers.EqualFold(name, "Date")
-		case len("Server"):
-			hasServer = hasServer || headers.EqualFold(name, "Server")
-		}
+	hasLength, hasDate, hasServer := h.facts.hasLength, h.facts.hasDate, h.facts.hasServer
+	if hasLength {
+		h.declared = h.facts.length
 	}
 	// cleanup_headers / set_content_length, or finish_content's default.
 	addLength := int64(-1)
@@ -192,8 +181,8 @@ func (h *Handler) sendHeaders(first int64) error {
 	}
 	h.headersSent = true
 
-	modern := h.clientIsModern()
-	if h.OriginServer && !modern {
+	proto := h.env.Get("SERVER_PROTOCOL")
+	if h.OriginServer && !clientIsModern(proto) {
 		return nil // HTTP/0.9: no status line, no headers
 	}
 	b := h.buf[:0]
@@ -210,7 +199,7 @@ func (h *Handler) sendHeaders(first int64) error {
 		b = append(b, h.status...)
 		b = append(b, '\r', '\n')
 		if !hasDate {
-			b = appendDateLine(b, time.Now())
+			b = httpdate.AppendLine(b)
 		}
 		if h.ServerSoftware != "" && !hasServer {
 			b = append(b, "Server: "...)
@@ -237,7 +226,7 @@ func (h *Handler) sendHeaders(first int64) error {
 		// No body goes out after HEAD, 1xx, 204 or 304 (RFC 9110 6.4.1):
 		// a client reads none, so bytes sent would start the next response.
 		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD" || !bodyAllowed(h.status)
-		if http11 && !hasLength && addLength < 0 && !h.noBody && h.clientIs11() {
+		if http11 && !hasLength && addLength < 0 && !h.noBody && clientIs11(proto) {
 			h.chunked = true
 			b = append(b, "Transfer-Encoding: chunked\r\n"...)
 		}
@@ -278,17 +267,18 @@ func bodyAllowed(status string) bool {
 	return status[0] != '1' && status[:3] != "204" && status[:3] != "304"
 }
 
-// clientIsModern is client_is_modern: anything but HTTP/0.9 takes a status
-// line and headers. A missing SERVER_PROTOCOL counts as modern.
-func (h *Handler) clientIsModern() bool {
-	return !headers.EqualFold(h.env.Get("SERVER_PROTOCOL"), "HTTP/0.9")
+// clientIsModern is client_is_modern for SERVER_PROTOCOL proto: anything
+// but HTTP/0.9 takes a status line and headers. A missing SERVER_PROTOCOL
+// ("") counts as modern.
+func clientIsModern(proto string) bool {
+	return !headers.EqualFold(proto, "HTTP/0.9")
 }
 
-// clientIs11 reports whether the client speaks HTTP/1.1: "HTTP/1.1", or a
-// later 1.x minor, which RFC 9110 section 6.2 has a server treat as 1.1.
-func (h *Handler) clientIs11() bool {
-	p := h.env.Get("SERVER_PROTOCOL")
-	return len(p) == len("HTTP/1.1") && headers.EqualFold(p[:7], "HTTP/1.") && '1' <= p[7] && p[7] <= '9'
+// clientIs11 reports whether SERVER_PROTOCOL proto is HTTP/1.1: "HTTP/1.1",
+// or a later 1.x minor, which RFC 9110 section 6.2 has a server treat as
+// 1.1.
+func clientIs11(proto string) bool {
+	return len(proto) == len("HTTP/1.1") && headers.EqualFold(proto[:7], "HTTP/1.") && '1' <= proto[7] && proto[7] <= '9'
 }
 
 // finishResponse is finish_response: send the body, finish the content,

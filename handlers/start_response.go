@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
@@ -33,14 +34,63 @@ func (h *Handler) startResponse(status string, hdrs headers.Headers, excInfo ...
 	// The buffer is the handler's own and is reused across requests.
 	h.fields = append(h.fields[:0], hdrs...)
 	h.status, h.appHeaders, h.headersSet = status, h.fields, true
-	h.startErr = checkStatus(status)
+	h.startErr = h.checkStatus(status)
 	if h.startErr == nil {
-		h.startErr = checkHeaders(hdrs)
+		h.startErr = h.checkFields(hdrs)
 	}
 	if h.startErr != nil {
 		return nil, h.startErr
 	}
 	return h.writeFn, nil
+}
+
+// fieldFacts is what the response writer needs to know of an
+// application's fields besides their bytes.
+type fieldFacts struct {
+	length    int64 // the Content-Length value, -1 without one
+	hasLength bool
+	hasDate   bool
+	hasServer bool
+}
+
+// checkCache remembers the last status and field list that passed the
+// checks, with their facts. Most applications send the same fields on
+// every response, so a pooled handler checks them once: a list equal to
+// the remembered one, field by field (string compares, which are a
+// pointer compare for the same strings), is known good.
+type checkCache struct {
+	status string
+	fields headers.Headers
+	facts  fieldFacts
+}
+
+// checkStatus checks status unless it is the last one that passed.
+func (h *Handler) checkStatus(status string) error {
+	if status == h.checked.status && status != "" {
+		return nil
+	}
+	if err := checkStatus(status); err != nil {
+		return err
+	}
+	h.checked.status = status
+	return nil
+}
+
+// checkFields checks hdrs, or finds them equal to the last list that
+// passed, and sets h.facts.
+func (h *Handler) checkFields(hdrs headers.Headers) error {
+	c := &h.checked
+	if slices.Equal(hdrs, c.fields) {
+		h.facts = c.facts
+		return nil
+	}
+	facts, err := checkHeaders(hdrs)
+	if err != nil {
+		return err
+	}
+	h.facts = facts
+	c.fields, c.facts = append(c.fields[:0], hdrs...), facts
+	return nil
 }
 
 // statusByte marks the bytes a status line may not hold: the controls
@@ -86,25 +136,45 @@ func hasControl(v string) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-func checkHeaders(hdrs headers.Headers) error {
+// checkHeaders checks an application's fields: no hop-by-hop name, names
+// that are tokens, values free of controls, Content-Length a decimal
+// number given once (or repeated with the same value). It returns the
+// fields' facts.
+func checkHeaders(hdrs headers.Headers) (fieldFacts, error) {
+	facts := fieldFacts{length: -1}
 	length := ""
 	for i := range hdrs {
 		f := &hdrs[i]
 		if hopbyhop.Is(f.Name) {
-			return &HopByHopError{Name: f.Name, Value: f.Value}
+			return facts, &HopByHopError{Name: f.Name, Value: f.Value}
 		}
-		if err := headers.ValidateField(f.Name, f.Value); err != nil {
-			return err
+		// One pass over the value: the controls hasControl finds include
+		// the CR, LF and NUL ValidateField reports, whose error comes first.
+		if !headers.ValidName(f.Name) {
+			return facts, headers.ValidateField(f.Name, f.Value)
 		}
 		if hasControl(f.Value) {
-			return fmt.Errorf("%w: %s: %q", ErrHeaderControl, f.Name, f.Value)
-		}
-		if len(f.Name) == len("Content-Length") && headers.EqualFold(f.Name, "Content-Length") {
-			if parseLength(f.Value) < 0 || length != "" && f.Value != length {
-				return ErrContentLength
+			if err := headers.ValidateField(f.Name, f.Value); err != nil {
+				return facts, err
 			}
-			length = f.Value
+			return facts, fmt.Errorf("%w: %s: %q", ErrHeaderControl, f.Name, f.Value)
+		}
+		switch len(f.Name) {
+		case len("Content-Length"):
+			if headers.EqualFold(f.Name, "Content-Length") {
+				if parseLength(f.Value) < 0 || length != "" && f.Value != length {
+					return facts, ErrContentLength
+				}
+				if length == "" {
+					facts.length = parseLength(f.Value)
+				}
+				length, facts.hasLength = f.Value, true
+			}
+		case len("Date"):
+			facts.hasDate = facts.hasDate || headers.EqualFold(f.Name, "Date")
+		case len("Server"):
+			facts.hasServer = facts.hasServer || headers.EqualFold(f.Name, "Server")
 		}
 	}
-	return nil
+	return facts, nil
 }

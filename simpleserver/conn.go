@@ -42,8 +42,9 @@ const newGrace = time.Second
 type conn struct {
 	s        *WSGIServer
 	rwc      net.Conn
-	remote   string // "host:port"
-	remoteIP string // REMOTE_ADDR, CPython's client_address[0]
+	raddr    net.Addr // the client's address, read once
+	remote   string   // "host:port"
+	remoteIP string   // REMOTE_ADDR, CPython's client_address[0]
 	tls      *tls.ConnectionState
 	rd       *http1.Reader
 	bw       *bufio.Writer
@@ -82,7 +83,8 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 		c.bw.Reset(rwc)
 	}
 	c.rwc = rwc
-	c.remote = rwc.RemoteAddr().String()
+	c.raddr = rwc.RemoteAddr()
+	c.remote = c.raddr.String()
 	c.remoteIP = hostOf(c.remote)
 	c.tls = nil
 	c.linger = false
@@ -93,7 +95,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 }
 
 func (s *WSGIServer) putConn(c *conn) {
-	c.rwc, c.tls = nil, nil
+	c.rwc, c.tls, c.raddr = nil, nil, nil
 	c.rd.Reset(nil)
 	c.bw.Reset(nil)
 	c.h.Reset()
@@ -286,7 +288,8 @@ func (c *conn) serveOne(first, last bool) bool {
 			keep = false
 		}
 	}
-	*r = Request{}
+	// r is refilled whole for the next request and cleared by putConn:
+	// clearing it here too would cost a write barrier a field.
 	c.in.reset(nil)
 	return keep
 }

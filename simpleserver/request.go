@@ -23,7 +23,7 @@ func (c *conn) fillRequest(r *Request) {
 		Path:           hd.Target,
 		RequestVersion: hd.Version,
 		RequestLine:    hd.Line,
-		ClientAddress:  c.rwc.RemoteAddr(),
+		ClientAddress:  c.raddr,
 		Headers:        hd.Fields,
 		TLS:            c.tls,
 		Server:         c.s,

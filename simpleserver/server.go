@@ -18,6 +18,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/internal/httpdate"
 	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
 )
 
@@ -355,6 +356,9 @@ func (s *WSGIServer) Addr() net.Addr { return s.ln.Addr() }
 // until Shutdown or Close, then returns ErrServerClosed. Another error means
 // the listener failed.
 func (s *WSGIServer) ServeForever() error {
+	// Responses copy the Date line a timer keeps fresh while the server
+	// runs, instead of reading the clock each.
+	defer httpdate.Hold()()
 	var backoff time.Duration
 	for {
 		if !s.beginAccept() {
