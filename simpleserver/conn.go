@@ -65,7 +65,7 @@ type conn struct {
 	mu       sync.Mutex
 	state    int
 	accepted time.Time
-	idleAt   time.Time // when the connection last became idle
+	idleSeq  uint64 // the server's idle count when the connection last became idle
 }
 
 func (s *WSGIServer) getConn(rwc net.Conn) *conn {
@@ -148,17 +148,19 @@ func (c *conn) setState(state int) bool {
 	}
 	c.state = state
 	if state == stateIdle {
-		c.idleAt = time.Now()
+		// An order, not a time: the clock costs more than the counter.
+		c.idleSeq = c.s.idleSeq.Add(1)
 	}
 	return true
 }
 
-// idleSince reports when the connection began to wait for its next
-// request, if it waits.
-func (c *conn) idleSince() (time.Time, bool) {
+// idleSince reports when, in the order of the server's connections
+// becoming idle, the connection began to wait for its next request, if it
+// waits.
+func (c *conn) idleSince() (uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.idleAt, c.state == stateIdle
+	return c.idleSeq, c.state == stateIdle
 }
 
 // closeIfIdle closes the connection if it waits for its next request, and

@@ -1,6 +1,10 @@
 package simpleserver
 
-import "time"
+import (
+	"time"
+
+	"github.com/gowsgi/wsgiref/internal/httpdate"
+)
 
 // This file is the connection's read timeouts: which one a read from the
 // client runs under, and when it is set.
@@ -46,9 +50,28 @@ func (c *conn) beforeRead() {
 	}
 	var t time.Time
 	if d > 0 {
-		t = time.Now().Add(d)
+		t = deadlineAfter(d)
 	}
 	c.setReadDeadline(t)
+}
+
+// coarseTimeout is the shortest timeout whose deadline is counted from
+// the second of the Date line (internal/httpdate) instead of the clock.
+// Rounded up to the next second, such a deadline is at most a second
+// late, a tenth of the timeout, and it changes once a second: a kept-alive
+// connection then arms the same deadline for every request of a second,
+// which costs no clock read and no update of the runtime's timer (each
+// SetReadDeadline reads the clock too).
+const coarseTimeout = 10 * time.Second
+
+// deadlineAfter returns the deadline of a timeout d starting now.
+func deadlineAfter(d time.Duration) time.Time {
+	if d >= coarseTimeout {
+		if sec, ok := httpdate.Second(); ok {
+			return time.Unix(sec+1, 0).Add(d)
+		}
+	}
+	return time.Now().Add(d)
 }
 
 func (c *conn) setReadDeadline(t time.Time) {

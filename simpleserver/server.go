@@ -74,8 +74,9 @@ type WSGIServer struct {
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	active   sync.WaitGroup
-	live     atomic.Int32 // connections being served
-	waiting  atomic.Bool  // an accepted connection waits for a slot
+	live     atomic.Int32  // connections being served
+	waiting  atomic.Bool   // an accepted connection waits for a slot
+	idleSeq  atomic.Uint64 // counts connections becoming idle, for closeOldestIdle
 	stopOnce sync.Once
 	connPool sync.Pool
 }
@@ -563,10 +564,10 @@ func (s *WSGIServer) closeOldestIdle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var oldest *conn
-	var since time.Time
+	var since uint64
 	for c := range s.conns {
-		if t, ok := c.idleSince(); ok && (oldest == nil || t.Before(since)) {
-			oldest, since = c, t
+		if seq, ok := c.idleSince(); ok && (oldest == nil || seq < since) {
+			oldest, since = c, seq
 		}
 	}
 	if oldest != nil {

@@ -109,3 +109,15 @@ func refresh() {
 func untilNextSecond(now time.Time) time.Duration {
 	return time.Second - time.Duration(now.Nanosecond())
 }
+
+// Second returns the Unix second of the held line and true while a [Hold]
+// is taken, a clock read from memory for timeouts that can be a second
+// off; without a hold it returns false.
+func Second() (int64, bool) {
+	if ticking.Load() {
+		if l := current.Load(); l != nil {
+			return l.sec, true
+		}
+	}
+	return 0, false
+}
