@@ -9,20 +9,13 @@ import (
 	"testing"
 
 	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/gateway/gatewaytesting"
 )
 
 // nginxRequest is the header netstring nginx's scgi_pass sends for a GET
 // with the stock scgi_params and a browser's headers: the typical request
 // the parser sees.
-var nginxRequest = request("",
-	"REQUEST_METHOD", "GET", "REQUEST_URI", "/app/items/42?sort=asc&page=2", "QUERY_STRING", "sort=asc&page=2",
-	"CONTENT_TYPE", "", "DOCUMENT_URI", "/app/items/42", "DOCUMENT_ROOT", "/usr/share/nginx/html",
-	"SERVER_PROTOCOL", "HTTP/1.1", "REQUEST_SCHEME", "http", "REMOTE_ADDR", "127.0.0.1", "REMOTE_PORT", "51234",
-	"SERVER_PORT", "8080", "SERVER_NAME", "localhost", "SCRIPT_NAME", "/app", "PATH_INFO", "/items/42",
-	"HTTP_HOST", "localhost:8080", "HTTP_USER_AGENT", "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
-	"HTTP_ACCEPT", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-	"HTTP_ACCEPT_LANGUAGE", "en-US,en;q=0.5", "HTTP_ACCEPT_ENCODING", "gzip, deflate, br",
-	"HTTP_COOKIE", "session=0123456789abcdef; theme=dark", "HTTP_CONNECTION", "keep-alive")
+var nginxRequest = protocol.NginxRequest()
 
 // netstringModel is the netstring grammar as a pattern, independent of
 // readLength: the length prefix and its colon.
@@ -46,7 +39,7 @@ func FuzzReadRequest(f *testing.F) {
 		data, err := readNetstring(r, max, &buf)
 		m := netstringModel.FindSubmatch(in)
 		if err != nil {
-			if !oneOf(err, ErrMalformedNetstring, ErrHeaderTooLarge, ErrTruncated) && !(len(in) == 0 && err.Error() == "EOF") {
+			if !gatewaytesting.OneOf(err, ErrMalformedNetstring, ErrHeaderTooLarge, ErrTruncated) && !(len(in) == 0 && err.Error() == "EOF") {
 				t.Fatalf("readNetstring: unexpected error %v", err)
 			}
 			if m != nil && errors.Is(err, ErrMalformedNetstring) {
@@ -63,7 +56,7 @@ func FuzzReadRequest(f *testing.F) {
 		var env wsgiref.Environ
 		n, err := parseHeaders(data, &env)
 		if err != nil {
-			if !oneOf(err, ErrMalformedHeaders, ErrNoContentLength, ErrNotSCGI, ErrDuplicateLength, ErrBadContentLength) {
+			if !gatewaytesting.OneOf(err, ErrMalformedHeaders, ErrNoContentLength, ErrNotSCGI, ErrDuplicateLength, ErrBadContentLength) {
 				t.Fatalf("parseHeaders: unexpected error %v", err)
 			}
 			return
@@ -82,65 +75,4 @@ func FuzzReadRequest(f *testing.F) {
 			t.Fatalf("environ encodes to %q, read %q", again, data)
 		}
 	})
-}
-
-func oneOf(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
-}
-
-// TestParseAllocs: reading and parsing a request allocates only the one
-// string the variables are sliced from, once the environ and the buffer
-// have grown.
-func TestParseAllocs(t *testing.T) {
-	var env wsgiref.Environ
-	var buf []byte
-	br := bufio.NewReader(nil)
-	rd := bytes.NewReader(nil)
-	parse := func() {
-		env.Reset()
-		rd.Reset(nginxRequest)
-		br.Reset(rd)
-		data, err := readNetstring(br, DefaultMaxHeaderBytes, &buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := parseHeaders(data, &env); err != nil {
-			t.Fatal(err)
-		}
-	}
-	parse()
-	if env.Get("PATH_INFO") != "/items/42" || env.Len() != 23 {
-		t.Fatalf("parsed %d variables, PATH_INFO %q", env.Len(), env.Get("PATH_INFO"))
-	}
-	if n := testing.AllocsPerRun(100, parse); n > 1 {
-		t.Errorf("%v allocations per request, want 1", n)
-	}
-}
-
-// BenchmarkReadRequest reads and parses nginx's netstring for a typical
-// GET; b.SetBytes makes the figure comparable with the uwsgi packet's.
-func BenchmarkReadRequest(b *testing.B) {
-	var env wsgiref.Environ
-	var buf []byte
-	br := bufio.NewReader(nil)
-	rd := bytes.NewReader(nil)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(nginxRequest)))
-	for b.Loop() {
-		env.Reset()
-		rd.Reset(nginxRequest)
-		br.Reset(rd)
-		data, err := readNetstring(br, DefaultMaxHeaderBytes, &buf)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := parseHeaders(data, &env); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
