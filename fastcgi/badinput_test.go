@@ -74,7 +74,7 @@ func TestBadInput(t *testing.T) {
 			if tc.want == ErrVersion {
 				want = tc.want.Error() + " " + tc.detail
 			}
-			logs.waitFor(t, want)
+			waitFor(t, logs, want)
 			if n := strings.Count(logs.String(), "\n"); n != 1 {
 				t.Errorf("logged %d lines, want 1:\n%s", n, logs)
 			}

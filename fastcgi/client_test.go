@@ -2,18 +2,17 @@ package fastcgi
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/internal/logbuf"
 )
 
 // client is a FastCGI front end for tests, speaking the protocol over a
@@ -149,26 +148,8 @@ func (cl *client) expectClosed() {
 	}
 }
 
-// logBuffer collects what a server logs.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // waitFor polls the log until it contains want.
-func (l *logBuffer) waitFor(t testing.TB, want string) {
+func waitFor(t testing.TB, l *logbuf.Buffer, want string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(l.String(), want) {
@@ -181,7 +162,7 @@ func (l *logBuffer) waitFor(t testing.TB, want string) {
 
 // testServer serves app on a loopback listener of network ("tcp" or
 // "unix") and returns its address and log.
-func testServer(t testing.TB, network string, app wsgiref.App, opts ...Option) (string, *logBuffer) {
+func testServer(t testing.TB, network string, app wsgiref.App, opts ...Option) (string, *logbuf.Buffer) {
 	t.Helper()
 	addr := "127.0.0.1:0"
 	if network == "unix" {
@@ -191,7 +172,7 @@ func testServer(t testing.TB, network string, app wsgiref.App, opts ...Option) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &logBuffer{}
+	logs := &logbuf.Buffer{}
 	opts = append([]Option{WithLogger(slog.New(slog.NewTextHandler(logs, nil)))}, opts...)
 	done := make(chan error, 1)
 	go func() { done <- Serve(l, app, opts...) }()

@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/gowsgi/wsgiref/handlers"
 	"github.com/gowsgi/wsgiref/headers"
 	"github.com/gowsgi/wsgiref/internal/frontend"
+	"github.com/gowsgi/wsgiref/internal/logbuf"
 )
 
 // pattern returns n deterministic bytes: a large body whose every byte is
@@ -230,7 +230,7 @@ func firstDiff(a, b []byte) string {
 
 // serve starts frontApp over FastCGI on network ("tcp" or "unix") and
 // returns the address as a front end names it, and the server's log.
-func serve(t *testing.T, network string) (tcpAddr, sockPath string, logs *syncBuffer) {
+func serve(t *testing.T, network string) (tcpAddr, sockPath string, logs *logbuf.Buffer) {
 	t.Helper()
 	addr := "127.0.0.1:0"
 	if network == "unix" {
@@ -240,30 +240,13 @@ func serve(t *testing.T, network string) (tcpAddr, sockPath string, logs *syncBu
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs = &syncBuffer{}
+	logs = &logbuf.Buffer{}
 	go fastcgi.Serve(l, frontApp, fastcgi.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	t.Cleanup(func() { l.Close() })
 	if network == "unix" {
 		return "", addr, logs
 	}
 	return l.Addr().String(), "", logs
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // nginxBlock is examples/fcgi/nginx.conf, the block the README shows, with

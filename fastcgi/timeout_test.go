@@ -46,7 +46,7 @@ func TestWriteTimeout(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the request did not end when the front end stopped reading")
 	}
-	logs.waitFor(t, "i/o timeout")
+	waitFor(t, logs, "i/o timeout")
 	if n := strings.Count(logs.String(), "\n"); n != 1 {
 		t.Errorf("logged %d lines:\n%s", n, logs)
 	}

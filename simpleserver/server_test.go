@@ -2,7 +2,6 @@ package simpleserver
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,33 +22,16 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/logbuf"
 	"github.com/gowsgi/wsgiref/internal/oracle"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testServer is a server on a free loopback port, serving in the
 // background, with its access log and wsgi.errors captured.
 type testServer struct {
 	*WSGIServer
-	log    *syncBuffer
-	errs   *syncBuffer
+	log    *logbuf.Buffer
+	errs   *logbuf.Buffer
 	served chan error
 }
 
@@ -57,7 +39,7 @@ func (ts *testServer) url(path string) string { return "http://" + ts.Addr().Str
 
 func startServer(t testing.TB, app wsgiref.App, opts ...Option) *testServer {
 	t.Helper()
-	ts := &testServer{log: &syncBuffer{}, errs: &syncBuffer{}, served: make(chan error, 1)}
+	ts := &testServer{log: &logbuf.Buffer{}, errs: &logbuf.Buffer{}, served: make(chan error, 1)}
 	opts = append([]Option{
 		WithLogger(slog.New(NewLogHandler(ts.log))),
 		WithErrors(ts.errs),
@@ -903,7 +885,7 @@ func (h customHandler) GetStderr(r *Request) io.Writer { return h.errs }
 // TestRequestHandlerHook: overriding GetEnviron and GetStderr through an
 // embedded WSGIRequestHandler changes what the default Handle does.
 func TestRequestHandlerHook(t *testing.T) {
-	var errs syncBuffer
+	var errs logbuf.Buffer
 	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
 		io.WriteString(env.Errors, "to my stderr")
 		start("200 OK", nil)
@@ -921,7 +903,7 @@ func TestRequestHandlerHook(t *testing.T) {
 // TestAccessLogSlog: the access record carries its parts as attributes
 // for structured handlers.
 func TestAccessLogSlog(t *testing.T) {
-	var buf syncBuffer
+	var buf logbuf.Buffer
 	ts := startServer(t, helloApp, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	get(t, ts.url("/x?y"))
 	waitFor(t, func() bool { return strings.Contains(buf.String(), "size=13") })
