@@ -17,11 +17,7 @@ type Server struct {
 
 // NewServer returns a server for app configured by opts.
 func NewServer(app wsgiref.App, opts ...Option) *Server {
-	cfg := gateway.NewConfig("scgi")
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return &Server{g: gateway.NewServer(app, readRequest, cfg)}
+	return &Server{g: gateway.Configure(app, readRequest, gateway.NewConfig("scgi"), opts)}
 }
 
 // Serve serves SCGI requests for app on l (TCP or Unix) until l fails:

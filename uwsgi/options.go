@@ -21,49 +21,36 @@ const DefaultMaxHeaderBytes = 65535
 // WithMaxHeaderBytes bounds a packet's variables (the CGI variables); a
 // larger packet is refused with 431 from its header. n <= 0 means
 // [DefaultMaxHeaderBytes].
-func WithMaxHeaderBytes(n int) Option {
-	return func(c *config) { c.MaxHeaderBytes = n }
-}
+func WithMaxHeaderBytes(n int) Option { return gateway.MaxHeaderBytes(n) }
 
-// WithMaxBodyBytes bounds CONTENT_LENGTH: a larger request gets 413 and
-// the application does not run. n <= 0 means no limit, the default.
-func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) { c.MaxBodyBytes = n }
-}
+// WithMaxBodyBytes bounds CONTENT_LENGTH, the body after the packet: a
+// larger request gets 413 and the application does not run. n <= 0 means
+// no limit, the default.
+func WithMaxBodyBytes(n int64) Option { return gateway.MaxBodyBytes(n) }
 
 // WithHeaderTimeout bounds the time from the accept to the end of the
 // packet's variables (408 after it). The default is 10 s; d <= 0 means none.
-func WithHeaderTimeout(d time.Duration) Option {
-	return func(c *config) { c.HeaderTimeout = d }
-}
+func WithHeaderTimeout(d time.Duration) Option { return gateway.HeaderTimeout(d) }
 
-// WithReadTimeout bounds the reads of the body, counted from the end of the
-// headers. The default, 0, means none.
-func WithReadTimeout(d time.Duration) Option {
-	return func(c *config) { c.ReadTimeout = d }
-}
+// WithReadTimeout bounds the reads of the body, counted from the end of
+// the packet. The default, 0, means none.
+func WithReadTimeout(d time.Duration) Option { return gateway.ReadTimeout(d) }
 
 // WithWriteTimeout bounds the writing of the response, counted from the
-// end of the headers. The default, 0, means none.
-func WithWriteTimeout(d time.Duration) Option {
-	return func(c *config) { c.WriteTimeout = d }
-}
+// end of the packet. The default, 0, means none.
+func WithWriteTimeout(d time.Duration) Option { return gateway.WriteTimeout(d) }
 
-// WithLogger receives one Warn record per refused request or failed
-// response, with the reason in the message. The default logs text to
+// WithLogger receives one Warn record per refused packet or failed
+// response, with the reason in the message ("uwsgi: refused request:
+// unsupported packet modifiers 5 and 0"). The default logs text to
 // os.Stderr.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) { c.Logger = l }
-}
+func WithLogger(l *slog.Logger) Option { return gateway.Logger(l) }
 
-// WithErrors sets wsgi.errors, where application errors are written; the
-// default is os.Stderr.
-func WithErrors(w io.Writer) Option {
-	return func(c *config) { c.Errors = w }
-}
+// WithErrors sets wsgi.errors, where the uwsgi applications' errors are
+// written; the default is os.Stderr.
+func WithErrors(w io.Writer) Option { return gateway.Errors(w) }
 
 // WithMultiprocess sets wsgi.multiprocess, for an application served by
-// several processes at once (see package listen). The default is false.
-func WithMultiprocess(on bool) Option {
-	return func(c *config) { c.Multiprocess = on }
-}
+// several uwsgi processes at once (see package listen), as uWSGI's
+// workers are. The default is false.
+func WithMultiprocess(on bool) Option { return gateway.Multiprocess(on) }

@@ -19,11 +19,8 @@ type Server struct {
 func NewServer(app wsgiref.App, opts ...Option) *Server {
 	cfg := gateway.NewConfig("uwsgi")
 	cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
-	cfg.StatusLine = true
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return &Server{g: gateway.NewServer(app, readRequest, cfg)}
+	cfg.StatusLine = true // as uWSGI answers
+	return &Server{g: gateway.Configure(app, readRequest, cfg, opts)}
 }
 
 // Serve serves uwsgi requests for app on l (TCP or Unix) until l fails:

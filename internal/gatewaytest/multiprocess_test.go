@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/examplecmd"
 	"github.com/gowsgi/wsgiref/internal/frontend"
 	"github.com/gowsgi/wsgiref/listen"
 	"github.com/gowsgi/wsgiref/simpleserver"
@@ -68,26 +68,15 @@ func backend(name, reuseAddr string) error {
 	if err != nil {
 		return err
 	}
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM)
-	served := make(chan error, 1)
-	go func() { served <- srv.ServeForever() }()
 	fmt.Println("ready")
-	select {
-	case err := <-served:
-		return err
-	case <-stop:
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		return err
-	}
-	if err := <-served; !errors.Is(err, simpleserver.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return examplecmd.Serve(l, serveForever{srv}, simpleserver.ErrServerClosed)
 }
+
+// serveForever is simpleserver's server as examplecmd serves a gateway's:
+// its listener is the one given to MakeServer.
+type serveForever struct{ *simpleserver.WSGIServer }
+
+func (s serveForever) Serve(net.Listener) error { return s.ServeForever() }
 
 // proc is a backend process.
 type proc struct {

@@ -16,38 +16,13 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
+	"github.com/gowsgi/wsgiref/internal/examplecmd/examplecmdtest"
 	"github.com/gowsgi/wsgiref/internal/frontend"
 	"github.com/gowsgi/wsgiref/proxyfix"
 	"github.com/gowsgi/wsgiref/scgi"
 	"github.com/gowsgi/wsgiref/simpleserver"
 	"github.com/gowsgi/wsgiref/uwsgi"
 )
-
-// readmeBlock returns the code block that follows "<!-- marker -->" in the
-// module's README, with each old address replaced by the new one.
-func readmeBlock(t *testing.T, marker string, replace ...string) string {
-	t.Helper()
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(data), "<!-- "+marker+" -->\n```")
-	if !ok {
-		t.Fatalf("README has no block after <!-- %s -->", marker)
-	}
-	_, rest, _ = strings.Cut(rest, "\n") // the fence's language
-	block, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		t.Fatalf("README block %s is not closed", marker)
-	}
-	for i := 0; i+1 < len(replace); i += 2 {
-		if !strings.Contains(block, replace[i]) {
-			t.Fatalf("README block %s lacks %q", marker, replace[i])
-		}
-		block = strings.ReplaceAll(block, replace[i], replace[i+1])
-	}
-	return block
-}
 
 // pair is a gateway behind its front end.
 type pair struct {
@@ -93,26 +68,26 @@ var pairs = []pair{
 		l, path := listenUnix(t, "scgi.sock")
 		s := scgi.NewServer(app, scgi.WithLogger(quiet()), scgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
-		return frontend.Nginx(t, frontend.NginxConfig{Server: readmeBlock(t, "nginx scgi_pass", "unix:/run/app/scgi.sock", "unix:"+path)})
+		return frontend.Nginx(t, frontend.NginxConfig{Server: examplecmdtest.READMEBlock(t, "nginx scgi_pass", "unix:/run/app/scgi.sock", "unix:"+path)})
 	}},
 	{name: "nginx uwsgi_pass tcp", script: "/app", seesReset: true, start: func(t *testing.T, app wsgiref.App) *frontend.Server {
 		l := listenTCP(t)
 		s := uwsgi.NewServer(app, uwsgi.WithLogger(quiet()), uwsgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
-		return frontend.Nginx(t, frontend.NginxConfig{Server: readmeBlock(t, "nginx uwsgi_pass", "127.0.0.1:8001", l.Addr().String())})
+		return frontend.Nginx(t, frontend.NginxConfig{Server: examplecmdtest.READMEBlock(t, "nginx uwsgi_pass", "127.0.0.1:8001", l.Addr().String())})
 	}},
 	{name: "lighttpd mod_scgi tcp", script: "/app", start: func(t *testing.T, app wsgiref.App) *frontend.Server {
 		l := listenTCP(t)
 		s := scgi.NewServer(app, scgi.WithLogger(quiet()), scgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
 		port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-		return frontend.Lighttpd(t, readmeBlock(t, "lighttpd mod_scgi", `"port" => 8002`, `"port" => `+port))
+		return frontend.Lighttpd(t, examplecmdtest.READMEBlock(t, "lighttpd mod_scgi", `"port" => 8002`, `"port" => `+port))
 	}},
 	{name: "lighttpd mod_scgi uwsgi unix", script: "/app", start: func(t *testing.T, app wsgiref.App) *frontend.Server {
 		l, path := listenUnix(t, "uwsgi.sock")
 		s := uwsgi.NewServer(app, uwsgi.WithLogger(quiet()), uwsgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
-		return frontend.Lighttpd(t, readmeBlock(t, "lighttpd mod_scgi",
+		return frontend.Lighttpd(t, examplecmdtest.READMEBlock(t, "lighttpd mod_scgi",
 			`"host" => "127.0.0.1", "port" => 8002`, `"socket" => "`+path+`"`,
 			`# scgi.protocol = "uwsgi"`, `scgi.protocol = "uwsgi"`))
 	}},
@@ -128,7 +103,7 @@ var pairs = []pair{
 			t.Fatal(err)
 		}
 		serve(t, l, func(net.Listener) error { return srv.ServeForever() }, srv.Close)
-		return frontend.Nginx(t, frontend.NginxConfig{Server: readmeBlock(t, "nginx proxy_pass", "127.0.0.1:8000", l.Addr().String())})
+		return frontend.Nginx(t, frontend.NginxConfig{Server: examplecmdtest.READMEBlock(t, "nginx proxy_pass", "127.0.0.1:8000", l.Addr().String())})
 	}},
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/fastcgi"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/examplecmd/examplecmdtest"
 	"github.com/gowsgi/wsgiref/internal/frontend"
 	"github.com/gowsgi/wsgiref/proxyfix"
 	"github.com/gowsgi/wsgiref/scgi"
@@ -77,14 +78,14 @@ var tlsSetups = []tlsSetup{
 		s := scgi.NewServer(schemeApp, scgi.WithLogger(quiet()), scgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
 		return frontend.Nginx(t, frontend.NginxConfig{TLS: true,
-			Server: readmeBlock(t, "nginx scgi_pass", "unix:/run/app/scgi.sock", "unix:"+path)})
+			Server: examplecmdtest.READMEBlock(t, "nginx scgi_pass", "unix:/run/app/scgi.sock", "unix:"+path)})
 	}},
 	{name: "nginx uwsgi_pass tcp", https: "on", frontPort: true, start: func(t *testing.T) *frontend.Server {
 		l := listenTCP(t)
 		s := uwsgi.NewServer(schemeApp, uwsgi.WithLogger(quiet()), uwsgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
 		return frontend.Nginx(t, frontend.NginxConfig{TLS: true,
-			Server: readmeBlock(t, "nginx uwsgi_pass", "127.0.0.1:8001", l.Addr().String())})
+			Server: examplecmdtest.READMEBlock(t, "nginx uwsgi_pass", "127.0.0.1:8001", l.Addr().String())})
 	}},
 	{name: "lighttpd mod_fastcgi tcp", https: "on", frontPort: true, start: func(t *testing.T) *frontend.Server {
 		l := listenTCP(t)
@@ -99,13 +100,13 @@ fastcgi.server = ("/app" => (("host" => "127.0.0.1", "port" => `+port+`, "check-
 		s := scgi.NewServer(schemeApp, scgi.WithLogger(quiet()), scgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
 		port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-		return frontend.LighttpdTLS(t, readmeBlock(t, "lighttpd mod_scgi", `"port" => 8002`, `"port" => `+port))
+		return frontend.LighttpdTLS(t, examplecmdtest.READMEBlock(t, "lighttpd mod_scgi", `"port" => 8002`, `"port" => `+port))
 	}},
 	{name: "lighttpd mod_scgi uwsgi unix", https: "on", frontPort: true, start: func(t *testing.T) *frontend.Server {
 		l, path := listenUnix(t, "uwsgi.sock")
 		s := uwsgi.NewServer(schemeApp, uwsgi.WithLogger(quiet()), uwsgi.WithErrors(io.Discard))
 		serve(t, l, s.Serve, s.Close)
-		return frontend.LighttpdTLS(t, readmeBlock(t, "lighttpd mod_scgi",
+		return frontend.LighttpdTLS(t, examplecmdtest.READMEBlock(t, "lighttpd mod_scgi",
 			`"host" => "127.0.0.1", "port" => 8002`, `"socket" => "`+path+`"`,
 			`# scgi.protocol = "uwsgi"`, `scgi.protocol = "uwsgi"`))
 	}},
@@ -124,7 +125,7 @@ fastcgi.server = ("/app" => (("host" => "127.0.0.1", "port" => `+port+`, "check-
 		}
 		serve(t, l, func(net.Listener) error { return srv.ServeForever() }, srv.Close)
 		return frontend.Nginx(t, frontend.NginxConfig{TLS: true,
-			Server: readmeBlock(t, "nginx proxy_pass", "127.0.0.1:8000", l.Addr().String())})
+			Server: examplecmdtest.READMEBlock(t, "nginx proxy_pass", "127.0.0.1:8000", l.Addr().String())})
 	}},
 }
 
