@@ -24,7 +24,21 @@ var compiled = []struct {
 	{"../../examples/githubapi/routes.txt", config{pkg: "r3", name: "Github"}},
 	{"testdata/escapes.txt", config{pkg: "r4", name: "Escapes"}},
 	{"testdata/wide.txt", config{pkg: "r5"}},
+	// The same files as routing.Tables: both shapes decide alike.
+	{"testdata/basic.txt", config{pkg: "t0", shape: shapeTable}},
+	{"testdata/backtrack.txt", config{pkg: "t1", name: "Tree", shape: shapeTable}},
+	{"testdata/rootmount.txt", config{pkg: "t2", shape: shapeTable}},
+	{"../../examples/githubapi/routes.txt", config{pkg: "t3", name: "Github", shape: shapeTable}},
+	{"testdata/escapes.txt", config{pkg: "t4", name: "Escapes", shape: shapeTable}},
+	{"testdata/wide.txt", config{pkg: "t5", shape: shapeTable}},
+	// A random REST-like file in both shapes ("" is written by the test).
+	{"", config{pkg: "s6"}},
+	{"", config{pkg: "t6"}},
 }
+
+// randomRoutes is the size of the random route file of the compile test:
+// at tableMin, so that the automatic shape is a table.
+const randomRoutes = tableMin
 
 // TestGeneratedRoutersRun generates real routers into a temporary module
 // (a replace points it at this repository), vets them, builds a program
@@ -59,7 +73,15 @@ func TestGeneratedRoutersRun(t *testing.T) {
 	var want []string
 	var imports, news strings.Builder
 	mounted := 0
+	random := filepath.Join(dir, "random.txt")
+	write("random.txt", randomRouteFile(2, randomRoutes))
 	for i, c := range compiled {
+		if c.file == "" {
+			c.file = random
+			if c.cfg.pkg[0] == 's' {
+				c.cfg.shape = shapeSwitch
+			}
+		}
 		src, err := os.ReadFile(c.file)
 		if err != nil {
 			t.Fatal(err)

@@ -16,11 +16,13 @@ type config struct {
 	name          string // prefix of the generated names, "" for Router, Handlers, ...
 	source        string // the route file's base name, for comments
 	redirectSlash bool   // answer 301/308 where the path with its trailing slash changed matches
+	shape         string // shapeAuto, shapeSwitch or shapeTable
 }
 
 // names are the identifiers of one generated router.
 type names struct {
 	router, handlers, newFunc, routes, methods, args string
+	table                                            string // the routing.Table of the table shape
 	lower                                            string // the lower-case prefix of unexported names
 	path, url                                        string // prefixes of the builders
 }
@@ -39,6 +41,7 @@ func (c *config) names() names {
 		routes:   c.name + "Routes",
 		methods:  lower + "Methods",
 		args:     lower + "Args",
+		table:    lower + "Table",
 		lower:    lower,
 		path:     c.name + "Path",
 		url:      c.name + "URL",
@@ -53,6 +56,9 @@ func generate(c config, src string) ([]byte, error) {
 	root, terr := buildTree(c.source, routes)
 	if err := joinErrors(perr, terr); err != nil {
 		return nil, err
+	}
+	if c.shape == shapeTable && c.redirectSlash {
+		return nil, fmt.Errorf("%s: -shape table does not redirect slashes: -redirect-slash takes the switch shape", c.source)
 	}
 	table, err := methodTable(routes)
 	if err != nil {

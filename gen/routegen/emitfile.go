@@ -74,21 +74,40 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 		f.Comment("slash added or removed, is redirected there (routing.RedirectSlash: 301")
 		f.Comment("for GET and HEAD, 308 otherwise).")
 	}
+	useTable := g.c.useTable(len(routes))
+	apps := jen.Id("h").Id(n.handlers)
+	if useTable {
+		apps = jen.Id("apps").Index().Qual(wsgirefPath, "App").Comment("the application of each route, as " + n.routes + " lists them")
+	}
 	f.Type().Id(n.router).Struct(
-		jen.Id("h").Id(n.handlers),
+		apps,
 		jen.Comment("NotFound, when not nil, serves the requests whose path matches no"),
 		jen.Comment("route, with the environ as it came, instead of the plain 404."),
 		jen.Id("NotFound").Qual(wsgirefPath, "App"),
 		jen.Id("args").Qual(routingPath, "ArgsCache"),
 	)
 	f.Commentf("%s returns a router serving the applications in h.", n.newFunc)
+	init := jen.Dict{jen.Id("h"): jen.Id("h")}
+	if useTable {
+		init = jen.Dict{jen.Id("apps"): jen.Index().Qual(wsgirefPath, "App").ValuesFunc(func(gr *jen.Group) {
+			for _, r := range routes {
+				gr.Line().Id("h").Dot(r.handler)
+			}
+			gr.Line()
+		})}
+	}
 	f.Func().Id(n.newFunc).Params(jen.Id("h").Id(n.handlers)).Op("*").Id(n.router).Block(
-		jen.Return(jen.Op("&").Id(n.router).Values(jen.Dict{jen.Id("h"): jen.Id("h")})),
+		jen.Return(jen.Op("&").Id(n.router).Values(init)),
 	)
 
-	// The walk first: it declares the argument lists and method sets that
-	// the declarations below list.
-	body := g.node(root, 0, nil, "")
+	// The walk (or the table) first: it declares the argument lists and
+	// method sets that the declarations below list.
+	var body, nodes []jen.Code
+	if useTable {
+		nodes = g.tableNodes(routes, root)
+	} else {
+		body = g.node(root, 0, nil, "")
+	}
 	terminates := root.rest[anyMethod] != nil
 
 	f.Commentf("%s lists the routes of %s in file order, each with its builder.", n.routes, g.c.source)
@@ -140,6 +159,21 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 		}
 	})
 
+	if useTable {
+		g.tableServe(f, nodes)
+	} else {
+		g.switchServe(f, body, terminates)
+	}
+	for _, r := range routes {
+		g.builder(f, r)
+	}
+	return f
+}
+
+// switchServe writes ServeWSGI as the switch tree's root, body, and the
+// methods split off the tree.
+func (g *gen) switchServe(f *jen.File, body []jen.Code, terminates bool) {
+	n := g.n
 	stmts := []jen.Code{
 		// The walk is filled in place: returning it by value costs a copy.
 		jen.Var().Id("p").Qual(routingPath, "Path"),
@@ -178,8 +212,4 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	for _, fn := range g.funcs {
 		f.Add(fn)
 	}
-	for _, r := range routes {
-		g.builder(f, r)
-	}
-	return f
 }

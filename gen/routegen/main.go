@@ -54,6 +54,15 @@
 // because WSGI keeps "/x" and "/x/" apart. The generated code
 // imports only the wsgiref module and the routing package.
 //
+// The router has one of two shapes, chosen with -shape (default auto).
+// The switch tree (-shape switch) writes the walk out as nested switches,
+// the fastest walk and the shape of a small file. A big file's switch
+// tree costs the compiler milliseconds per route, so from 500 routes
+// the router is a routing.Table (-shape table): the same tree as data,
+// one line a node, walked by routing.Table.Serve with the same decisions,
+// and compiled in no time at any size. -redirect-slash keeps the switch
+// tree at any size.
+//
 // A malformed line, a duplicate route, or parameters named differently at
 // the same position are reported as file:line: message, every one of them,
 // and the command exits with status 1 without writing anything.
@@ -133,6 +142,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("pkg", "", "package name of the Go file")
 	name := fs.String("name", "", "prefix of the generated names (default Router, Handlers, NewRouter, Routes)")
 	redirect := fs.Bool("redirect-slash", false, "redirect a path that matches only with its trailing slash added or removed (301 GET/HEAD, 308 otherwise)")
+	shape := fs.String("shape", "auto", "the router's shape: switch (nested switches, the faster walk), table (a routing.Table, compiles in no time), auto (table from 500 routes, without -redirect-slash)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
@@ -145,6 +155,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] (routegen -h for more)")
 		return 2
 	}
+	shapes := map[string]string{"auto": shapeAuto, "switch": shapeSwitch, "table": shapeTable}
+	sh, ok := shapes[*shape]
+	if !ok {
+		fmt.Fprintf(stderr, "routegen: -shape %q is not auto, switch or table\n", *shape)
+		return 2
+	}
 	if msg := checkNames(*pkg, *name); msg != "" {
 		fmt.Fprintln(stderr, "routegen:", msg)
 		return 2
@@ -154,7 +170,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "routegen:", err)
 		return 1
 	}
-	code, err := generate(config{pkg: *pkg, name: *name, source: filepath.Base(*in), redirectSlash: *redirect}, string(src))
+	code, err := generate(config{pkg: *pkg, name: *name, source: filepath.Base(*in), redirectSlash: *redirect, shape: sh}, string(src))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

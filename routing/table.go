@@ -1,0 +1,186 @@
+package routing
+
+import (
+	"slices"
+	"strings"
+
+	wsgiref "github.com/gowsgi/wsgiref"
+)
+
+// Table is a route tree written as data: the shape routegen gives a big
+// route file, whose tree written out as code would cost the compiler
+// seconds per thousand routes. [Table.Serve] walks it with the decisions
+// of the switch tree that routegen writes for a small file: a static
+// segment before the parameter before a catch-all, backtracking on a
+// miss, GET serving HEAD, and the Allow set of every node whose path
+// matched but whose routes did not take the method.
+//
+// A route is known by its index in Routes, which is also its index in
+// the applications that Serve is given:
+//
+//	GET /users/:user   (Routes[0])
+//	POST /users        (Routes[1])
+//
+//	Nodes: []Node{
+//		{Statics: []Static{{"users", 1}}},             // 0: the root
+//		{Param: 2, Leaf: []Leaf{{"POST", 1}}, ...},    // 1: /users
+//		{Leaf: []Leaf{{"GET", 0}}, ...},               // 2: /users/:user
+//	}
+type Table struct {
+	Routes  []Route // the routes, in the order of the applications
+	Methods Methods // the Allow order of the MethodSets below
+	Nodes   []Node  // the tree; Nodes[0] is the root
+}
+
+// Node is one position of a [Table]'s tree: the path walked so far.
+type Node struct {
+	Statics   []Static  // the static segments below, sorted by Segment
+	Param     int32     // the node of the parameter below, 0 for none
+	Leaf      []Leaf    // the routes ending here
+	LeafAllow MethodSet // the methods of Leaf, 0 when an ANY route takes them all
+	Rest      []Leaf    // the catch-all routes mounted here
+	RestAllow MethodSet // the methods of Rest, likewise
+}
+
+// Static is a static segment below a node and the node it leads to; ""
+// is a trailing slash.
+type Static struct {
+	Segment string // the segment as PATH_INFO holds it, decoded
+	Node    int32  // the index of the node it leads to in Table.Nodes
+}
+
+// Leaf is one route of a node: its method ("ANY" for every method the
+// node's other routes leave) and its index in [Table.Routes].
+type Leaf struct {
+	Method string // "GET", or "ANY"
+	Route  int32  // the index of the route in Table.Routes
+}
+
+// maxTableParams is the most parameter values a walk keeps without
+// allocating; a deeper route's walk allocates once.
+const maxTableParams = 16
+
+// walk is the state of one request's walk down a Table.
+type walk struct {
+	t     *Table
+	p     Path
+	m     string
+	allow MethodSet
+	// The parameter values on the way down: the first maxTableParams in
+	// vals, on the stack, the others in more.
+	vals [maxTableParams]string
+	more []string
+	n    int
+}
+
+// push adds the value of the next parameter down.
+func (w *walk) push(v string) {
+	if w.n < maxTableParams {
+		w.vals[w.n] = v
+	} else {
+		w.more = append(w.more[:w.n-maxTableParams], v)
+	}
+	w.n++
+}
+
+// values are the parameter values of the route chosen.
+func (w *walk) values() []string {
+	if w.n <= maxTableParams {
+		return w.vals[:w.n]
+	}
+	return append(w.vals[:maxTableParams:maxTableParams], w.more[:w.n-maxTableParams]...)
+}
+
+// Serve routes the request of env through t to apps[k], the application
+// of t.Routes[k]: it commits the environ as the switch tree does (SCRIPT_NAME
+// the matched path, PATH_INFO the rest), adds the route's parameters to the
+// routing args through args, and calls the application with [Serve] (501
+// for a nil one). A path that matches no route goes to notFound when it is
+// not nil, else answers 404; a path whose routes do not take the method
+// answers 405 with the Allow header.
+func (t *Table) Serve(env *wsgiref.Environ, start wsgiref.StartResponse, apps []wsgiref.App, args *ArgsCache, notFound wsgiref.App) (wsgiref.Body, error) {
+	w := walk{t: t}
+	w.p, w.m = Begin(env)
+	if k, pos, ok := w.node(0, w.p.Start()); ok {
+		r := &t.Routes[k]
+		w.p.Commit(env, pos)
+		if w.n > 0 {
+			args.Capture(env, r.Pattern.Names, w.values()...)
+		}
+		return Serve(apps[k], r.Handler, env, start)
+	}
+	if w.allow != 0 {
+		return MethodNotAllowed(t.Methods.Allow(w.allow), start)
+	}
+	if notFound != nil {
+		return notFound.ServeWSGI(env, start)
+	}
+	return NotFound(env, start)
+}
+
+// node walks the subtree of node n from position i and returns the route
+// chosen and the position to commit, or false to backtrack. w.values()
+// are the values of the chosen route's parameters when it returns true.
+func (w *walk) node(n int32, i int) (route int32, pos int, ok bool) {
+	nd := &w.t.Nodes[n]
+	if len(nd.Statics) > 0 || nd.Param != 0 || len(nd.Leaf) > 0 {
+		seg, next, more := w.p.Next(i)
+		switch {
+		case !more:
+			if k, ok := w.choose(nd.Leaf, nd.LeafAllow); ok {
+				return k, next, true
+			}
+		default:
+			if j, found := slices.BinarySearchFunc(nd.Statics, seg, bySegment); found {
+				if k, pos, ok := w.node(nd.Statics[j].Node, next); ok {
+					return k, pos, true
+				}
+			}
+			if nd.Param != 0 && seg != "" {
+				depth := w.n
+				w.push(seg)
+				if k, pos, ok := w.node(nd.Param, next); ok {
+					return k, pos, true
+				}
+				w.n = depth
+			}
+		}
+	}
+	if len(nd.Rest) > 0 {
+		if k, ok := w.choose(nd.Rest, nd.RestAllow); ok {
+			w.push(w.p.Rest(i))
+			return k, i, true
+		}
+	}
+	return 0, 0, false
+}
+
+func bySegment(s Static, seg string) int { return strings.Compare(s.Segment, seg) }
+
+// choose applies the method rule to the routes of one node: the route of
+// the method, else GET's for HEAD, else the ANY route. When none takes
+// the method it adds the node's methods to the Allow set.
+func (w *walk) choose(routes []Leaf, allow MethodSet) (int32, bool) {
+	get, any := int32(-1), int32(-1)
+	for _, l := range routes {
+		switch l.Method {
+		case w.m:
+			if l.Method != "ANY" {
+				return l.Route, true
+			}
+			any = l.Route
+		case "GET":
+			get = l.Route
+		case "ANY":
+			any = l.Route
+		}
+	}
+	if w.m == "HEAD" && get >= 0 {
+		return get, true
+	}
+	if any >= 0 {
+		return any, true
+	}
+	w.allow |= allow
+	return 0, false
+}
