@@ -18,7 +18,8 @@ var protocol = gatewaytesting.Protocol{
 	Read:         readRequest,
 	NewServer: func(app wsgiref.App, c gatewaytesting.Config) gatewaytesting.Server {
 		return NewServer(app, WithLogger(c.Logger), WithErrors(c.Errors), WithMaxHeaderBytes(c.MaxHeaderBytes),
-			WithMaxBodyBytes(c.MaxBodyBytes), WithHeaderTimeout(c.HeaderTimeout))
+			WithMaxBodyBytes(c.MaxBodyBytes), WithHeaderTimeout(c.HeaderTimeout), WithReadTimeout(c.ReadTimeout),
+			WithWriteTimeout(c.WriteTimeout), WithMultiprocess(c.Multiprocess))
 	},
 	ActiveConns: func(srv gatewaytesting.Server) int { return srv.(*Server).g.ActiveConns() },
 	BadInput:    badInput,

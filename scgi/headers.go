@@ -31,20 +31,8 @@ func parseHeaders(data []byte, env *wsgiref.Environ) (int64, error) {
 		if name == "SCGI" {
 			scgi = value == "1"
 		}
-		// One scan: SetDefault adds a new name, and a name already
-		// there leaves the count unchanged.
-		n := env.Len()
-		if env.SetDefault(name, value); env.Len() == n {
-			// Seen before: nginx sends a parameter twice when a location
-			// sets one its include already set.
-			switch {
-			case name == "CONTENT_LENGTH":
-				return 0, ErrDuplicateLength // two framings: refuse
-			case strings.HasPrefix(name, "HTTP_"):
-				env.Set(name, env.Get(name)+","+value) // as CGI joins headers
-			default:
-				env.Set(name, value) // the later wins, as in flup's and uWSGI's dicts
-			}
+		if !gateway.AddVar(env, name, value) {
+			return 0, ErrDuplicateLength
 		}
 	}
 	if first {

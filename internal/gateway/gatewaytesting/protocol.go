@@ -45,6 +45,9 @@ type Config struct {
 	MaxHeaderBytes int
 	MaxBodyBytes   int64
 	HeaderTimeout  time.Duration
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	Multiprocess   bool
 }
 
 // Server is the protocol package's server, as its public API offers it.

@@ -19,7 +19,7 @@ import (
 // Run runs every shared test for p, each as a subtest named after what it
 // proves: ServeRequest, HTTPSSetsScheme, BadInput (p's own rows and the
 // shared ones), ErrorAfterHeaders, ErrorBeforeHeaders,
-// ShutdownFinishesRequests, ShutdownServesAcceptedConnection, ParseAllocs.
+// ShutdownFinishesRequests, ShutdownServesAcceptedConnection, ParseAllocs, Options.
 func Run(t *testing.T, p Protocol) {
 	for _, test := range []struct {
 		name string
@@ -33,6 +33,7 @@ func Run(t *testing.T, p Protocol) {
 		{"ShutdownFinishesRequests", shutdownFinishesRequests},
 		{"ShutdownServesAcceptedConnection", shutdownServesAcceptedConnection},
 		{"ParseAllocs", parseAllocs},
+		{"Options", options},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, p) })
 	}
@@ -193,5 +194,27 @@ func shutdownServesAcceptedConnection(t *testing.T, p Protocol) {
 	}
 	if err := <-shut; err != nil {
 		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// options: the options the other tests leave at their defaults reach the
+// server: WithMultiprocess sets wsgi.multiprocess (false without it), and
+// WithReadTimeout ends a body that stalls: the application's read fails,
+// the front end gets 500 and the timeout is logged.
+func options(t *testing.T, p Protocol) {
+	for _, on := range []bool{false, true} {
+		ts := Start(t, p, "tcp", Config{Multiprocess: on})
+		got, err := ts.RoundTrip(t, p.Request("", "X_ECHO", "wsgi.multiprocess"), false)
+		if want := "\r\n\r\nwsgi.multiprocess=" + strconv.FormatBool(on) + "\n"; err != nil || !strings.HasSuffix(got, want) {
+			t.Errorf("Multiprocess %v: %q, %v", on, got, err)
+		}
+	}
+	ts := Start(t, p, "tcp", Config{ReadTimeout: 200 * time.Millisecond})
+	got, err := ts.RoundTrip(t, append(p.Head("10"), "only5"...), false)
+	if err != nil || !strings.HasPrefix(got, p.StatusPrefix+"500 Internal Server Error\r\n") {
+		t.Errorf("a stalled body: %q, %v", got, err)
+	}
+	if logged := ts.WaitLog(0); !strings.Contains(logged, p.Name+": request body: ") || !strings.Contains(logged, "i/o timeout") {
+		t.Errorf("logged %q, want the body's read timeout", logged)
 	}
 }

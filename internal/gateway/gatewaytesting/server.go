@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,7 @@ func (ts *TestServer) WaitLog(before int) string {
 // EchoApp answers with the variables named by the X_ECHO variable (comma
 // separated), each "NAME=value" on a line, then the body it read.
 // PATH_INFO /late fails after its first block; /fail before any header.
+// The name wsgi.multiprocess echoes that typed field.
 //
 //	X_ECHO "PATH_INFO,wsgi.url_scheme", PATH_INFO "/x", body "ab"
 //	-> 200, "PATH_INFO=/x\nwsgi.url_scheme=http\nab"
@@ -108,7 +110,11 @@ func EchoApp(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, e
 	}
 	var b strings.Builder
 	for _, k := range strings.Split(env.Get("X_ECHO"), ",") {
-		if k != "" {
+		switch k {
+		case "":
+		case "wsgi.multiprocess":
+			b.WriteString(k + "=" + strconv.FormatBool(env.Multiprocess) + "\n")
+		default:
 			b.WriteString(k + "=" + env.Get(k) + "\n")
 		}
 	}
