@@ -71,47 +71,6 @@ func (p *Path) Begin(env *wsgiref.Environ) (method string) {
 	return method
 }
 
-// cutPath records where the segments of pi start and reports whether
-// every shift along pi is a plain cut: pi is empty, or starts with "/" and
-// has no empty, "." or ".." segment except an empty last one (a trailing
-// slash). ShiftPathInfo then moves each segment from the front of
-// PATH_INFO to the end of SCRIPT_NAME unchanged.
-func (p *Path) cutPath(pi string) bool {
-	if pi == "" {
-		return true // no segment: n and cut[0] are 0
-	}
-	if pi[0] != '/' || len(pi) > 0xffff {
-		return false
-	}
-	n := 0
-	for i := 0; i < len(pi); i++ {
-		if pi[i] != '/' {
-			continue
-		}
-		if n == maxSegments {
-			return false
-		}
-		p.cut[n] = uint16(i)
-		n++
-		// What follows the slash: another slash is an empty segment, a
-		// dot may start a "." or ".." segment. A trailing slash is fine.
-		if rest := pi[i+1:]; rest != "" {
-			switch rest[0] {
-			case '/':
-				return false
-			case '.':
-				if len(rest) == 1 || rest[1] == '/' ||
-					rest[1] == '.' && (len(rest) == 2 || rest[2] == '/') {
-					return false
-				}
-			}
-		}
-	}
-	p.cut[n] = uint16(len(pi))
-	p.n = n
-	return true
-}
-
 // Start returns the position before the first segment.
 func (p *Path) Start() int { return 0 }
 

@@ -1,0 +1,120 @@
+package routing
+
+import "math/bits"
+
+// Cutting a clean path into its segments, eight bytes at a time.
+//
+// A path is clean when every ShiftPathInfo call along it is a plain cut:
+//
+//	clean   = "" | "/" segment *( "/" segment ) [ "/" ]
+//	segment = a non-empty run of non-"/" bytes, neither "." nor ".."
+//
+// so no "//", and no "/." that starts a "." or ".." segment. Most request
+// paths have no "/." at all: the word loop below finds their slashes and
+// proves them clean in one pass, and only a path with a "//" or a "/."
+// somewhere goes through the exact byte loop.
+
+// Byte masks of the word loop.
+const (
+	lowBits = 0x7f7f7f7f7f7f7f7f // every byte's low seven bits
+	slash8  = 0x2f2f2f2f2f2f2f2f // '/' in every byte
+	dot8    = 0x2e2e2e2e2e2e2e2e // '.' in every byte
+)
+
+// zeroBytes returns w with the high bit of each zero byte set and every
+// other bit clear. Unlike the shorter haszero trick it is exact in every
+// byte (no borrow runs into the next one), so the bits give positions:
+//
+//	zeroBytes(0x00_41_00_42_43_44_45_46) = 0x80_00_80_00_00_00_00_00
+func zeroBytes(w uint64) uint64 {
+	return ^((w&lowBits + lowBits) | w | lowBits)
+}
+
+// load64 reads s[0:8] as a little-endian word (the compiler makes the
+// eight byte loads one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// cutPath records where the segments of pi start and reports whether pi
+// is clean (see the grammar above). ShiftPathInfo then moves each segment
+// from the front of PATH_INFO to the end of SCRIPT_NAME unchanged.
+//
+//	cutPath("/user/repos") = true, n 2, cut [0 5 11]
+//	cutPath("/a//b")       = false
+func (p *Path) cutPath(pi string) bool {
+	if len(pi) < 8 || len(pi) > 0xffff || pi[0] != '/' {
+		return p.cutBytes(pi)
+	}
+	n := 0
+	// carry holds the high bit of byte 0 when the byte before the word
+	// was a slash: a slash or a dot right after a slash is suspect.
+	var carry uint64
+	for i := 0; i < len(pi); i += 8 {
+		var w uint64
+		if i+8 <= len(pi) {
+			w = load64(pi[i:])
+		} else {
+			// The last bytes: the word that ends the path, shifted so
+			// that byte 0 is pi[i]; the bytes shifted in are zeros,
+			// neither slash nor dot.
+			w = load64(pi[len(pi)-8:]) >> (8 * (i + 8 - len(pi)))
+		}
+		slashes := zeroBytes(w ^ slash8)
+		if (slashes<<8|carry)&(slashes|zeroBytes(w^dot8)) != 0 {
+			return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
+		}
+		carry = slashes >> 56
+		for ; slashes != 0; slashes &= slashes - 1 {
+			if n == maxSegments {
+				return false
+			}
+			p.cut[n] = uint16(i + bits.TrailingZeros64(slashes)>>3)
+			n++
+		}
+	}
+	p.cut[n] = uint16(len(pi))
+	p.n = n
+	return true
+}
+
+// cutBytes is cutPath a byte at a time, exact for every path: the short
+// ones and those with a "//" or "/." somewhere.
+func (p *Path) cutBytes(pi string) bool {
+	if pi == "" {
+		p.n, p.cut[0] = 0, 0 // no segment
+		return true
+	}
+	if pi[0] != '/' || len(pi) > 0xffff {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(pi); i++ {
+		if pi[i] != '/' {
+			continue
+		}
+		if n == maxSegments {
+			return false
+		}
+		p.cut[n] = uint16(i)
+		n++
+		// What follows the slash: another slash is an empty segment, a
+		// dot may start a "." or ".." segment. A trailing slash is fine.
+		if rest := pi[i+1:]; rest != "" {
+			switch rest[0] {
+			case '/':
+				return false
+			case '.':
+				if len(rest) == 1 || rest[1] == '/' ||
+					rest[1] == '.' && (len(rest) == 2 || rest[2] == '/') {
+					return false
+				}
+			}
+		}
+	}
+	p.cut[n] = uint16(len(pi))
+	p.n = n
+	return true
+}

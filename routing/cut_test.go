@@ -1,0 +1,74 @@
+package routing
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// cutPath's word loop must agree with the byte loop on every path: the
+// verdict, the segment count and every cut. The paths put slashes and
+// dots on both sides of each word boundary.
+func TestCutWordsMatchBytes(t *testing.T) {
+	paths := []string{
+		"/user/repos", "/repos/owner/repo/issues/number", "/a/b/c/d/e/f/g/h/",
+		"/1234567/", "/1234567//", "/123456/.", "/1234567/.", "/1234567/..x",
+		"/12345678/.well-known/x", "/abcdefg/./h", "/abcdefgh/../i", "/a.b/c..d/e...",
+		strings.Repeat("/s", 32), strings.Repeat("/s", 33), strings.Repeat("/abcdefg", 32) + "/",
+		"x/abcdefgh", "/abcdefgh" + strings.Repeat("x", 0x10000),
+	}
+	alphabet := "/./a"
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := []byte{'/'}
+		for range r.IntN(40) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		paths = append(paths, string(b))
+	}
+	for _, pi := range paths {
+		var words, bytes Path
+		okW, okB := words.cutPath(pi), bytes.cutBytes(pi)
+		if okW != okB {
+			t.Fatalf("%q: word loop %v, byte loop %v", pi, okW, okB)
+		}
+		if okW && (words.n != bytes.n || words.cut != bytes.cut) {
+			t.Fatalf("%q: word cuts %v (n %d), byte cuts %v (n %d)", pi, words.cut[:words.n+1], words.n, bytes.cut[:bytes.n+1], bytes.n)
+		}
+	}
+}
+
+func TestZeroBytes(t *testing.T) {
+	for _, tt := range []struct{ w, want uint64 }{
+		{0x0041004243444546, 0x8000800000000000},
+		{0, 0x8080808080808080},
+		{0x8080808080808080, 0},
+		{0x0100ff7f80000001, 0x0080000000808000},
+	} {
+		if got := zeroBytes(tt.w); got != tt.want {
+			t.Errorf("zeroBytes(%#016x) = %#016x, want %#016x", tt.w, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkCutPath compares the word loop with the byte loop on paths of
+// the GitHub API's shapes.
+func BenchmarkCutPath(b *testing.B) {
+	paths := []string{
+		"/user/repos", "/repos/:owner/:repo/issues/:number", "/authorizations/:id",
+		"/repos/:owner/:repo/git/refs", "/users/:user/received_events/public", "/gists",
+	}
+	for _, loop := range []struct {
+		name string
+		cut  func(*Path, string) bool
+	}{{"words", (*Path).cutPath}, {"bytes", (*Path).cutBytes}} {
+		b.Run(loop.name, func(b *testing.B) {
+			var p Path
+			for b.Loop() {
+				for _, pi := range paths {
+					loop.cut(&p, pi)
+				}
+			}
+		})
+	}
+}
