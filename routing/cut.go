@@ -76,7 +76,7 @@ func (p *Path) cutPath(pi string) bool {
 		}
 	}
 	p.cut[n] = uint16(len(pi))
-	p.n = n
+	p.n, p.end = n, n
 	return true
 }
 
@@ -84,7 +84,7 @@ func (p *Path) cutPath(pi string) bool {
 // ones and those with a "//" or "/." somewhere.
 func (p *Path) cutBytes(pi string) bool {
 	if pi == "" {
-		p.n, p.cut[0] = 0, 0 // no segment
+		p.n, p.end, p.cut[0] = 0, 0, 0 // no segment
 		return true
 	}
 	if pi[0] != '/' || len(pi) > 0xffff {
@@ -115,6 +115,6 @@ func (p *Path) cutBytes(pi string) bool {
 		}
 	}
 	p.cut[n] = uint16(len(pi))
-	p.n = n
+	p.n, p.end = n, n
 	return true
 }

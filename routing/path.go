@@ -20,7 +20,8 @@ type Path struct {
 	path string // SCRIPT_NAME+PATH_INFO on the fast path, "" on the slow one
 	base int    // len(SCRIPT_NAME) within path
 	pi   string // path[base:], PATH_INFO
-	n    int    // the number of segments on the fast path
+	n    int    // the number of segments: of the fast path, or the slow walk's steps that return one
+	end  int    // the position after the last segment: n, or the slow walk's last step
 	// cut[k] is the offset in PATH_INFO of the slash before segment k;
 	// cut[n] is len(PATH_INFO).
 	cut   [maxSegments + 1]uint16
@@ -80,25 +81,17 @@ func (p *Path) Start() int { return 0 }
 // for a route ending at k, because ShiftPathInfo may have normalised the
 // environ on its way to saying so (a last segment of ".").
 //
-// Next is inlined at every node of a generated router, so it is kept
-// small: the slow walk is a call.
+// Next is inlined at every node of a generated router, so it has no call
+// in it: both walks are data it reads, the cut positions of a clean path
+// or the names of the slow walk's steps, and the end position of either.
 func (p *Path) Next(k int) (seg string, next int, ok bool) {
 	if k < p.n {
+		if p.steps != nil {
+			return p.steps[k+1].name, k + 1, true
+		}
 		return p.pi[p.cut[k]+1 : p.cut[k+1]], k + 1, true
 	}
-	if p.steps == nil {
-		return "", k, false // the end of a clean path
-	}
-	return p.nextSlow(k)
-}
-
-//go:noinline
-func (p *Path) nextSlow(k int) (string, int, bool) {
-	if k+1 >= len(p.steps) {
-		return "", k, false
-	}
-	s := &p.steps[k+1]
-	return s.name, k + 1, s.ok
+	return "", p.end, false
 }
 
 // Rest returns PATH_INFO as it is at position k: what a mounted
@@ -152,7 +145,13 @@ func slowPath(env *wsgiref.Environ, pi string) Path {
 			break
 		}
 	}
-	return Path{steps: steps}
+	// The steps after the first that return a segment, and the last
+	// step, where ShiftPathInfo says no.
+	n := 0
+	for n+1 < len(steps) && steps[n+1].ok {
+		n++
+	}
+	return Path{steps: steps, n: n, end: len(steps) - 1}
 }
 
 // cleanPathInfo reports whether every shift along pi is a plain cut: pi
