@@ -16,18 +16,26 @@ import "math/bits"
 
 // Byte masks of the word loop.
 const (
-	lowBits = 0x7f7f7f7f7f7f7f7f // every byte's low seven bits
-	slash8  = 0x2f2f2f2f2f2f2f2f // '/' in every byte
-	dot8    = 0x2e2e2e2e2e2e2e2e // '.' in every byte
+	ones8  = 0x0101010101010101 // 1 in every byte
+	highs8 = 0x8080808080808080 // every byte's high bit
+	slash8 = 0x2f2f2f2f2f2f2f2f // '/' in every byte
 )
 
-// zeroBytes returns w with the high bit of each zero byte set and every
-// other bit clear. Unlike the shorter haszero trick it is exact in every
-// byte (no borrow runs into the next one), so the bits give positions:
+// slashesAndDots returns, for the bytes of w, the high bit of each that
+// is '/' or '.' and the high bit of each that is '/'. The two differ only
+// in the low bit ('/' is 0x2f, '.' 0x2e), so setting it and comparing with
+// '/' finds both at once; the low bit of a byte, shifted up to its high
+// bit, then tells them apart:
 //
-//	zeroBytes(0x00_41_00_42_43_44_45_46) = 0x80_00_80_00_00_00_00_00
-func zeroBytes(w uint64) uint64 {
-	return ^((w&lowBits + lowBits) | w | lowBits)
+//	w = "/a.b/..c" (little-endian)  slashOrDot = bytes 0 2 4 5 6
+//	                                slashes    = bytes 0 4
+//
+// The zero-byte test (v-1)&^v&0x80 is exact here: it errs only on a byte
+// of 1 with a borrow from below, and (b|1)^0x2f is never 1.
+func slashesAndDots(w uint64) (slashOrDot, slashes uint64) {
+	v := (w | ones8) ^ slash8
+	slashOrDot = (v - ones8) &^ v & highs8
+	return slashOrDot, slashOrDot & (w << 7)
 }
 
 // load64 reads s[0:8] as a little-endian word (the compiler makes the
@@ -62,8 +70,8 @@ func (p *Path) cutPath(pi string) bool {
 			// neither slash nor dot.
 			w = load64(pi[len(pi)-8:]) >> (8 * (i + 8 - len(pi)))
 		}
-		slashes := zeroBytes(w ^ slash8)
-		if (slashes<<8|carry)&(slashes|zeroBytes(w^dot8)) != 0 {
+		slashOrDot, slashes := slashesAndDots(w)
+		if (slashes<<8|carry)&slashOrDot != 0 {
 			return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
 		}
 		carry = slashes >> 56

@@ -38,15 +38,31 @@ func TestCutWordsMatchBytes(t *testing.T) {
 	}
 }
 
-func TestZeroBytes(t *testing.T) {
-	for _, tt := range []struct{ w, want uint64 }{
-		{0x0041004243444546, 0x8000800000000000},
-		{0, 0x8080808080808080},
-		{0x8080808080808080, 0},
-		{0x0100ff7f80000001, 0x0080000000808000},
-	} {
-		if got := zeroBytes(tt.w); got != tt.want {
-			t.Errorf("zeroBytes(%#016x) = %#016x, want %#016x", tt.w, got, tt.want)
+// slashesAndDots against a byte-by-byte count, on every byte value in
+// every position next to each of the interesting ones.
+func TestSlashesAndDots(t *testing.T) {
+	for pos := range 8 {
+		for b := range 256 {
+			for _, other := range []byte{0, 1, '.', '/', 0x2e | 0x80, 0xff} {
+				var word [8]byte
+				for i := range word {
+					word[i] = other
+				}
+				word[pos] = byte(b)
+				var wantSD, wantS uint64
+				for i, c := range word {
+					if c == '/' || c == '.' {
+						wantSD |= 0x80 << (8 * i)
+					}
+					if c == '/' {
+						wantS |= 0x80 << (8 * i)
+					}
+				}
+				sd, s := slashesAndDots(load64(string(word[:])))
+				if sd != wantSD || s != wantS {
+					t.Fatalf("% x: slashesAndDots = %#x, %#x; want %#x, %#x", word, sd, s, wantSD, wantS)
+				}
+			}
 		}
 	}
 }
