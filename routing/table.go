@@ -100,7 +100,7 @@ func (w *walk) values() []string {
 // answers 405 with the Allow header.
 func (t *Table) Serve(env *wsgiref.Environ, start wsgiref.StartResponse, apps []wsgiref.App, args *ArgsCache, notFound wsgiref.App) (wsgiref.Body, error) {
 	w := walk{t: t}
-	w.p, w.m = Begin(env)
+	w.m = w.p.Begin(env) // in place: returning the walk costs a copy
 	if k, pos, ok := w.node(0, w.p.Start()); ok {
 		r := &t.Routes[k]
 		w.p.Commit(env, pos)
