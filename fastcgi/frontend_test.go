@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/gowsgi/wsgiref/fastcgi"
 	"github.com/gowsgi/wsgiref/handlers"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/examplecmd/examplecmdtest"
 	"github.com/gowsgi/wsgiref/internal/frontend"
 	"github.com/gowsgi/wsgiref/internal/logbuf"
 )
@@ -249,23 +249,6 @@ func serve(t *testing.T, network string) (tcpAddr, sockPath string, logs *logbuf
 	return l.Addr().String(), "", logs
 }
 
-// nginxBlock is examples/fcgi/nginx.conf, the block the README shows, with
-// its upstream pointed at server.
-func nginxBlock(t *testing.T, server string) frontend.NginxConfig {
-	t.Helper()
-	data, err := os.ReadFile("../examples/fcgi/nginx.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const marker = "# In a server { } block"
-	conf := strings.Replace(string(data), "server 127.0.0.1:9000;", "server "+server+";", 1)
-	i := strings.Index(conf, marker)
-	if i < 0 || !strings.Contains(conf, server) {
-		t.Fatal("examples/fcgi/nginx.conf lost its shape: the upstream, then the location")
-	}
-	return frontend.NginxConfig{HTTP: conf[:i], Server: conf[i:]}
-}
-
 func TestNginxFastCGI(t *testing.T) {
 	for _, network := range []string{"tcp", "unix"} {
 		t.Run(network, func(t *testing.T) {
@@ -274,7 +257,7 @@ func TestNginxFastCGI(t *testing.T) {
 			if sock != "" {
 				upstream = "unix:" + sock
 			}
-			fe := frontend.Nginx(t, nginxBlock(t, upstream))
+			fe := frontend.Nginx(t, examplecmdtest.FastCGIBlock(t, upstream))
 			runFrontCases(t, fe.URL(""))
 			if strings.Contains(logs.String(), "fastcgi:") && !strings.Contains(logs.String(), "failed after") {
 				t.Errorf("the server logged:\n%s", logs)

@@ -3,7 +3,6 @@ package gatewaytest
 import (
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,23 +35,6 @@ var schemeApp = wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartRe
 	return wsgiref.Blocks([]byte(b.String())), nil
 })
 
-// fcgiBlock is examples/fcgi/nginx.conf, the FastCGI block the README
-// points to, with its upstream at addr.
-func fcgiBlock(t *testing.T, addr string) frontend.NginxConfig {
-	t.Helper()
-	data, err := os.ReadFile("../../examples/fcgi/nginx.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := string(data)
-	const upstream, marker = "server 127.0.0.1:9000;", "# In a server { } block"
-	i := strings.Index(conf, marker)
-	if i < 0 || !strings.Contains(conf, upstream) {
-		t.Fatal("examples/fcgi/nginx.conf lost its shape: the upstream, then the location")
-	}
-	return frontend.NginxConfig{HTTP: strings.Replace(conf[:i], upstream, "server "+addr+";", 1), Server: conf[i:], TLS: true}
-}
-
 // tlsSetup is a gateway behind a front end that terminates TLS.
 type tlsSetup struct {
 	name string
@@ -71,7 +53,9 @@ var tlsSetups = []tlsSetup{
 		l := listenTCP(t)
 		s := fastcgi.NewServer(schemeApp, fastcgi.WithLogger(quiet()))
 		serve(t, l, s.Serve, s.Close)
-		return frontend.Nginx(t, fcgiBlock(t, l.Addr().String()))
+		conf := examplecmdtest.FastCGIBlock(t, l.Addr().String())
+		conf.TLS = true
+		return frontend.Nginx(t, conf)
 	}},
 	{name: "nginx scgi_pass unix", https: "on", frontPort: true, start: func(t *testing.T) *frontend.Server {
 		l, path := listenUnix(t, "scgi.sock")

@@ -1,8 +1,9 @@
 // Package examplecmdtest is what the tests of the gateway examples share:
 // the test binary runs as the example's command, behind nginx configured
 // with the README's block, and DemoApp's page is checked through it. The
-// front-end tests of internal/gatewaytest read the README's blocks with it
-// too, so that the documentation is what the tests run.
+// front-end tests of internal/gatewaytest and fastcgi read the README's
+// blocks and examples/fcgi/nginx.conf with it too, so that the
+// documentation is what the tests run.
 package examplecmdtest
 
 import (
@@ -158,6 +159,25 @@ func READMEBlock(t testing.TB, marker string, replace ...string) string {
 		block = strings.ReplaceAll(block, replace[i], replace[i+1])
 	}
 	return block
+}
+
+// FastCGIBlock is examples/fcgi/nginx.conf, the FastCGI configuration the
+// README shows, split into its http-level part (the upstream, pointed at
+// server: "host:port" or "unix:/path") and its server-level part (the
+// location).
+func FastCGIBlock(t testing.TB, server string) frontend.NginxConfig {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(moduleRoot(t), "examples", "fcgi", "nginx.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const upstream, marker = "server 127.0.0.1:9000;", "# In a server { } block"
+	conf := string(data)
+	i := strings.Index(conf, marker)
+	if i < 0 || !strings.Contains(conf[:i], upstream) {
+		t.Fatal("examples/fcgi/nginx.conf lost its shape: the upstream, then the location")
+	}
+	return frontend.NginxConfig{HTTP: strings.Replace(conf[:i], upstream, "server "+server+";", 1), Server: conf[i:]}
 }
 
 // moduleRoot is the directory of the go.mod above the working directory
