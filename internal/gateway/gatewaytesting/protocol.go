@@ -38,16 +38,19 @@ type Protocol struct {
 	BadInput []BadInputCase
 }
 
-// Config is what the tests set through a protocol's options.
+// Config is what the tests set through a protocol's options, one field
+// an option: the adapter passes Logger to WithLogger, Errors to
+// WithErrors, and so on. A zero field is the option's own zero (no limit,
+// no timeout), except where [Start] fills it.
 type Config struct {
-	Logger         *slog.Logger
-	Errors         io.Writer
-	MaxHeaderBytes int
-	MaxBodyBytes   int64
-	HeaderTimeout  time.Duration
-	ReadTimeout    time.Duration
-	WriteTimeout   time.Duration
-	Multiprocess   bool
+	Logger         *slog.Logger  // WithLogger
+	Errors         io.Writer     // WithErrors
+	MaxHeaderBytes int           // WithMaxHeaderBytes
+	MaxBodyBytes   int64         // WithMaxBodyBytes
+	HeaderTimeout  time.Duration // WithHeaderTimeout
+	ReadTimeout    time.Duration // WithReadTimeout
+	WriteTimeout   time.Duration // WithWriteTimeout
+	Multiprocess   bool          // WithMultiprocess
 }
 
 // Server is the protocol package's server, as its public API offers it.

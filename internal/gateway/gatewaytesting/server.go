@@ -20,16 +20,17 @@ import (
 // TestServer is a protocol's server running [EchoApp] in the background,
 // with its log and wsgi.errors captured.
 type TestServer struct {
-	Srv  Server
-	Addr net.Addr
-	Log  *logbuf.Buffer
-	Errs *logbuf.Buffer
+	Srv  Server         // the protocol's server
+	Addr net.Addr       // where it listens
+	Log  *logbuf.Buffer // its log, in slog's text form
+	Errs *logbuf.Buffer // wsgi.errors
 }
 
 // Start serves EchoApp over p on network ("tcp": a free loopback port,
 // "unix": a socket in a temporary directory) until the test ends, with the
-// limits of c (its Logger and Errors are the captures). At the end Serve
-// must return ErrServerClosed.
+// limits of c (its Logger and Errors are the captures; a zero
+// HeaderTimeout is the default's 10 s). At the end Serve must return
+// ErrServerClosed.
 func Start(t *testing.T, p Protocol, network string, c Config) *TestServer {
 	t.Helper()
 	address := "127.0.0.1:0"
