@@ -1,6 +1,9 @@
-// Package listen gives a server the listening sockets that let several
-// processes serve one address: sockets passed by systemd socket activation
-// ([Sockets], [Named]) and SO_REUSEPORT listeners ([ReusePort]). Every
+// Package listen gives a server its listening sockets: the one a gateway
+// command serves on ([Listen]: systemd's, else a Unix socket, else a TCP
+// port), a Unix socket that replaces the file an earlier run left
+// ([Unix]), and the sockets that let several processes serve one
+// address: sockets passed by systemd socket activation ([Sockets],
+// [Named]) and SO_REUSEPORT listeners ([ReusePort]). Every
 // server of the module takes a net.Listener: simpleserver through
 // simpleserver.WithListener, the gateways through their Serve.
 //

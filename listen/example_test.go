@@ -3,6 +3,8 @@ package listen_test
 import (
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 
 	"github.com/gowsgi/wsgiref/listen"
 )
@@ -37,4 +39,22 @@ func ExampleSockets() {
 	}
 	fmt.Println("serving on", sockets[0].Name, sockets[0].Listener.Addr())
 	// Output: not socket-activated: listen on -addr
+}
+
+// A gateway command's listener: systemd's socket when it passed one, else
+// the Unix socket a front end on the same machine connects to, else a TCP
+// port. An earlier run's socket file is replaced.
+func ExampleListen() {
+	dir, err := os.MkdirTemp("", "listen")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	l, err := listen.Listen("127.0.0.1:8000", filepath.Join(dir, "scgi.sock"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	fmt.Println(l.Addr().Network(), filepath.Base(l.Addr().String()))
+	// Output: unix scgi.sock
 }

@@ -15,11 +15,57 @@
 package main
 
 import (
-	"github.com/gowsgi/wsgiref/internal/examplecmd"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gowsgi/wsgiref/listen"
 	"github.com/gowsgi/wsgiref/simpleserver"
 	"github.com/gowsgi/wsgiref/uwsgi"
 )
 
 func main() {
-	examplecmd.Main("uwsgi", "uwsgi", "127.0.0.1:8001", uwsgi.NewServer(simpleserver.DemoApp), uwsgi.ErrServerClosed)
+	addr := flag.String("addr", "127.0.0.1:8001", "host:port to listen on")
+	socket := flag.String("socket", "", "Unix socket path to listen on instead of -addr (a stale socket there is replaced)")
+	flag.Parse()
+	if err := run(*addr, *socket); err != nil {
+		fmt.Fprintln(os.Stderr, "uwsgi:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until SIGINT or SIGTERM, then shuts down gracefully: the
+// requests in progress have 10 s to finish, after which the connections
+// left are closed.
+func run(addr, socket string) error {
+	l, err := listen.Listen(addr, socket) // systemd's socket, else -socket, else -addr
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Serving uwsgi on %s %s ...\n", l.Addr().Network(), l.Addr())
+	srv := uwsgi.NewServer(simpleserver.DemoApp)
+	signalled, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	select {
+	case err := <-served:
+		return err
+	case <-signalled.Done():
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		srv.Close()
+		return err
+	}
+	if err := <-served; !errors.Is(err, uwsgi.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
-package examplecmd
+package listen
 
 import (
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -8,9 +9,10 @@ import (
 	"testing"
 )
 
-// TestListener: each way a command opens its socket, and the files it
-// must not take for a stale socket.
-func TestListener(t *testing.T) {
+// TestListen: each way a gateway command opens its socket without
+// systemd, and the files Unix must not take for a stale socket.
+func TestListen(t *testing.T) {
+	t.Setenv("LISTEN_PID", "") // not socket-activated, whatever ran the test
 	dir := t.TempDir()
 	stale := filepath.Join(dir, "stale.sock")
 	l, err := net.Listen("unix", stale)
@@ -33,19 +35,21 @@ func TestListener(t *testing.T) {
 		name, addr, socket string
 		network            string // of the listener; "" when an error is wanted
 		err                string
+		is                 error
 	}{
 		{name: "tcp", addr: "127.0.0.1:0", network: "tcp"},
-		{name: "new socket", socket: filepath.Join(dir, "new.sock"), network: "unix"},
+		{name: "new socket", addr: "127.0.0.1:0", socket: filepath.Join(dir, "new.sock"), network: "unix"},
 		{name: "stale socket replaced", socket: stale, network: "unix"},
-		{name: "another server listening", socket: live, err: "another server is listening there"},
+		{name: "another server listening", socket: live, err: "another server is listening", is: ErrSocketInUse},
 		{name: "not a socket", socket: regular, err: "address already in use"},
+		{name: "no such directory", socket: filepath.Join(dir, "none", "s.sock"), err: "no such file or directory"},
 		{name: "bad address", addr: "127.0.0.1:http-nope", err: "unknown port"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l, err := Listener(tc.addr, tc.socket)
+			l, err := Listen(tc.addr, tc.socket)
 			if tc.network == "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("Listener: %v, want an error with %q", err, tc.err)
+				if err == nil || !strings.Contains(err.Error(), tc.err) || tc.is != nil && !errors.Is(err, tc.is) {
+					t.Fatalf("Listen: %v, want an error with %q", err, tc.err)
 				}
 				return
 			}
@@ -70,5 +74,16 @@ func TestListener(t *testing.T) {
 		t.Errorf("the live server's socket was taken: %v", err)
 	} else {
 		c.Close()
+	}
+	// Closing the listener removes its socket file: the next run starts
+	// clean.
+	path := filepath.Join(dir, "gone.sock")
+	l, err = Unix(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if _, err := os.Lstat(path); !os.IsNotExist(err) {
+		t.Errorf("socket file after Close: %v", err)
 	}
 }
