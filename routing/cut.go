@@ -56,6 +56,10 @@ func (p *Path) cutPath(pi string) bool {
 	if len(pi) < 8 || len(pi) > 0xffff || pi[0] != '/' {
 		return p.cutBytes(pi)
 	}
+	if len(pi) < 64 {
+		return p.mapSlashes(pi)
+	}
+	p.slashes = 0
 	n := 0
 	// carry holds the high bit of byte 0 when the byte before the word
 	// was a slash: a slash or a dot right after a slash is suspect.
@@ -88,9 +92,46 @@ func (p *Path) cutPath(pi string) bool {
 	return true
 }
 
+// mapSlashes is cutPath for a path of 8 to 63 bytes: the same word loop,
+// but it keeps the slashes as a bitmap (Path.slashes) rather than a cut
+// per slash, so no branch depends on where the slashes are.
+//
+//	mapSlashes("/user/repos") = true, slashes 0b1000_0010_0001 (bits 0, 5, 11)
+func (p *Path) mapSlashes(pi string) bool {
+	var m, carry uint64
+	for i := 0; i < len(pi); i += 8 {
+		var w uint64
+		if i+8 <= len(pi) {
+			w = load64(pi[i:])
+		} else {
+			w = load64(pi[len(pi)-8:]) >> (8 * (i + 8 - len(pi)))
+		}
+		slashOrDot, slashes := slashesAndDots(w)
+		if (slashes<<8|carry)&slashOrDot != 0 {
+			return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
+		}
+		carry = slashes >> 56
+		m |= gatherHighBits(slashes) << i
+	}
+	p.slashes = m | 1<<len(pi)
+	p.n, p.end = len(pi), len(pi)
+	return true
+}
+
+// gatherHighBits packs the high bit of each byte of x, which has no other
+// bit set, into the low byte: byte j's bit becomes bit j. The multiply
+// moves byte j's bit, shifted down to bit 8j, to bit 56+j; no other
+// product lands in the top byte.
+//
+//	gatherHighBits(0x80_00_00_00_00_00_80_80) = 0b1000_0011
+func gatherHighBits(x uint64) uint64 {
+	return (x >> 7) * 0x0102040810204080 >> 56
+}
+
 // cutBytes is cutPath a byte at a time, exact for every path: the short
 // ones and those with a "//" or "/." somewhere.
 func (p *Path) cutBytes(pi string) bool {
+	p.slashes = 0
 	if pi == "" {
 		p.n, p.end, p.cut[0] = 0, 0, 0 // no segment
 		return true

@@ -32,8 +32,35 @@ func TestCutWordsMatchBytes(t *testing.T) {
 		if okW != okB {
 			t.Fatalf("%q: word loop %v, byte loop %v", pi, okW, okB)
 		}
-		if okW && (words.n != bytes.n || words.cut != bytes.cut) {
-			t.Fatalf("%q: word cuts %v (n %d), byte cuts %v (n %d)", pi, words.cut[:words.n+1], words.n, bytes.cut[:bytes.n+1], bytes.n)
+		if !okW {
+			continue
+		}
+		// The short paths keep a bitmap, the others cuts: compare what
+		// the walk reads, the segments and the rests. A "/." sends a path to
+		// the byte loop, which cuts.
+		words.pi, bytes.pi = pi, pi
+		if wantMap := len(pi) >= 8 && len(pi) < 64 && !strings.Contains(pi, "/."); (words.slashes != 0) != wantMap {
+			t.Errorf("%q: bitmap %b, want one: %v", pi, words.slashes, wantMap)
+		}
+		if !sameWalk(&words, &bytes) {
+			t.Fatalf("%q: the word loop's walk differs from the byte loop's", pi)
+		}
+		if end, ok := words.Tail(words.Start(), pi); !ok || end != words.end {
+			t.Fatalf("%q: Tail of the whole path = %d, %v", pi, end, ok)
+		}
+	}
+}
+
+func TestGatherHighBits(t *testing.T) {
+	for m := range 256 {
+		var x uint64
+		for j := range 8 {
+			if m&(1<<j) != 0 {
+				x |= 0x80 << (8 * j)
+			}
+		}
+		if got := gatherHighBits(x); got != uint64(m) {
+			t.Fatalf("gatherHighBits(%#016x) = %#b, want %#b", x, got, m)
 		}
 	}
 }

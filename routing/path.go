@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"math/bits"
 	"strings"
 
 	wsgiref "github.com/gowsgi/wsgiref"
@@ -13,9 +14,10 @@ const maxSegments = 32
 
 // Path is the state of a walk down a request path: the path cut into its
 // segments or, for a path that needs normalising, the states a chain of
-// ShiftPathInfo calls goes through. A position in the walk is the number
-// of segments shifted, an int that [Path.Next] advances, so a router
-// backtracks by keeping the position it had.
+// ShiftPathInfo calls goes through. A position in the walk is an int that
+// [Path.Next] advances (the byte offset of the slash before the next
+// segment on a short clean path, the number of segments shifted
+// otherwise), so a router backtracks by keeping the position it had.
 type Path struct {
 	path string // SCRIPT_NAME+PATH_INFO on the fast path, "" on the slow one
 	base int    // len(SCRIPT_NAME) within path
@@ -24,8 +26,14 @@ type Path struct {
 	end  int    // the position after the last segment: n, or the slow walk's last step
 	// cut[k] is the offset in PATH_INFO of the slash before segment k;
 	// cut[n] is len(PATH_INFO).
-	cut   [maxSegments + 1]uint16
-	steps []step // the shift states on the slow path, nil on the fast one
+	cut [maxSegments + 1]uint16
+	// slashes maps a clean PATH_INFO under 64 bytes: bit i is set where
+	// PATH_INFO[i] is a slash, and bit len(PATH_INFO) as the end. The
+	// positions are then byte offsets and cut is not used: the walk
+	// finds each segment's end with a bit scan, and Begin stores no
+	// position per slash. 0 on the other walks.
+	slashes uint64
+	steps   []step // the shift states on the slow path, nil on the fast one
 }
 
 // step is the environ after one ShiftPathInfo call on the slow path.
@@ -86,12 +94,25 @@ func (p *Path) Start() int { return 0 }
 // or the names of the slow walk's steps, and the end position of either.
 func (p *Path) Next(k int) (seg string, next int, ok bool) {
 	if k < p.n {
+		if p.slashes != 0 {
+			// k < len(PATH_INFO) < 64, and the end bit stops the scan.
+			e := k + 1 + bits.TrailingZeros64(p.slashes>>(uint(k)+1))
+			return p.pi[k+1 : e], e, true
+		}
 		if p.steps != nil {
 			return p.steps[k+1].name, k + 1, true
 		}
 		return p.pi[p.cut[k]+1 : p.cut[k+1]], k + 1, true
 	}
 	return "", p.end, false
+}
+
+// offset is the byte offset in PATH_INFO of position k on a clean path.
+func (p *Path) offset(k int) int {
+	if p.slashes != 0 {
+		return k
+	}
+	return int(p.cut[k])
 }
 
 // Rest returns PATH_INFO as it is at position k: what a mounted
@@ -101,7 +122,7 @@ func (p *Path) Rest(k int) string {
 		s := &p.steps[k]
 		return s.path[s.script:]
 	}
-	return p.pi[p.cut[k]:]
+	return p.pi[p.offset(k):]
 }
 
 // Commit sets SCRIPT_NAME and PATH_INFO to their values at position k,
@@ -110,7 +131,7 @@ func (p *Path) Rest(k int) string {
 func (p *Path) Commit(env *wsgiref.Environ, k int) {
 	if p.steps == nil {
 		if k > 0 {
-			env.SetScriptPath(p.path, p.base+int(p.cut[k]))
+			env.SetScriptPath(p.path, p.base+p.offset(k))
 		}
 		return
 	}
@@ -211,7 +232,7 @@ func cleanScript(sn string) bool {
 //	Tail(k, "/stats/punch_card") = the end position, true
 func (p *Path) Tail(k int, tail string) (end int, ok bool) {
 	if p.steps == nil {
-		if k > p.n || p.pi[p.cut[k]:] != tail {
+		if k > p.n || p.pi[p.offset(k):] != tail {
 			return 0, false
 		}
 		return p.n, true
