@@ -99,21 +99,23 @@ func (p *Path) cutPath(pi string) bool {
 //	mapSlashes("/user/repos") = true, slashes 0b1000_0010_0001 (bits 0, 5, 11)
 func (p *Path) mapSlashes(pi string) bool {
 	var m, carry uint64
-	for i := 0; i < len(pi); i += 8 {
+	// The shift counts are masked to 0..63, which they are (i < 64), so
+	// that the compiler drops its checks for larger and negative ones.
+	for i := uint(0); i < uint(len(pi)); i += 8 {
 		var w uint64
-		if i+8 <= len(pi) {
+		if i+8 <= uint(len(pi)) {
 			w = load64(pi[i:])
 		} else {
-			w = load64(pi[len(pi)-8:]) >> (8 * (i + 8 - len(pi)))
+			w = load64(pi[len(pi)-8:]) >> ((i + 8 - uint(len(pi))) * 8 & 63)
 		}
 		slashOrDot, slashes := slashesAndDots(w)
 		if (slashes<<8|carry)&slashOrDot != 0 {
 			return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
 		}
 		carry = slashes >> 56
-		m |= gatherHighBits(slashes) << i
+		m |= gatherHighBits(slashes) << (i & 63)
 	}
-	p.slashes = m | 1<<len(pi)
+	p.slashes = m | 1<<(uint(len(pi))&63)
 	p.n, p.end = len(pi), len(pi)
 	return true
 }

@@ -94,15 +94,17 @@ func (p *Path) Start() int { return 0 }
 // or the names of the slow walk's steps, and the end position of either.
 func (p *Path) Next(k int) (seg string, next int, ok bool) {
 	if k < p.n {
+		j := k + 1
 		if p.slashes != 0 {
-			// k < len(PATH_INFO) < 64, and the end bit stops the scan.
-			e := k + 1 + bits.TrailingZeros64(p.slashes>>(uint(k)+1))
-			return p.pi[k+1 : e], e, true
+			// j <= len(PATH_INFO) < 64 (the mask only tells the
+			// compiler), and the end bit stops the scan.
+			e := j + bits.TrailingZeros64(p.slashes>>(uint(j)&63))
+			return p.pi[j:e], e, true
 		}
 		if p.steps != nil {
-			return p.steps[k+1].name, k + 1, true
+			return p.steps[j].name, j, true
 		}
-		return p.pi[p.cut[k]+1 : p.cut[k+1]], k + 1, true
+		return p.pi[p.cut[k]+1 : p.cut[j]], j, true
 	}
 	return "", p.end, false
 }
