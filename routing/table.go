@@ -1,9 +1,6 @@
 package routing
 
 import (
-	"slices"
-	"strings"
-
 	wsgiref "github.com/gowsgi/wsgiref"
 )
 
@@ -58,12 +55,11 @@ type Leaf struct {
 
 // maxTableParams is the most parameter values a walk keeps without
 // allocating; a deeper route's walk allocates once.
-const maxTableParams = 16
+const maxTableParams = 8
 
 // walk is the state of one request's walk down a Table.
 type walk struct {
 	t     *Table
-	p     Path
 	m     string
 	allow MethodSet
 	// The parameter values on the way down: the first maxTableParams in
@@ -99,11 +95,12 @@ func (w *walk) values() []string {
 // not nil, else answers 404; a path whose routes do not take the method
 // answers 405 with the Allow header.
 func (t *Table) Serve(env *wsgiref.Environ, start wsgiref.StartResponse, apps []wsgiref.App, args *ArgsCache, notFound wsgiref.App) (wsgiref.Body, error) {
+	var p Path
 	w := walk{t: t}
-	w.m = w.p.Begin(env) // in place: returning the walk costs a copy
-	if k, pos, ok := w.node(0, w.p.Start()); ok {
+	w.m = p.Begin(env) // in place: returning the walk costs a copy
+	if k, pos, ok := w.node(&p, 0, p.Start()); ok {
 		r := &t.Routes[k]
-		w.p.Commit(env, pos)
+		p.Commit(env, pos)
 		if w.n > 0 {
 			args.Capture(env, r.Pattern.Names, w.values()...)
 		}
@@ -118,28 +115,28 @@ func (t *Table) Serve(env *wsgiref.Environ, start wsgiref.StartResponse, apps []
 	return NotFound(env, start)
 }
 
-// node walks the subtree of node n from position i and returns the route
+// node walks the subtree of node n from position i of p and returns the route
 // chosen and the position to commit, or false to backtrack. w.values()
 // are the values of the chosen route's parameters when it returns true.
-func (w *walk) node(n int32, i int) (route int32, pos int, ok bool) {
+func (w *walk) node(p *Path, n int32, i int) (route int32, pos int, ok bool) {
 	nd := &w.t.Nodes[n]
 	if len(nd.Statics) > 0 || nd.Param != 0 || len(nd.Leaf) > 0 {
-		seg, next, more := w.p.Next(i)
+		seg, next, more := p.Next(i)
 		switch {
 		case !more:
 			if k, ok := w.choose(nd.Leaf, nd.LeafAllow); ok {
 				return k, next, true
 			}
 		default:
-			if j, found := slices.BinarySearchFunc(nd.Statics, seg, bySegment); found {
-				if k, pos, ok := w.node(nd.Statics[j].Node, next); ok {
+			if kid := nd.static(seg); kid != 0 {
+				if k, pos, ok := w.node(p, kid, next); ok {
 					return k, pos, true
 				}
 			}
 			if nd.Param != 0 && seg != "" {
 				depth := w.n
 				w.push(seg)
-				if k, pos, ok := w.node(nd.Param, next); ok {
+				if k, pos, ok := w.node(p, nd.Param, next); ok {
 					return k, pos, true
 				}
 				w.n = depth
@@ -148,14 +145,43 @@ func (w *walk) node(n int32, i int) (route int32, pos int, ok bool) {
 	}
 	if len(nd.Rest) > 0 {
 		if k, ok := w.choose(nd.Rest, nd.RestAllow); ok {
-			w.push(w.p.Rest(i))
+			w.push(p.Rest(i))
 			return k, i, true
 		}
 	}
 	return 0, 0, false
 }
 
-func bySegment(s Static, seg string) int { return strings.Compare(s.Segment, seg) }
+// linearStatics is the most static segments a node scans in order: an
+// equality test is a length compare for most segments, cheaper than the
+// ordered compares of a binary search.
+const linearStatics = 32
+
+// static returns the node of the static segment seg below nd, or 0.
+func (nd *Node) static(seg string) int32 {
+	st := nd.Statics
+	if len(st) <= linearStatics {
+		for i := range st {
+			if st[i].Segment == seg {
+				return st[i].Node
+			}
+		}
+		return 0
+	}
+	lo, hi := 0, len(st)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if st[mid].Segment < seg {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(st) && st[lo].Segment == seg {
+		return st[lo].Node
+	}
+	return 0
+}
 
 // choose applies the method rule to the routes of one node: the route of
 // the method, else GET's for HEAD, else the ANY route. When none takes

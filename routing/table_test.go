@@ -148,3 +148,27 @@ func TestTableAllocs(t *testing.T) {
 		t.Errorf("%v allocations per request, want 0", n)
 	}
 }
+
+// BenchmarkTable routes a parameter route and a POST through the table,
+// with one reused environ, as a pooled server connection does.
+func BenchmarkTable(b *testing.B) {
+	ok := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) { return nil, nil })
+	apps := []wsgiref.App{ok, ok, ok}
+	env := new(wsgiref.Environ)
+	var cache routing.ArgsCache
+	for _, rq := range []struct{ name, method, path string }{
+		{"Param", "GET", "/users/gopher/keys"},
+		{"Static", "POST", "/users"},
+	} {
+		b.Run(rq.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				env.Set("REQUEST_METHOD", rq.method)
+				env.Set("SCRIPT_NAME", "")
+				env.Set("PATH_INFO", rq.path)
+				env.DelExtension(routing.Key)
+				usersTable.Serve(env, nil, apps, &cache, nil)
+			}
+		})
+	}
+}
