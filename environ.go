@@ -37,6 +37,12 @@ type Environ struct {
 	// idx indexes the variables that are not hot once there are
 	// indexMin of them; empty before (see environ_index.go).
 	idx []indexSlot
+	// memo is the last key the index hashed (see hashOf).
+	memo hashMemo
+	// tags has the bit tagBit of every variable: a
+	// lookup whose bit is clear misses without a scan. Del leaves the
+	// bits (a stale bit costs a scan, never a wrong answer).
+	tags uint64
 
 	// Input is wsgi.input, the request body.
 	Input io.Reader
@@ -82,7 +88,33 @@ type FileWrapperFunc func(r io.Reader, blksize int) Body
 
 type variable struct {
 	name, value string
+	// tag is keyTag(name): a scan compares it before the name, so a
+	// miss costs one integer comparison per variable.
+	tag uint32
 }
+
+// keyTag is a fingerprint of a key: its length and three of its bytes,
+// the last two and the middle one, where names that share a prefix
+// ("SERVER_NAME", "SERVER_PORT"; "HTTP_X_FIELD_017", "HTTP_X_FIELD_018")
+// differ. Equal keys have equal tags; a tag match is confirmed by
+// comparing the names.
+//
+// For example, keyTag("HTTP_HOST") is 9<<24 | 'T'<<16 | 'S'<<8 | '_'.
+func keyTag(key string) uint32 {
+	n := len(key)
+	if n < 2 {
+		if n == 0 {
+			return 0
+		}
+		return 1<<24 | uint32(key[0])
+	}
+	return uint32(n)<<24 | uint32(key[n-1])<<16 | uint32(key[n-2])<<8 | uint32(key[n/2])
+}
+
+// tagBit is the bit of a tag in Environ.tags: one of 64, picked by
+// Fibonacci hashing, so that the twenty-odd variables of a request leave
+// most lookups of an absent key a single AND.
+func tagBit(tag uint32) uint64 { return 1 << ((tag * 0x9E3779B1) >> 26) }
 
 type extension struct {
 	name  string
@@ -131,8 +163,12 @@ func (e *Environ) index(key string) int {
 func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
 
 func (e *Environ) scan(key string) int {
+	tag := keyTag(key)
+	if e.tags&tagBit(tag) == 0 {
+		return -1
+	}
 	for i := range e.vars {
-		if e.vars[i].name == key {
+		if e.vars[i].tag == tag && e.vars[i].name == key {
 			return i
 		}
 	}
@@ -173,7 +209,7 @@ func (e *Environ) Set(key, value string) {
 		e.appendIndexed(key, value, 0, 0)
 		return
 	}
-	hash := hashKey(key)
+	hash := e.hashOf(key)
 	if i, free := e.probe(key, hash); i >= 0 {
 		e.vars[i].value = value
 	} else {
@@ -188,7 +224,9 @@ func (e *Environ) setHot(h int, key, value string) {
 		return
 	}
 	e.hot[h] = int32(len(e.vars) + 1)
-	e.vars = append(e.vars, variable{key, value})
+	tag := keyTag(key)
+	e.vars = append(e.vars, variable{key, value, tag})
+	e.tags |= tagBit(tag)
 }
 
 // SetDefault sets key to value unless it is present, and returns the value
@@ -208,7 +246,7 @@ func (e *Environ) SetDefault(key, value string) string {
 		e.appendIndexed(key, value, 0, 0)
 		return value
 	}
-	hash := hashKey(key)
+	hash := e.hashOf(key)
 	i, free := e.probe(key, hash)
 	if i >= 0 {
 		return e.vars[i].value

@@ -24,6 +24,7 @@ func (e *Environ) CopyFrom(src *Environ) {
 	}
 	e.vars = append(e.vars[:0], src.vars...)
 	e.hot = src.hot
+	e.tags = src.tags
 	e.path = src.path
 	e.idx = append(e.idx[:0], src.idx...)
 }

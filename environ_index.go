@@ -16,7 +16,7 @@ import "hash/maphash"
 
 // indexMin is the number of variables at which an environ builds its
 // index. Below it, lookups scan exactly as they always did.
-const indexMin = 16
+const indexMin = 32
 
 // indexMinSlots is the size of a fresh index: a quarter full when built,
 // so the next few dozen fields go in without growing it.
@@ -36,6 +36,25 @@ type indexSlot struct {
 }
 
 func hashKey(key string) uint32 { return uint32(maphash.String(indexSeed, key)) }
+
+// hashOf is hashKey, remembering the last key hashed: the Has-then-Set
+// of a reader joining repeated fields, or a Get before a Set, hashes the
+// key once.
+func (e *Environ) hashOf(key string) uint32 {
+	if key == e.memo.key && e.memo.set {
+		return e.memo.hash
+	}
+	h := hashKey(key)
+	e.memo = hashMemo{key, h, true}
+	return h
+}
+
+// hashMemo is the last key hashOf hashed, and its hash.
+type hashMemo struct {
+	key  string
+	hash uint32
+	set  bool
+}
 
 // probe looks key up in the index by linear probing from its home slot.
 // It returns the variable's position, or -1 and the empty slot where key
@@ -57,14 +76,16 @@ func (e *Environ) find(key string) int {
 	if len(e.idx) == 0 {
 		return e.scan(key)
 	}
-	i, _ := e.probe(key, hashKey(key))
+	i, _ := e.probe(key, e.hashOf(key))
 	return i
 }
 
 // appendIndexed appends a variable that is not hot and known to be absent.
 // With an index, h is the key's hash and free the slot probe returned.
 func (e *Environ) appendIndexed(key, value string, h, free uint32) {
-	e.vars = append(e.vars, variable{key, value})
+	tag := keyTag(key)
+	e.vars = append(e.vars, variable{key, value, tag})
+	e.tags |= tagBit(tag)
 	n := len(e.vars)
 	switch {
 	case len(e.idx) == 0:
@@ -129,7 +150,7 @@ func (e *Environ) placeSlot(s indexSlot) {
 // Linear probing allows no holes in a run, so the slots after the freed
 // one move back when their home allows (Knuth's algorithm R).
 func (e *Environ) unindex(key string, i int) {
-	_, s := e.probe(key, hashKey(key))
+	_, s := e.probe(key, e.hashOf(key))
 	mask := uint32(len(e.idx) - 1)
 	for j := (s + 1) & mask; e.idx[j].pos != 0; j = (j + 1) & mask {
 		// The slot at j may fill the hole at s unless its home lies

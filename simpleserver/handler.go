@@ -122,12 +122,13 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	env.Set("PATH_INFO", pathInfo)
 	env.Set("QUERY_STRING", query)
 	env.Set("REMOTE_ADDR", clientIP(r))
-	if ct, ok := r.Headers.Lookup("Content-Type"); ok {
+	ct, ctOK, cl := r.contentFields()
+	if ctOK {
 		env.Set("CONTENT_TYPE", ct)
 	} else {
 		env.Set("CONTENT_TYPE", handlers.DefaultContentType)
 	}
-	if cl := r.Headers.Get("Content-Length"); cl != "" {
+	if cl != "" {
 		env.Set("CONTENT_LENGTH", cl)
 	}
 	// CPython's loop: a field whose bare key is set is skipped; the first
@@ -169,6 +170,29 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	} else {
 		env.Set(wsgiref.URLSchemeKey, "http")
 	}
+}
+
+// contentFields returns the values of the first Content-Type field (and
+// whether there is one) and of the first Content-Length field, as
+// r.Headers.Lookup("Content-Type") and Get("Content-Length") do. With the
+// reader's keys it compares interned keys, not every name in any case:
+// only "Content-Type" and "Content_Type" (any case) have the key
+// CONTENT_TYPE, and the '-' tells them apart.
+func (r *Request) contentFields() (ct string, ctOK bool, cl string) {
+	if len(r.keys) != len(r.Headers) {
+		ct, ctOK = r.Headers.Lookup("Content-Type")
+		return ct, ctOK, r.Headers.Get("Content-Length")
+	}
+	clOK := false
+	for i, key := range r.keys {
+		switch {
+		case !ctOK && key == "CONTENT_TYPE" && r.Headers[i].Name[len("Content")] == '-':
+			ct, ctOK = r.Headers[i].Value, true
+		case !clOK && key == "CONTENT_LENGTH" && r.Headers[i].Name[len("Content")] == '-':
+			cl, clOK = r.Headers[i].Value, true
+		}
+	}
+	return ct, ctOK, cl
 }
 
 // fieldValue is the environ value of r.Headers[i]: stripped as

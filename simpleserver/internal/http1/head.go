@@ -56,11 +56,11 @@ type span struct {
 }
 
 // reset empties h for the next request, keeping its slices' storage.
+// The storage is not cleared: fill overwrites it, and what it still holds
+// meanwhile are substrings of the previous head, which the Reader keeps
+// anyway (see Reader.prevRaw).
 func (h *Head) reset() {
-	fields, keys := h.Fields[:0], h.Keys[:0]
-	clear(h.Fields)
-	clear(h.Keys)
-	*h = Head{Fields: fields, Keys: keys, ContentLength: -1}
+	*h = Head{Fields: h.Fields[:0], Keys: h.Keys[:0], ContentLength: -1}
 }
 
 // ReadHead reads the next request head into h: the request line, the
@@ -93,7 +93,15 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 	h.Started = true
 	maxBuf := lim.MaxRequestLine + 2 + lim.MaxHeaderBytes
 	spans := b.spans[:0]
-	defer func() { b.spans = spans[:0] }()
+	read := false
+	defer func() {
+		if read {
+			// This head's fields are the next head's guesses.
+			b.prev, b.spans = spans, b.prev[:0]
+		} else {
+			b.spans = spans[:0]
+		}
+	}()
 	var (
 		pos       int  // where the search for the next LF goes on, from b.r
 		lineStart int  // the start of the current line, from b.r
@@ -146,12 +154,11 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 				b.keepLine(h, data, lineStart, inFields, lineEnd, ErrTooManyFields)
 				return ErrTooManyFields
 			}
-			sp, err := parseField(line, int32(lineStart))
+			sp, err := b.field(line, int32(lineStart), len(spans))
 			if err != nil {
 				b.keepLine(h, data, lineStart, inFields, lineEnd, err)
 				return err
 			}
-			sp.key = b.keys.key(line[:sp.name1-sp.name0])
 			spans = append(spans, sp)
 		}
 		if inFields && pos-lineEnd-2 > lim.MaxHeaderBytes {
@@ -163,6 +170,7 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 	h.Raw = string(b.buf[b.r : b.r+end])
 	b.r += end
 	h.fill(spans, lineEnd)
+	b.prevRaw, read = h.Raw, true
 	return h.check()
 }
 
@@ -283,6 +291,33 @@ func parseVersion(v []byte) (major, minor int, err error) {
 	return major, minor, nil
 }
 
+// field parses the field line that is the j-th of its head, at offset off
+// from the head's start, and finds its CGI key. A client sends the same
+// names in the same order on every request of a connection, so when the
+// line starts with the name the previous head had j-th, and a colon, the
+// name is known to be a token and its key is the one found then: one
+// comparison instead of a scan of the name and a table lookup.
+//
+// For example, after a head whose second field was "User-Agent: curl",
+// the line "User-Agent: wget" as a second field costs a comparison of
+// "User-Agent" and gets the key HTTP_USER_AGENT without a lookup.
+func (b *Reader) field(line []byte, off int32, j int) (span, error) {
+	if j < len(b.prev) {
+		p := b.prev[j]
+		name := b.prevRaw[p.name0:p.name1]
+		if len(line) > len(name) && line[len(name)] == ':' && string(line[:len(name)]) == name {
+			sp, err := parseValue(line, off, len(name))
+			sp.key = p.key
+			return sp, err
+		}
+	}
+	sp, err := parseField(line, off)
+	if err == nil {
+		sp.key = b.keys.key(line[:sp.name1-sp.name0])
+	}
+	return sp, err
+}
+
 // parseField parses one field line (RFC 9112 section 5):
 //
 //	field-line = field-name ":" OWS field-value OWS
@@ -319,6 +354,14 @@ func parseField(line []byte, off int32) (span, error) {
 	case 0:
 		return sp, ErrEmptyName
 	}
+	return parseValue(line, off, colon)
+}
+
+// parseValue parses the field value of a line whose name, a token, ends
+// at the colon at index colon: the value without the whitespace around
+// it, of VCHAR, obs-text, SP and HTAB only.
+func parseValue(line []byte, off int32, colon int) (span, error) {
+	var sp span
 	v0, v1 := colon+1, len(line)
 	for v0 < v1 && (line[v0] == ' ' || line[v0] == '\t') {
 		v0++

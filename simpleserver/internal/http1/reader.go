@@ -34,6 +34,11 @@ type Reader struct {
 
 	keys  keyCache
 	spans []span
+	// prev holds the spans of the last head read, offsets into prevRaw,
+	// that head's Raw: the names and keys the next head likely repeats
+	// (see Reader.field). Only this one head is kept alive by them.
+	prev    []span
+	prevRaw string
 }
 
 // NewReader returns a Reader reading from rd.
