@@ -12,6 +12,11 @@ import (
 // inside a probe run that would hide it.
 func checkIndex(t *testing.T, e *Environ, where string) {
 	t.Helper()
+	for i, v := range e.vars {
+		if v.tag != keyTag(v.name) || e.tags&tagBit(v.tag) == 0 {
+			t.Fatalf("%s: %q at %d has tag %#x (want %#x), filter bit set %v", where, v.name, i, v.tag, keyTag(v.name), e.tags&tagBit(v.tag) != 0)
+		}
+	}
 	if len(e.idx) == 0 {
 		plain := 0
 		for _, v := range e.vars {
@@ -119,7 +124,7 @@ func TestIndexAgreesWithScan(t *testing.T) {
 			}
 			checkIndex(t, &e, where)
 			for h, k := range []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD"} {
-				if got, want := e.hotIndex(h), e.scan(k); got != want {
+				if got, want := e.hotIndex(h), plainScan(&e, k); got != want {
 					t.Fatalf("%s: kept position of %s is %d, a scan says %d", where, k, got, want)
 				}
 			}
@@ -193,6 +198,63 @@ func TestIndexOddCapacity(t *testing.T) {
 		checkIndex(t, &e, fmt.Sprintf("capacity %d", c))
 		if len(e.idx) < indexMinSlots {
 			t.Errorf("capacity %d: %d slots", c, len(e.idx))
+		}
+	}
+}
+
+// plainScan is the position of key by comparing every name, without the
+// tags: the oracle of the lookups' fast paths.
+func plainScan(e *Environ, key string) int {
+	return slices.IndexFunc(e.vars, func(v variable) bool { return v.name == key })
+}
+
+// TestTagCollisions fills environs with keys that share a tag (same
+// length, same last two and middle bytes) or a filter bit, below and
+// above the index's threshold, and checks that each key still finds its
+// own value and that absent keys of the same tag miss.
+func TestTagCollisions(t *testing.T) {
+	if keyTag("HTTP_AAQQ_XYZW") != keyTag("HTTP_BCQQ_XYZW") {
+		t.Fatal("the test's keys do not share a tag")
+	}
+	for _, n := range []int{2, 10, indexMin - 1, indexMin, 3 * indexMin} {
+		var e Environ
+		var keys []string
+		for i := range n {
+			// Vary the first bytes only: every key has the same tag.
+			keys = append(keys, fmt.Sprintf("HTTP_%c%cQQ_XYZW", 'A'+i%26, 'A'+i/26))
+		}
+		for i, k := range keys {
+			e.Set(k, fmt.Sprint(i))
+		}
+		checkIndex(t, &e, fmt.Sprintf("%d keys", n))
+		for i, k := range keys {
+			if got, ok := e.Lookup(k); !ok || got != fmt.Sprint(i) {
+				t.Fatalf("%d keys: Lookup(%q) = %q, %v", n, k, got, ok)
+			}
+		}
+		if e.Has("HTTP_ZZQQ_XYZW") || e.Has("HTTP_AZQQ_XYZW") {
+			t.Fatalf("%d keys: an absent key of the same tag is present", n)
+		}
+		// A deleted key leaves its filter bit: lookups must still miss it.
+		e.Del(keys[0])
+		if e.Has(keys[0]) || plainScan(&e, keys[0]) >= 0 {
+			t.Fatalf("%d keys: %q present after Del", n, keys[0])
+		}
+	}
+}
+
+func TestKeyTag(t *testing.T) {
+	for _, tt := range []struct {
+		key  string
+		want uint32
+	}{
+		{"", 0},
+		{"A", 1<<24 | 'A'},
+		{"AB", 2<<24 | 'B'<<16 | 'A'<<8 | 'B'},
+		{"HTTP_HOST", 9<<24 | 'T'<<16 | 'S'<<8 | '_'},
+	} {
+		if got := keyTag(tt.key); got != tt.want {
+			t.Errorf("keyTag(%q) = %#x, want %#x", tt.key, got, tt.want)
 		}
 	}
 }
