@@ -122,24 +122,67 @@ type extension struct {
 }
 
 // The hot keys are the variables a router reads and writes on every
-// request; their positions are kept, so finding one costs nothing.
-const hotKeys = 3
+// request, and the CGI variables every gateway sets and its handler reads
+// back (CPython's base environ, SERVER_PROTOCOL, QUERY_STRING,
+// wsgi.url_scheme, HTTPS, HTTP_HOST); their positions are kept, so
+// finding one costs no scan and no hash, whatever the environ's size.
+const hotKeys = 16
 
-// hotSlot returns the hint slot of a hot key, or -1. Their lengths differ,
-// so one length switch and one comparison decide.
+// hotSlot returns the hint slot of a hot key, or -1: one switch on the
+// length, then comparisons with the few hot keys of that length, which
+// compile to a couple of word compares each.
 func hotSlot(key string) int {
 	switch len(key) {
+	case len("HTTPS"):
+		if key == "HTTPS" {
+			return hotHTTPS
+		}
 	case len("PATH_INFO"):
-		if key == "PATH_INFO" {
+		switch key {
+		case "PATH_INFO":
 			return hotPathInfo
+		case "HTTP_HOST":
+			return hotHTTPHost
 		}
 	case len("SCRIPT_NAME"):
-		if key == "SCRIPT_NAME" {
+		switch key {
+		case "SCRIPT_NAME":
 			return hotScriptName
+		case "SERVER_NAME":
+			return hotServerName
+		case "SERVER_PORT":
+			return hotServerPort
+		case "REMOTE_ADDR":
+			return hotRemoteAddr
+		case "REMOTE_HOST":
+			return hotRemoteHost
+		}
+	case len("QUERY_STRING"):
+		switch key {
+		case "QUERY_STRING":
+			return hotQueryString
+		case "CONTENT_TYPE":
+			return hotContentType
 		}
 	case len("REQUEST_METHOD"):
-		if key == "REQUEST_METHOD" {
+		switch key {
+		case "REQUEST_METHOD":
 			return hotRequestMethod
+		case "CONTENT_LENGTH":
+			return hotContentLength
+		}
+	case len("SERVER_PROTOCOL"):
+		switch key {
+		case "SERVER_PROTOCOL":
+			return hotServerProtocol
+		case "SERVER_SOFTWARE":
+			return hotServerSoftware
+		case URLSchemeKey:
+			return hotURLScheme
+		}
+	case len("GATEWAY_INTERFACE"):
+		if key == "GATEWAY_INTERFACE" {
+			return hotGatewayInterface
 		}
 	}
 	return -1
@@ -150,6 +193,19 @@ const (
 	hotPathInfo = iota
 	hotScriptName
 	hotRequestMethod
+	hotQueryString
+	hotServerProtocol
+	hotServerSoftware
+	hotServerName
+	hotServerPort
+	hotGatewayInterface
+	hotRemoteAddr
+	hotRemoteHost
+	hotContentType
+	hotContentLength
+	hotHTTPS
+	hotURLScheme
+	hotHTTPHost
 )
 
 func (e *Environ) index(key string) int {

@@ -42,7 +42,7 @@ func TestCopyFrom(t *testing.T) {
 				t.Fatalf("%s: the list's tail keeps old variables", where)
 			}
 			checkIndex(t, &dst, where)
-			for h, k := range []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD"} {
+			for h, k := range hotNames {
 				if got, want := dst.hotIndex(h), plainScan(&dst, k); got != want {
 					t.Fatalf("%s: kept position of %s is %d, a scan says %d", where, k, got, want)
 				}

@@ -11,7 +11,7 @@ import (
 // checks after each that the kept positions of the hot keys agree with a
 // scan, and that the variables match a plain ordered model.
 func TestHotPositionsStayExact(t *testing.T) {
-	keys := []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "QUERY_STRING", "HTTP_HOST", "X", "PATH_INF", "SCRIPT_NAMEX"}
+	keys := append(slices.Clone(hotNames), "X", "PATH_INF", "SCRIPT_NAMEX", "HTTP_HOSS", "SERVER_NAMF", "HTTP_USER_AGENT", "wsgi.url_schemf")
 	type kv struct{ k, v string }
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
@@ -65,7 +65,7 @@ func TestHotPositionsStayExact(t *testing.T) {
 					model = model[:0]
 				}
 			}
-			for h, k := range []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD"} {
+			for h, k := range hotNames {
 				if hotSlot(k) != h {
 					t.Fatalf("hotSlot(%q) = %d, want %d", k, hotSlot(k), h)
 				}
@@ -87,6 +87,34 @@ func TestHotPositionsStayExact(t *testing.T) {
 					t.Fatalf("round %d step %d: Lookup(%q) = %q, %v", round, step, k, v, ok)
 				}
 			}
+		}
+	}
+}
+
+// hotNames are the hot keys by slot.
+var hotNames = []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "QUERY_STRING", "SERVER_PROTOCOL",
+	"SERVER_SOFTWARE", "SERVER_NAME", "SERVER_PORT", "GATEWAY_INTERFACE", "REMOTE_ADDR", "REMOTE_HOST",
+	"CONTENT_TYPE", "CONTENT_LENGTH", "HTTPS", URLSchemeKey, "HTTP_HOST"}
+
+// TestHotSlot checks that every hot key has its own slot and that keys
+// one byte off, or of a hot key's length, have none.
+func TestHotSlot(t *testing.T) {
+	if len(hotNames) != hotKeys {
+		t.Fatalf("%d hot names for %d slots", len(hotNames), hotKeys)
+	}
+	for h, k := range hotNames {
+		if got := hotSlot(k); got != h {
+			t.Errorf("hotSlot(%q) = %d, want %d", k, got, h)
+		}
+		for i := range len(k) {
+			off := []byte(k)
+			off[i] ^= 0x20 // one byte in the other case
+			if got := hotSlot(string(off)); got != -1 {
+				t.Errorf("hotSlot(%q) = %d, want -1", off, got)
+			}
+		}
+		if got := hotSlot(k[:len(k)-1]); got != -1 {
+			t.Errorf("hotSlot(%q) = %d, want -1", k[:len(k)-1], got)
 		}
 	}
 }
