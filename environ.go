@@ -288,27 +288,41 @@ func (e *Environ) setHot(h int, key, value string) {
 // SetDefault sets key to value unless it is present, and returns the value
 // the key then holds, like Python's dict.setdefault.
 func (e *Environ) SetDefault(key, value string) string {
+	actual, _ := e.LookupOrSet(key, value)
+	return actual
+}
+
+// LookupOrSet is [Environ.SetDefault] that also reports whether the key
+// was present, in one lookup: a reader that joins repeated header fields
+// learns whether a name came before and stores it if not, where Has then
+// Set would look the key up twice. Like sync.Map's LoadOrStore, it returns
+// the value the key holds afterwards.
+//
+// For example, on an environ holding HTTP_ACCEPT=a, LookupOrSet("HTTP_ACCEPT",
+// "b") returns "a", true and changes nothing, and LookupOrSet("HTTP_DNT",
+// "1") returns "1", false and adds HTTP_DNT=1 after HTTP_ACCEPT.
+func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 	if h := hotSlot(key); h >= 0 {
 		if i := e.hotIndex(h); i >= 0 {
-			return e.vars[i].value
+			return e.vars[i].value, true
 		}
 		e.setHot(h, key, value)
-		return value
+		return value, false
 	}
 	if len(e.idx) == 0 {
 		if i := e.scan(key); i >= 0 {
-			return e.vars[i].value
+			return e.vars[i].value, true
 		}
 		e.appendIndexed(key, value, 0, 0)
-		return value
+		return value, false
 	}
 	hash := e.hashOf(key)
 	i, free := e.probe(key, hash)
 	if i >= 0 {
-		return e.vars[i].value
+		return e.vars[i].value, true
 	}
 	e.appendIndexed(key, value, hash, free)
-	return value
+	return value, false
 }
 
 // Del removes a string variable; removing an absent key does nothing. The

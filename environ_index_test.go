@@ -94,13 +94,25 @@ func TestIndexAgreesWithScan(t *testing.T) {
 			case op < 10:
 				e.Set(k, v)
 				set(k, v)
-			case op < 14:
+			case op < 12:
 				got := e.SetDefault(k, v)
 				if i := find(k); i >= 0 {
 					if got != model[i].v {
 						t.Fatalf("%s: SetDefault(%q) = %q, want %q", where, k, got, model[i].v)
 					}
 				} else {
+					model = append(model, kv{k, v})
+				}
+			case op < 14:
+				got, present := e.LookupOrSet(k, v)
+				if i := find(k); i >= 0 {
+					if got != model[i].v || !present {
+						t.Fatalf("%s: LookupOrSet(%q) = %q, %v, want %q, true", where, k, got, present, model[i].v)
+					}
+				} else {
+					if got != v || present {
+						t.Fatalf("%s: LookupOrSet(%q) of an absent key = %q, %v", where, k, got, present)
+					}
 					model = append(model, kv{k, v})
 				}
 			case op < 18:

@@ -292,3 +292,28 @@ func BenchmarkEnvironGet(b *testing.B) {
 		_ = e.Get("HTTP_USER_AGENT")
 	}
 }
+
+func TestLookupOrSet(t *testing.T) {
+	// Below and above the index's threshold, for a hot key and others.
+	for _, n := range []int{0, 5, 40} {
+		e := wsgiref.NewEnviron()
+		for i := range n {
+			e.Set(fmt.Sprintf("HTTP_X_%d", i), "v")
+		}
+		for _, key := range []string{"HTTP_NEW", "QUERY_STRING", "HTTP_X_3"} {
+			wantPresent := key == "HTTP_X_3" && n > 3
+			before, _ := e.Lookup(key)
+			got, present := e.LookupOrSet(key, "set")
+			want := "set"
+			if wantPresent {
+				want = before
+			}
+			if got != want || present != wantPresent || e.Get(key) != want {
+				t.Errorf("%d keys: LookupOrSet(%q) = %q, %v (then Get %q), want %q, %v", n, key, got, present, e.Get(key), want, wantPresent)
+			}
+			if got, present := e.LookupOrSet(key, "again"); got != want || !present {
+				t.Errorf("%d keys: second LookupOrSet(%q) = %q, %v, want %q, true", n, key, got, present, want)
+			}
+		}
+	}
+}

@@ -140,3 +140,20 @@ func ExampleEnviron_CopyFrom() {
 	// [SERVER_NAME SCRIPT_NAME PATH_INFO] /b
 	// 2
 }
+
+// A reader joins repeated header fields, as CPython's request handler
+// does: the first of a name sets the variable, a repeat appends to it.
+func ExampleEnviron_LookupOrSet() {
+	env := wsgiref.NewEnviron()
+	for _, f := range [][2]string{{"HTTP_ACCEPT", "a"}, {"HTTP_DNT", "1"}, {"HTTP_ACCEPT", "b"}} {
+		if old, present := env.LookupOrSet(f[0], f[1]); present {
+			env.Set(f[0], old+","+f[1])
+		}
+	}
+	for k, v := range env.All() {
+		fmt.Println(k, v)
+	}
+	// Output:
+	// HTTP_ACCEPT a,b
+	// HTTP_DNT 1
+}

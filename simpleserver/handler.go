@@ -152,11 +152,9 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		if env.Has(bare) {
 			continue
 		}
-		if env.Has(key) {
+		if _, present := env.LookupOrSet(key, r.fieldValue(i)); present {
 			repeats = append(repeats, i)
-			continue
 		}
-		env.Set(key, r.fieldValue(i))
 	}
 	if len(repeats) > 0 {
 		r.joinRepeats(env, repeats)
