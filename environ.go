@@ -122,14 +122,16 @@ type extension struct {
 }
 
 // The hot keys are the variables a router reads and writes on every
-// request, and the CGI variables every gateway sets and its handler reads
-// back (CPython's base environ, SERVER_PROTOCOL, QUERY_STRING,
-// wsgi.url_scheme, HTTPS, HTTP_HOST); their positions are kept, so
-// finding one costs no scan and no hash, whatever the environ's size.
-const hotKeys = 16
+// request, and those a gateway's handler reads back on every request
+// after the server set them (SERVER_PROTOCOL for the status line,
+// SERVER_SOFTWARE, wsgi.url_scheme and HTTPS for guess_scheme); their
+// positions are kept, so finding one costs no scan and no hash, whatever
+// the environ's size. The other variables are few enough per request
+// that a scan of tags finds them (see keyTag).
+const hotKeys = 7
 
 // hotSlot returns the hint slot of a hot key, or -1: one switch on the
-// length, then comparisons with the few hot keys of that length, which
+// length, then comparisons with the hot keys of that length, which
 // compile to a couple of word compares each.
 func hotSlot(key string) int {
 	switch len(key) {
@@ -138,38 +140,16 @@ func hotSlot(key string) int {
 			return hotHTTPS
 		}
 	case len("PATH_INFO"):
-		switch key {
-		case "PATH_INFO":
+		if key == "PATH_INFO" {
 			return hotPathInfo
-		case "HTTP_HOST":
-			return hotHTTPHost
 		}
 	case len("SCRIPT_NAME"):
-		switch key {
-		case "SCRIPT_NAME":
+		if key == "SCRIPT_NAME" {
 			return hotScriptName
-		case "SERVER_NAME":
-			return hotServerName
-		case "SERVER_PORT":
-			return hotServerPort
-		case "REMOTE_ADDR":
-			return hotRemoteAddr
-		case "REMOTE_HOST":
-			return hotRemoteHost
-		}
-	case len("QUERY_STRING"):
-		switch key {
-		case "QUERY_STRING":
-			return hotQueryString
-		case "CONTENT_TYPE":
-			return hotContentType
 		}
 	case len("REQUEST_METHOD"):
-		switch key {
-		case "REQUEST_METHOD":
+		if key == "REQUEST_METHOD" {
 			return hotRequestMethod
-		case "CONTENT_LENGTH":
-			return hotContentLength
 		}
 	case len("SERVER_PROTOCOL"):
 		switch key {
@@ -180,10 +160,6 @@ func hotSlot(key string) int {
 		case URLSchemeKey:
 			return hotURLScheme
 		}
-	case len("GATEWAY_INTERFACE"):
-		if key == "GATEWAY_INTERFACE" {
-			return hotGatewayInterface
-		}
 	}
 	return -1
 }
@@ -193,19 +169,10 @@ const (
 	hotPathInfo = iota
 	hotScriptName
 	hotRequestMethod
-	hotQueryString
 	hotServerProtocol
 	hotServerSoftware
-	hotServerName
-	hotServerPort
-	hotGatewayInterface
-	hotRemoteAddr
-	hotRemoteHost
-	hotContentType
-	hotContentLength
-	hotHTTPS
 	hotURLScheme
-	hotHTTPHost
+	hotHTTPS
 )
 
 func (e *Environ) index(key string) int {
@@ -266,7 +233,9 @@ func (e *Environ) Set(key, value string) {
 		return
 	}
 	hash := e.hashOf(key)
-	if i, free := e.probe(key, hash); i >= 0 {
+	if free, ok := e.absentSlot(); ok {
+		e.appendIndexed(key, value, hash, free)
+	} else if i, free := e.probe(key, hash); i >= 0 {
 		e.vars[i].value = value
 	} else {
 		e.appendIndexed(key, value, hash, free)
@@ -317,9 +286,12 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 		return value, false
 	}
 	hash := e.hashOf(key)
-	i, free := e.probe(key, hash)
-	if i >= 0 {
-		return e.vars[i].value, true
+	free, ok := e.absentSlot()
+	if !ok {
+		var i int
+		if i, free = e.probe(key, hash); i >= 0 {
+			return e.vars[i].value, true
+		}
 	}
 	e.appendIndexed(key, value, hash, free)
 	return value, false
@@ -329,6 +301,7 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 // others keep their order.
 func (e *Environ) Del(key string) {
 	if i := e.index(key); i >= 0 {
+		e.memo.free = 0
 		if len(e.idx) > 0 {
 			if hotSlot(key) >= 0 {
 				e.renumber(i)

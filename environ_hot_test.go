@@ -11,7 +11,7 @@ import (
 // checks after each that the kept positions of the hot keys agree with a
 // scan, and that the variables match a plain ordered model.
 func TestHotPositionsStayExact(t *testing.T) {
-	keys := append(slices.Clone(hotNames), "X", "PATH_INF", "SCRIPT_NAMEX", "HTTP_HOSS", "SERVER_NAMF", "HTTP_USER_AGENT", "wsgi.url_schemf")
+	keys := append(slices.Clone(hotNames), "X", "PATH_INF", "SCRIPT_NAMEX", "HTTP_HOST", "QUERY_STRING", "SERVER_SOFTWARF", "wsgi.url_schemf")
 	type kv struct{ k, v string }
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
@@ -92,9 +92,7 @@ func TestHotPositionsStayExact(t *testing.T) {
 }
 
 // hotNames are the hot keys by slot.
-var hotNames = []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "QUERY_STRING", "SERVER_PROTOCOL",
-	"SERVER_SOFTWARE", "SERVER_NAME", "SERVER_PORT", "GATEWAY_INTERFACE", "REMOTE_ADDR", "REMOTE_HOST",
-	"CONTENT_TYPE", "CONTENT_LENGTH", "HTTPS", URLSchemeKey, "HTTP_HOST"}
+var hotNames = []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "SERVER_PROTOCOL", "SERVER_SOFTWARE", URLSchemeKey, "HTTPS"}
 
 // TestHotSlot checks that every hot key has its own slot and that keys
 // one byte off, or of a hot key's length, have none.

@@ -14,9 +14,11 @@ import "hash/maphash"
 // The hot keys (see hotSlot) never enter the index: their kept positions
 // already answer in constant time.
 
-// indexMin is the number of variables at which an environ builds its
-// index. Below it, lookups scan exactly as they always did.
-const indexMin = 32
+// indexMin is the number of variables that are not hot at which an
+// environ builds its index. Below it, lookups scan the tags (see keyTag);
+// the hot keys never need either, so a hello-world request's environ,
+// of about ten such variables, is never indexed.
+const indexMin = 16
 
 // indexMinSlots is the size of a fresh index: a quarter full when built,
 // so the next few dozen fields go in without growing it.
@@ -41,19 +43,25 @@ func hashKey(key string) uint32 { return uint32(maphash.String(indexSeed, key)) 
 // of a reader joining repeated fields, or a Get before a Set, hashes the
 // key once.
 func (e *Environ) hashOf(key string) uint32 {
-	if key == e.memo.key && e.memo.set {
+	// The tags differ for most other keys, which then cost no string
+	// comparison; the zero memo's tag is that of "", never hashed here.
+	tag := keyTag(key)
+	if tag == e.memo.tag && key == e.memo.key && key != "" {
 		return e.memo.hash
 	}
 	h := hashKey(key)
-	e.memo = hashMemo{key, h, true}
+	e.memo = hashMemo{key: key, tag: tag, hash: h}
 	return h
 }
 
-// hashMemo is the last key hashOf hashed, and its hash.
+// hashMemo is the last key hashOf hashed, its tag and its hash; and,
+// when the last lookup of that key missed and nothing has changed the
+// index since, where it would go plus one (0 otherwise), so that the Set
+// after a Has that missed probes no more.
 type hashMemo struct {
-	key  string
-	hash uint32
-	set  bool
+	key       string
+	tag, hash uint32
+	free      uint32
 }
 
 // probe looks key up in the index by linear probing from its home slot.
@@ -76,8 +84,18 @@ func (e *Environ) find(key string) int {
 	if len(e.idx) == 0 {
 		return e.scan(key)
 	}
-	i, _ := e.probe(key, e.hashOf(key))
+	i, free := e.probe(key, e.hashOf(key))
+	e.memo.free = 0
+	if i < 0 {
+		e.memo.free = free + 1
+	}
 	return i
+}
+
+// absentSlot returns the slot where key, just hashed, would go when the
+// lookup before found it absent and the index has not changed since.
+func (e *Environ) absentSlot() (free uint32, ok bool) {
+	return e.memo.free - 1, e.memo.free != 0
 }
 
 // appendIndexed appends a variable that is not hot and known to be absent.
@@ -86,10 +104,11 @@ func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 	tag := keyTag(key)
 	e.vars = append(e.vars, variable{key, value, tag})
 	e.tags |= tagBit(tag)
+	e.memo.free = 0
 	n := len(e.vars)
 	switch {
 	case len(e.idx) == 0:
-		if n >= indexMin {
+		if n >= indexMin && n-e.hotCount() >= indexMin {
 			e.buildIndex()
 		}
 	case 2*n > len(e.idx):
@@ -99,6 +118,17 @@ func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 	default:
 		e.idx[free] = indexSlot{h, int32(n)}
 	}
+}
+
+// hotCount returns the number of hot keys present.
+func (e *Environ) hotCount() int {
+	n := 0
+	for _, p := range e.hot {
+		if p != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // buildIndex indexes every variable that is not hot. It reuses the
@@ -161,6 +191,7 @@ func (e *Environ) unindex(key string, i int) {
 		}
 	}
 	e.idx[s] = indexSlot{}
+	e.memo.free = 0
 	e.renumber(i)
 }
 

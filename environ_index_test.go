@@ -270,3 +270,55 @@ func TestKeyTag(t *testing.T) {
 		}
 	}
 }
+
+// TestAbsentSlotKept checks the Set after a lookup that missed, which
+// reuses the lookup's probe, across every change that may move the slot
+// in between: a Del (which shifts slots back), an append that grows the
+// index, a CopyFrom and a hot key's append.
+func TestAbsentSlotKept(t *testing.T) {
+	between := map[string]func(e *Environ){
+		"nothing":     func(*Environ) {},
+		"del":         func(e *Environ) { e.Del("HTTP_X_3") },
+		"del hot":     func(e *Environ) { e.Del("PATH_INFO") },
+		"append":      func(e *Environ) { e.Set("HTTP_OTHER", "o") },
+		"grow":        func(e *Environ) { growTo(e, 100) },
+		"hot append":  func(e *Environ) { e.Set("HTTPS", "on") },
+		"copy":        func(e *Environ) { var c Environ; growTo(&c, 40); e.CopyFrom(&c) },
+		"set present": func(e *Environ) { e.Set("HTTP_X_5", "w") },
+	}
+	for name, change := range between {
+		for _, first := range []func(e *Environ, k string){
+			func(e *Environ, k string) { e.Has(k) },
+			func(e *Environ, k string) { e.Get(k) },
+		} {
+			var e Environ
+			e.Set("PATH_INFO", "/")
+			growTo(&e, 30)
+			first(&e, "HTTP_NEW")
+			change(&e)
+			e.Set("HTTP_NEW", "x")
+			n := e.Len()
+			e.Set("HTTP_NEW", "n") // present now: no second slot
+			if e.Len() != n {
+				t.Fatalf("%s: a second Set of HTTP_NEW added a variable", name)
+			}
+			checkIndex(t, &e, name)
+			if got := e.Get("HTTP_NEW"); got != "n" || plainScan(&e, "HTTP_NEW") < 0 {
+				t.Fatalf("%s: HTTP_NEW = %q after Set", name, got)
+			}
+			first(&e, "HTTP_NEW2")
+			change(&e)
+			if got, present := e.LookupOrSet("HTTP_NEW2", "m"); got != "m" || present {
+				t.Fatalf("%s: LookupOrSet = %q, %v", name, got, present)
+			}
+			checkIndex(t, &e, name+" LookupOrSet")
+		}
+	}
+}
+
+// growTo sets HTTP_X_0 and on until e holds n variables.
+func growTo(e *Environ, n int) {
+	for i := 0; e.Len() < n; i++ {
+		e.Set(fmt.Sprintf("HTTP_X_%d", i), "v")
+	}
+}
