@@ -165,6 +165,7 @@ func TestReadHeadRefusals(t *testing.T) {
 		{"non-http absolute URI", "GET a:?x HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET a:?x HTTP/1.1"},
 		{"absolute URI without authority", "GET http:/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http:/p HTTP/1.1"},
 		{"empty authority", "GET http:///p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http:///p HTTP/1.1"},
+		{"escape in the authority", "GET http://h%00/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http://h%00/p HTTP/1.1"},
 		{"request line at the limit plus one", "GET /" + long[:DefaultMaxRequestLine-len("GET / HTTP/1.1")+1] + " HTTP/1.1\r\nHost: x\r\n\r\n", ErrRequestLineTooLong, 414, ""},
 		{"request line without end", "GET /" + long + long, ErrRequestLineTooLong, 414, ""},
 		{"field line over the limit", "GET / HTTP/1.1\r\nHost: x\r\nX: " + long[:DefaultMaxFieldLine-2] + "\r\n\r\n", ErrFieldLineTooLong, 431, "GET / HTTP/1.1"},

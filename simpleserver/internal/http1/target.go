@@ -10,6 +10,7 @@ import "strings"
 //	http://example.org/p    absolute form, http or https with a host
 //	*                       asterisk form, OPTIONS only
 //	a:?x, http:/p, /%zz     refused
+//	http://h%41/p           refused: an escape in the authority
 func checkTarget(method, target string) error {
 	switch {
 	case target[0] == '/':
@@ -20,6 +21,13 @@ func checkTarget(method, target string) error {
 		return nil
 	default:
 		if _, ok := absolutePath(target); !ok {
+			return ErrTargetForm
+		}
+		// The authority becomes HTTP_HOST: a DNS name or an IP
+		// literal, never percent-encoded by a real client, and an
+		// escape there ("http://h%00/") would reach the application
+		// undecoded.
+		if host, _ := Authority(target); strings.IndexByte(host, '%') >= 0 {
 			return ErrTargetForm
 		}
 	}
