@@ -19,14 +19,15 @@
 //     last segment of SCRIPT_NAME, as posixpath.normpath does. Do not use
 //     a parameter as a file name without checking it.
 //
-// [Begin] reads REQUEST_METHOD, SCRIPT_NAME and PATH_INFO and checks once
+// [Path.Begin] reads REQUEST_METHOD, SCRIPT_NAME and PATH_INFO and checks once
 // whether the path is clean (plain segments only): then the walk cuts
 // substrings of one string and nothing allocates. Otherwise it runs
 // wsgiutil.ShiftPathInfo itself on a scratch environ, so the odd paths get
 // CPython's answer by construction; the tests compare the two walks on
 // every path they can think of and a fuzzer compares them on the rest.
 // The walk does not touch the environ until a route is chosen
-// ([Path.Commit]): a request that matches nothing reaches the 404 as it
+// ([Path.Commit], or [Path.Serve] which commits and calls the route's
+// application): a request that matches nothing reaches the 404 as it
 // came. Unlike net/http routers, nothing redirects by default: a WSGI
 // application is told exactly which path it was mounted at and decides
 // for itself; a router generated with -redirect-slash sends a path that

@@ -137,6 +137,11 @@ func (p *Path) Commit(env *wsgiref.Environ, k int) {
 		}
 		return
 	}
+	p.commitSlow(env, k)
+}
+
+// commitSlow is Commit on the slow walk.
+func (p *Path) commitSlow(env *wsgiref.Environ, k int) {
 	for k > 0 && p.steps[k].same {
 		k-- // that call left the environ alone
 	}
@@ -144,6 +149,28 @@ func (p *Path) Commit(env *wsgiref.Environ, k int) {
 		s := &p.steps[k]
 		env.SetScriptPath(s.path, s.script)
 	}
+}
+
+// Serve ends the walk with the route chosen: it commits the environ at
+// position k, as [Path.Commit] does, and calls h, the application of the
+// route in the field named field, or answers 501 Not Implemented when the
+// field was left nil, as the function [Serve] does. Generated routers
+// end each route with it, one call where Commit and Serve were two:
+//
+//	PATH_INFO "/user/repos", k at the end: SCRIPT_NAME "/user/repos",
+//	PATH_INFO "", then h.ServeWSGI(env, start)
+func (p *Path) Serve(env *wsgiref.Environ, k int, h wsgiref.App, field string, start wsgiref.StartResponse) (wsgiref.Body, error) {
+	if p.steps == nil {
+		if k > 0 {
+			env.SetScriptPath(p.path, p.base+p.offset(k))
+		}
+	} else {
+		p.commitSlow(env, k)
+	}
+	if h == nil {
+		return NotImplemented(field, start)
+	}
+	return h.ServeWSGI(env, start)
 }
 
 // slowPath runs ShiftPathInfo to the end of the path on a scratch environ

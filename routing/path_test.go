@@ -258,3 +258,36 @@ func walkTail(p *Path, k int, tail string) (int, bool) {
 	_, end, ok := p.Next(k)
 	return end, !ok
 }
+
+// Path.Serve commits as Commit does, at every position of every walk of
+// the comparison (fast, bitmap and slow), and then calls the application
+// with the committed environ.
+func TestServeCommits(t *testing.T) {
+	for _, s := range walkScripts {
+		for _, pi := range walkPaths {
+			env := pathEnv(s.sn, pi, s.has)
+			var p Path
+			p.Begin(env)
+			for k, i := 0, p.Start(); k < len(pi)+2; k++ {
+				committed, served := env.Clone(), env.Clone()
+				p.Commit(committed, i)
+				var seen state
+				app := wsgiref.AppFunc(func(e *wsgiref.Environ, _ wsgiref.StartResponse) (wsgiref.Body, error) {
+					seen = snapshot(e, "", false)
+					return nil, nil
+				})
+				if _, err := p.Serve(served, i, app, "X", nil); err != nil {
+					t.Fatal(err)
+				}
+				if want := snapshot(committed, "", false); seen != want {
+					t.Errorf("SCRIPT_NAME %q PATH_INFO %q at %d: Serve gave the app %+v, Commit %+v", s.sn, pi, i, seen, want)
+				}
+				_, next, ok := p.Next(i)
+				if !ok {
+					break
+				}
+				i = next
+			}
+		}
+	}
+}

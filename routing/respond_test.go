@@ -52,6 +52,11 @@ func TestAnswers(t *testing.T) {
 			"501 Not Implemented", "Not Implemented: no handler for route GetUser\n", ""},
 		{"nil handler", func(s wsgiref.StartResponse) (wsgiref.Body, error) { return Serve(nil, "X", env, s) },
 			"501 Not Implemented", "Not Implemented: no handler for route X\n", ""},
+		{"nil handler of a walk", func(s wsgiref.StartResponse) (wsgiref.Body, error) {
+			var p Path
+			p.Begin(env)
+			return p.Serve(env, p.Start(), nil, "Y", s)
+		}, "501 Not Implemented", "Not Implemented: no handler for route Y\n", ""},
 	}
 	for _, c := range cases {
 		var r recorder

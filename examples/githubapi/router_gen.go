@@ -1194,9 +1194,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 								switch m {
 								case "DELETE":
 									// DELETE /applications/:client_id/tokens (routes.txt:6)
-									p.Commit(env, i4)
 									r.args.Capture(env, routerArgs0, client_id)
-									return routing.Serve(r.h.DeleteApplicationsByClientIDTokens, "DeleteApplicationsByClientIDTokens", env, start)
+									return p.Serve(env, i4, r.h.DeleteApplicationsByClientIDTokens, "DeleteApplicationsByClientIDTokens", start)
 								}
 								allow |= routerDelete
 							} else if access_token := s4; access_token != "" {
@@ -1204,14 +1203,12 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 									switch m {
 									case "DELETE":
 										// DELETE /applications/:client_id/tokens/:access_token (routes.txt:7)
-										p.Commit(env, i5)
 										r.args.Capture(env, routerArgs1, client_id, access_token)
-										return routing.Serve(r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", env, start)
+										return p.Serve(env, i5, r.h.DeleteApplicationsByClientIDTokensByAccessToken, "DeleteApplicationsByClientIDTokensByAccessToken", start)
 									case "GET", "HEAD":
 										// GET /applications/:client_id/tokens/:access_token (routes.txt:5)
-										p.Commit(env, i5)
 										r.args.Capture(env, routerArgs1, client_id, access_token)
-										return routing.Serve(r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", env, start)
+										return p.Serve(env, i5, r.h.GetApplicationsByClientIDTokensByAccessToken, "GetApplicationsByClientIDTokensByAccessToken", start)
 									}
 									allow |= routerDeleteGetHead
 								}
@@ -1225,12 +1222,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /authorizations (routes.txt:1)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetAuthorizations, "GetAuthorizations", env, start)
+					return p.Serve(env, i2, r.h.GetAuthorizations, "GetAuthorizations", start)
 				case "POST":
 					// POST /authorizations (routes.txt:3)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PostAuthorizations, "PostAuthorizations", env, start)
+					return p.Serve(env, i2, r.h.PostAuthorizations, "PostAuthorizations", start)
 				}
 				allow |= routerGetHeadPost
 			} else if id := s2; id != "" {
@@ -1238,14 +1233,12 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 					switch m {
 					case "DELETE":
 						// DELETE /authorizations/:id (routes.txt:4)
-						p.Commit(env, i3)
 						r.args.Capture(env, routerArgs2, id)
-						return routing.Serve(r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", env, start)
+						return p.Serve(env, i3, r.h.DeleteAuthorizationsByID, "DeleteAuthorizationsByID", start)
 					case "GET", "HEAD":
 						// GET /authorizations/:id (routes.txt:2)
-						p.Commit(env, i3)
 						r.args.Capture(env, routerArgs2, id)
-						return routing.Serve(r.h.GetAuthorizationsByID, "GetAuthorizationsByID", env, start)
+						return p.Serve(env, i3, r.h.GetAuthorizationsByID, "GetAuthorizationsByID", start)
 					}
 					allow |= routerDeleteGetHead
 				}
@@ -1255,8 +1248,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /emojis (routes.txt:85)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetEmojis, "GetEmojis", env, start)
+					return p.Serve(env, i2, r.h.GetEmojis, "GetEmojis", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1265,8 +1257,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /events (routes.txt:8)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetEvents, "GetEvents", env, start)
+					return p.Serve(env, i2, r.h.GetEvents, "GetEvents", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1275,8 +1266,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /feeds (routes.txt:17)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetFeeds, "GetFeeds", env, start)
+					return p.Serve(env, i2, r.h.GetFeeds, "GetFeeds", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1292,8 +1282,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /gitignore/templates (routes.txt:86)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetGitignoreTemplates, "GetGitignoreTemplates", env, start)
+							return p.Serve(env, i3, r.h.GetGitignoreTemplates, "GetGitignoreTemplates", start)
 						}
 						allow |= routerGetHead
 					} else if name := s3; name != "" {
@@ -1301,9 +1290,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 							switch m {
 							case "GET", "HEAD":
 								// GET /gitignore/templates/:name (routes.txt:87)
-								p.Commit(env, i4)
 								r.args.Capture(env, routerArgs3, name)
-								return routing.Serve(r.h.GetGitignoreTemplatesByName, "GetGitignoreTemplatesByName", env, start)
+								return p.Serve(env, i4, r.h.GetGitignoreTemplatesByName, "GetGitignoreTemplatesByName", start)
 							}
 							allow |= routerGetHead
 						}
@@ -1315,8 +1303,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /issues (routes.txt:60)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetIssues, "GetIssues", env, start)
+					return p.Serve(env, i2, r.h.GetIssues, "GetIssues", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1339,9 +1326,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 																switch m {
 																case "GET", "HEAD":
 																	// GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181)
-																	p.Commit(env, i8)
 																	r.args.Capture(env, routerArgs4, owner, repository, state, keyword)
-																	return routing.Serve(r.h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword, "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", env, start)
+																	return p.Serve(env, i8, r.h.GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword, "GetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword", start)
 																}
 																allow |= routerGetHead
 															}
@@ -1365,9 +1351,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/repos/search/:keyword (routes.txt:182)
-											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs5, keyword)
-											return routing.Serve(r.h.GetLegacyReposSearchByKeyword, "GetLegacyReposSearchByKeyword", env, start)
+											return p.Serve(env, i5, r.h.GetLegacyReposSearchByKeyword, "GetLegacyReposSearchByKeyword", start)
 										}
 										allow |= routerGetHead
 									}
@@ -1385,9 +1370,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/email/:email (routes.txt:184)
-											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs6, email)
-											return routing.Serve(r.h.GetLegacyUserEmailByEmail, "GetLegacyUserEmailByEmail", env, start)
+											return p.Serve(env, i5, r.h.GetLegacyUserEmailByEmail, "GetLegacyUserEmailByEmail", start)
 										}
 										allow |= routerGetHead
 									}
@@ -1400,9 +1384,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "GET", "HEAD":
 											// GET /legacy/user/search/:keyword (routes.txt:183)
-											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs5, keyword)
-											return routing.Serve(r.h.GetLegacyUserSearchByKeyword, "GetLegacyUserSearchByKeyword", env, start)
+											return p.Serve(env, i5, r.h.GetLegacyUserSearchByKeyword, "GetLegacyUserSearchByKeyword", start)
 										}
 										allow |= routerGetHead
 									}
@@ -1417,8 +1400,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "POST":
 					// POST /markdown (routes.txt:88)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PostMarkdown, "PostMarkdown", env, start)
+					return p.Serve(env, i2, r.h.PostMarkdown, "PostMarkdown", start)
 				}
 				allow |= routerPost
 			} else {
@@ -1428,8 +1410,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "POST":
 							// POST /markdown/raw (routes.txt:89)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.PostMarkdownRaw, "PostMarkdownRaw", env, start)
+							return p.Serve(env, i3, r.h.PostMarkdownRaw, "PostMarkdownRaw", start)
 						}
 						allow |= routerPost
 					}
@@ -1440,8 +1421,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /meta (routes.txt:90)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetMeta, "GetMeta", env, start)
+					return p.Serve(env, i2, r.h.GetMeta, "GetMeta", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1454,9 +1434,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 								switch m {
 								case "GET", "HEAD":
 									// GET /networks/:owner/:repo/events (routes.txt:10)
-									p.Commit(env, i4)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									return routing.Serve(r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", env, start)
+									return p.Serve(env, i4, r.h.GetNetworksByOwnerByRepoEvents, "GetNetworksByOwnerByRepoEvents", start)
 								}
 								allow |= routerGetHead
 							}
@@ -1469,12 +1448,10 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /notifications (routes.txt:18)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetNotifications, "GetNotifications", env, start)
+					return p.Serve(env, i2, r.h.GetNotifications, "GetNotifications", start)
 				case "PUT":
 					// PUT /notifications (routes.txt:20)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.PutNotifications, "PutNotifications", env, start)
+					return p.Serve(env, i2, r.h.PutNotifications, "PutNotifications", start)
 				}
 				allow |= routerGetHeadPut
 			} else {
@@ -1486,9 +1463,8 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 								switch m {
 								case "GET", "HEAD":
 									// GET /notifications/threads/:id (routes.txt:22)
-									p.Commit(env, i4)
 									r.args.Capture(env, routerArgs2, id)
-									return routing.Serve(r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", env, start)
+									return p.Serve(env, i4, r.h.GetNotificationsThreadsByID, "GetNotificationsThreadsByID", start)
 								}
 								allow |= routerGetHead
 							} else {
@@ -1498,19 +1474,16 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 										switch m {
 										case "DELETE":
 											// DELETE /notifications/threads/:id/subscription (routes.txt:25)
-											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs2, id)
-											return routing.Serve(r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", env, start)
+											return p.Serve(env, i5, r.h.DeleteNotificationsThreadsByIDSubscription, "DeleteNotificationsThreadsByIDSubscription", start)
 										case "GET", "HEAD":
 											// GET /notifications/threads/:id/subscription (routes.txt:23)
-											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs2, id)
-											return routing.Serve(r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", env, start)
+											return p.Serve(env, i5, r.h.GetNotificationsThreadsByIDSubscription, "GetNotificationsThreadsByIDSubscription", start)
 										case "PUT":
 											// PUT /notifications/threads/:id/subscription (routes.txt:24)
-											p.Commit(env, i5)
 											r.args.Capture(env, routerArgs2, id)
-											return routing.Serve(r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", env, start)
+											return p.Serve(env, i5, r.h.PutNotificationsThreadsByIDSubscription, "PutNotificationsThreadsByIDSubscription", start)
 										}
 										allow |= routerDeleteGetHeadPut
 									}
@@ -1529,8 +1502,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /rate_limit (routes.txt:91)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetRateLimit, "GetRateLimit", env, start)
+					return p.Serve(env, i2, r.h.GetRateLimit, "GetRateLimit", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1543,8 +1515,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 				switch m {
 				case "GET", "HEAD":
 					// GET /repositories (routes.txt:127)
-					p.Commit(env, i2)
-					return routing.Serve(r.h.GetRepositories, "GetRepositories", env, start)
+					return p.Serve(env, i2, r.h.GetRepositories, "GetRepositories", start)
 				}
 				allow |= routerGetHead
 			}
@@ -1556,8 +1527,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /search/code (routes.txt:178)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchCode, "GetSearchCode", env, start)
+							return p.Serve(env, i3, r.h.GetSearchCode, "GetSearchCode", start)
 						}
 						allow |= routerGetHead
 					}
@@ -1566,8 +1536,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /search/issues (routes.txt:179)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchIssues, "GetSearchIssues", env, start)
+							return p.Serve(env, i3, r.h.GetSearchIssues, "GetSearchIssues", start)
 						}
 						allow |= routerGetHead
 					}
@@ -1576,8 +1545,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /search/repositories (routes.txt:177)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchRepositories, "GetSearchRepositories", env, start)
+							return p.Serve(env, i3, r.h.GetSearchRepositories, "GetSearchRepositories", start)
 						}
 						allow |= routerGetHead
 					}
@@ -1586,8 +1554,7 @@ func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (w
 						switch m {
 						case "GET", "HEAD":
 							// GET /search/users (routes.txt:180)
-							p.Commit(env, i3)
-							return routing.Serve(r.h.GetSearchUsers, "GetSearchUsers", env, start)
+							return p.Serve(env, i3, r.h.GetSearchUsers, "GetSearchUsers", start)
 						}
 						allow |= routerGetHead
 					}
@@ -1623,13 +1590,11 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		switch m {
 		case "GET", "HEAD":
 			// GET /gists (routes.txt:42)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetGists, "GetGists", env, start)
+			body, err = p.Serve(env, i2, r.h.GetGists, "GetGists", start)
 			return true, body, err
 		case "POST":
 			// POST /gists (routes.txt:44)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.PostGists, "PostGists", env, start)
+			body, err = p.Serve(env, i2, r.h.PostGists, "PostGists", start)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -1638,15 +1603,13 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 			switch m {
 			case "DELETE":
 				// DELETE /gists/:id (routes.txt:49)
-				p.Commit(env, i3)
 				r.args.Capture(env, routerArgs2, id)
-				body, err = routing.Serve(r.h.DeleteGistsByID, "DeleteGistsByID", env, start)
+				body, err = p.Serve(env, i3, r.h.DeleteGistsByID, "DeleteGistsByID", start)
 				return true, body, err
 			case "GET", "HEAD":
 				// GET /gists/:id (routes.txt:43)
-				p.Commit(env, i3)
 				r.args.Capture(env, routerArgs2, id)
-				body, err = routing.Serve(r.h.GetGistsByID, "GetGistsByID", env, start)
+				body, err = p.Serve(env, i3, r.h.GetGistsByID, "GetGistsByID", start)
 				return true, body, err
 			}
 			*allow |= routerDeleteGetHead
@@ -1657,9 +1620,8 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "POST":
 						// POST /gists/:id/forks (routes.txt:48)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.PostGistsByIDForks, "PostGistsByIDForks", env, start)
+						body, err = p.Serve(env, i4, r.h.PostGistsByIDForks, "PostGistsByIDForks", start)
 						return true, body, err
 					}
 					*allow |= routerPost
@@ -1669,21 +1631,18 @@ func (r *Router) routeGists(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "DELETE":
 						// DELETE /gists/:id/star (routes.txt:46)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", env, start)
+						body, err = p.Serve(env, i4, r.h.DeleteGistsByIDStar, "DeleteGistsByIDStar", start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /gists/:id/star (routes.txt:47)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.GetGistsByIDStar, "GetGistsByIDStar", env, start)
+						body, err = p.Serve(env, i4, r.h.GetGistsByIDStar, "GetGistsByIDStar", start)
 						return true, body, err
 					case "PUT":
 						// PUT /gists/:id/star (routes.txt:45)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.PutGistsByIDStar, "PutGistsByIDStar", env, start)
+						body, err = p.Serve(env, i4, r.h.PutGistsByIDStar, "PutGistsByIDStar", start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -1703,9 +1662,8 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /orgs/:org (routes.txt:94)
-					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs8, org)
-					body, err = routing.Serve(r.h.GetOrgsByOrg, "GetOrgsByOrg", env, start)
+					body, err = p.Serve(env, i3, r.h.GetOrgsByOrg, "GetOrgsByOrg", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -1716,9 +1674,8 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 						switch m {
 						case "GET", "HEAD":
 							// GET /orgs/:org/events (routes.txt:11)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", env, start)
+							body, err = p.Serve(env, i4, r.h.GetOrgsByOrgEvents, "GetOrgsByOrgEvents", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -1728,9 +1685,8 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 						switch m {
 						case "GET", "HEAD":
 							// GET /orgs/:org/issues (routes.txt:62)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", env, start)
+							body, err = p.Serve(env, i4, r.h.GetOrgsByOrgIssues, "GetOrgsByOrgIssues", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -1740,9 +1696,8 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 						switch m {
 						case "GET", "HEAD":
 							// GET /orgs/:org/members (routes.txt:95)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", env, start)
+							body, err = p.Serve(env, i4, r.h.GetOrgsByOrgMembers, "GetOrgsByOrgMembers", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -1751,15 +1706,13 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /orgs/:org/members/:user (routes.txt:97)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs9, org, user)
-								body, err = routing.Serve(r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.DeleteOrgsByOrgMembersByUser, "DeleteOrgsByOrgMembersByUser", start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /orgs/:org/members/:user (routes.txt:96)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs9, org, user)
-								body, err = routing.Serve(r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.GetOrgsByOrgMembersByUser, "GetOrgsByOrgMembersByUser", start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHead
@@ -1770,9 +1723,8 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 						switch m {
 						case "GET", "HEAD":
 							// GET /orgs/:org/public_members (routes.txt:98)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", env, start)
+							body, err = p.Serve(env, i4, r.h.GetOrgsByOrgPublicMembers, "GetOrgsByOrgPublicMembers", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -1781,21 +1733,18 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /orgs/:org/public_members/:user (routes.txt:101)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs9, org, user)
-								body, err = routing.Serve(r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.DeleteOrgsByOrgPublicMembersByUser, "DeleteOrgsByOrgPublicMembersByUser", start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /orgs/:org/public_members/:user (routes.txt:99)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs9, org, user)
-								body, err = routing.Serve(r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.GetOrgsByOrgPublicMembersByUser, "GetOrgsByOrgPublicMembersByUser", start)
 								return true, body, err
 							case "PUT":
 								// PUT /orgs/:org/public_members/:user (routes.txt:100)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs9, org, user)
-								body, err = routing.Serve(r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.PutOrgsByOrgPublicMembersByUser, "PutOrgsByOrgPublicMembersByUser", start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -1806,15 +1755,13 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 						switch m {
 						case "GET", "HEAD":
 							// GET /orgs/:org/repos (routes.txt:126)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", env, start)
+							body, err = p.Serve(env, i4, r.h.GetOrgsByOrgRepos, "GetOrgsByOrgRepos", start)
 							return true, body, err
 						case "POST":
 							// POST /orgs/:org/repos (routes.txt:129)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", env, start)
+							body, err = p.Serve(env, i4, r.h.PostOrgsByOrgRepos, "PostOrgsByOrgRepos", start)
 							return true, body, err
 						}
 						*allow |= routerGetHeadPost
@@ -1824,15 +1771,13 @@ func (r *Router) routeOrgs(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 						switch m {
 						case "GET", "HEAD":
 							// GET /orgs/:org/teams (routes.txt:102)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", env, start)
+							body, err = p.Serve(env, i4, r.h.GetOrgsByOrgTeams, "GetOrgsByOrgTeams", start)
 							return true, body, err
 						case "POST":
 							// POST /orgs/:org/teams (routes.txt:104)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs8, org)
-							body, err = routing.Serve(r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", env, start)
+							body, err = p.Serve(env, i4, r.h.PostOrgsByOrgTeams, "PostOrgsByOrgTeams", start)
 							return true, body, err
 						}
 						*allow |= routerGetHeadPost
@@ -1854,9 +1799,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/blobs (routes.txt:51)
-					p.Commit(env, i6)
 					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", env, start)
+					body, err = p.Serve(env, i6, r.h.PostReposByOwnerByRepoGitBlobs, "PostReposByOwnerByRepoGitBlobs", start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1865,9 +1809,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoGitBlobsBySHA, "GetReposByOwnerByRepoGitBlobsBySHA", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1878,9 +1821,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/commits (routes.txt:53)
-					p.Commit(env, i6)
 					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", env, start)
+					body, err = p.Serve(env, i6, r.h.PostReposByOwnerByRepoGitCommits, "PostReposByOwnerByRepoGitCommits", start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1889,9 +1831,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoGitCommitsBySHA, "GetReposByOwnerByRepoGitCommitsBySHA", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1902,15 +1843,13 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "GET", "HEAD":
 					// GET /repos/:owner/:repo/git/refs (routes.txt:54)
-					p.Commit(env, i6)
 					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", env, start)
+					body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoGitRefs, "GetReposByOwnerByRepoGitRefs", start)
 					return true, body, err
 				case "POST":
 					// POST /repos/:owner/:repo/git/refs (routes.txt:55)
-					p.Commit(env, i6)
 					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", env, start)
+					body, err = p.Serve(env, i6, r.h.PostReposByOwnerByRepoGitRefs, "PostReposByOwnerByRepoGitRefs", start)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -1920,9 +1859,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/tags (routes.txt:57)
-					p.Commit(env, i6)
 					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", env, start)
+					body, err = p.Serve(env, i6, r.h.PostReposByOwnerByRepoGitTags, "PostReposByOwnerByRepoGitTags", start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1931,9 +1869,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoGitTagsBySHA, "GetReposByOwnerByRepoGitTagsBySHA", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1944,9 +1881,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 				switch m {
 				case "POST":
 					// POST /repos/:owner/:repo/git/trees (routes.txt:59)
-					p.Commit(env, i6)
 					r.args.Capture(env, routerArgs7, owner, repo)
-					body, err = routing.Serve(r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", env, start)
+					body, err = p.Serve(env, i6, r.h.PostReposByOwnerByRepoGitTrees, "PostReposByOwnerByRepoGitTrees", start)
 					return true, body, err
 				}
 				*allow |= routerPost
@@ -1955,9 +1891,8 @@ func (r *Router) routeReposByOwnerByRepoGit(env *wsgiref.Environ, start wsgiref.
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs14, owner, repo, sha)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoGitTreesBySHA, "GetReposByOwnerByRepoGitTreesBySHA", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -1975,15 +1910,13 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/issues (routes.txt:63)
-			p.Commit(env, i5)
 			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", env, start)
+			body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoIssues, "GetReposByOwnerByRepoIssues", start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/issues (routes.txt:65)
-			p.Commit(env, i5)
 			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", env, start)
+			body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoIssues, "PostReposByOwnerByRepoIssues", start)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -1992,9 +1925,8 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/issues/:number (routes.txt:64)
-				p.Commit(env, i6)
 				r.args.Capture(env, routerArgs15, owner, repo, number)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", env, start)
+				body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoIssuesByNumber, "GetReposByOwnerByRepoIssuesByNumber", start)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2005,15 +1937,13 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoIssuesByNumberComments, "GetReposByOwnerByRepoIssuesByNumberComments", start)
 						return true, body, err
 					case "POST":
 						// POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", env, start)
+						body, err = p.Serve(env, i7, r.h.PostReposByOwnerByRepoIssuesByNumberComments, "PostReposByOwnerByRepoIssuesByNumberComments", start)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPost
@@ -2023,9 +1953,8 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/issues/:number/events (routes.txt:70)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoIssuesByNumberEvents, "GetReposByOwnerByRepoIssuesByNumberEvents", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2035,27 +1964,23 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 					switch m {
 					case "DELETE":
 						// DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						body, err = p.Serve(env, i7, r.h.DeleteReposByOwnerByRepoIssuesByNumberLabels, "DeleteReposByOwnerByRepoIssuesByNumberLabels", start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoIssuesByNumberLabels, "GetReposByOwnerByRepoIssuesByNumberLabels", start)
 						return true, body, err
 					case "POST":
 						// POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						body, err = p.Serve(env, i7, r.h.PostReposByOwnerByRepoIssuesByNumberLabels, "PostReposByOwnerByRepoIssuesByNumberLabels", start)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", env, start)
+						body, err = p.Serve(env, i7, r.h.PutReposByOwnerByRepoIssuesByNumberLabels, "PutReposByOwnerByRepoIssuesByNumberLabels", start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPostPut
@@ -2064,9 +1989,8 @@ func (r *Router) routeReposByOwnerByRepoIssues(env *wsgiref.Environ, start wsgir
 						switch m {
 						case "DELETE":
 							// DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77)
-							p.Commit(env, i8)
 							r.args.Capture(env, routerArgs16, owner, repo, number, name)
-							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", env, start)
+							body, err = p.Serve(env, i8, r.h.DeleteReposByOwnerByRepoIssuesByNumberLabelsByName, "DeleteReposByOwnerByRepoIssuesByNumberLabelsByName", start)
 							return true, body, err
 						}
 						*allow |= routerDelete
@@ -2085,15 +2009,13 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 		switch m {
 		case "GET", "HEAD":
 			// GET /repos/:owner/:repo/pulls (routes.txt:115)
-			p.Commit(env, i5)
 			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", env, start)
+			body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoPulls, "GetReposByOwnerByRepoPulls", start)
 			return true, body, err
 		case "POST":
 			// POST /repos/:owner/:repo/pulls (routes.txt:117)
-			p.Commit(env, i5)
 			r.args.Capture(env, routerArgs7, owner, repo)
-			body, err = routing.Serve(r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", env, start)
+			body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoPulls, "PostReposByOwnerByRepoPulls", start)
 			return true, body, err
 		}
 		*allow |= routerGetHeadPost
@@ -2102,9 +2024,8 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 			switch m {
 			case "GET", "HEAD":
 				// GET /repos/:owner/:repo/pulls/:number (routes.txt:116)
-				p.Commit(env, i6)
 				r.args.Capture(env, routerArgs15, owner, repo, number)
-				body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", env, start)
+				body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoPullsByNumber, "GetReposByOwnerByRepoPullsByNumber", start)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -2115,15 +2036,13 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoPullsByNumberComments, "GetReposByOwnerByRepoPullsByNumberComments", start)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", env, start)
+						body, err = p.Serve(env, i7, r.h.PutReposByOwnerByRepoPullsByNumberComments, "PutReposByOwnerByRepoPullsByNumberComments", start)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPut
@@ -2133,9 +2052,8 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoPullsByNumberCommits, "GetReposByOwnerByRepoPullsByNumberCommits", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2145,9 +2063,8 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoPullsByNumberFiles, "GetReposByOwnerByRepoPullsByNumberFiles", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -2157,15 +2074,13 @@ func (r *Router) routeReposByOwnerByRepoPulls(env *wsgiref.Environ, start wsgire
 					switch m {
 					case "GET", "HEAD":
 						// GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", env, start)
+						body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoPullsByNumberMerge, "GetReposByOwnerByRepoPullsByNumberMerge", start)
 						return true, body, err
 					case "PUT":
 						// PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121)
-						p.Commit(env, i7)
 						r.args.Capture(env, routerArgs15, owner, repo, number)
-						body, err = routing.Serve(r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", env, start)
+						body, err = p.Serve(env, i7, r.h.PutReposByOwnerByRepoPullsByNumberMerge, "PutReposByOwnerByRepoPullsByNumberMerge", start)
 						return true, body, err
 					}
 					*allow |= routerGetHeadPut
@@ -2187,15 +2102,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 						switch m {
 						case "DELETE":
 							// DELETE /repos/:owner/:repo (routes.txt:137)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs7, owner, repo)
-							body, err = routing.Serve(r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", env, start)
+							body, err = p.Serve(env, i4, r.h.DeleteReposByOwnerByRepo, "DeleteReposByOwnerByRepo", start)
 							return true, body, err
 						case "GET", "HEAD":
 							// GET /repos/:owner/:repo (routes.txt:130)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs7, owner, repo)
-							body, err = routing.Serve(r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", env, start)
+							body, err = p.Serve(env, i4, r.h.GetReposByOwnerByRepo, "GetReposByOwnerByRepo", start)
 							return true, body, err
 						}
 						*allow |= routerDeleteGetHead
@@ -2206,9 +2119,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/assignees (routes.txt:66)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoAssignees, "GetReposByOwnerByRepoAssignees", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2217,9 +2129,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs10, owner, repo, assignee)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoAssigneesByAssignee, "GetReposByOwnerByRepoAssigneesByAssignee", start)
 										return true, body, err
 									}
 									*allow |= routerGetHead
@@ -2230,9 +2141,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/branches (routes.txt:135)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoBranches, "GetReposByOwnerByRepoBranches", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2241,9 +2151,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/branches/:branch (routes.txt:136)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs11, owner, repo, branch)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoBranchesByBranch, "GetReposByOwnerByRepoBranchesByBranch", start)
 										return true, body, err
 									}
 									*allow |= routerGetHead
@@ -2254,9 +2163,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/collaborators (routes.txt:138)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoCollaborators, "GetReposByOwnerByRepoCollaborators", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2265,21 +2173,18 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs12, owner, repo, user)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoCollaboratorsByUser, "DeleteReposByOwnerByRepoCollaboratorsByUser", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/collaborators/:user (routes.txt:139)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs12, owner, repo, user)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoCollaboratorsByUser, "GetReposByOwnerByRepoCollaboratorsByUser", start)
 										return true, body, err
 									case "PUT":
 										// PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs12, owner, repo, user)
-										body, err = routing.Serve(r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", env, start)
+										body, err = p.Serve(env, i6, r.h.PutReposByOwnerByRepoCollaboratorsByUser, "PutReposByOwnerByRepoCollaboratorsByUser", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHeadPut
@@ -2290,9 +2195,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/comments (routes.txt:142)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoComments, "GetReposByOwnerByRepoComments", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2301,15 +2205,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/comments/:id (routes.txt:146)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoCommentsByID, "DeleteReposByOwnerByRepoCommentsByID", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/comments/:id (routes.txt:145)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoCommentsByID, "GetReposByOwnerByRepoCommentsByID", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2320,9 +2222,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/commits (routes.txt:147)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoCommits, "GetReposByOwnerByRepoCommits", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2331,9 +2232,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/commits/:sha (routes.txt:148)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs14, owner, repo, sha)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoCommitsBySHA, "GetReposByOwnerByRepoCommitsBySHA", start)
 										return true, body, err
 									}
 									*allow |= routerGetHead
@@ -2344,15 +2244,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 											switch m {
 											case "GET", "HEAD":
 												// GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143)
-												p.Commit(env, i7)
 												r.args.Capture(env, routerArgs14, owner, repo, sha)
-												body, err = routing.Serve(r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", env, start)
+												body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoCommitsBySHAComments, "GetReposByOwnerByRepoCommitsBySHAComments", start)
 												return true, body, err
 											case "POST":
 												// POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144)
-												p.Commit(env, i7)
 												r.args.Capture(env, routerArgs14, owner, repo, sha)
-												body, err = routing.Serve(r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", env, start)
+												body, err = p.Serve(env, i7, r.h.PostReposByOwnerByRepoCommitsBySHAComments, "PostReposByOwnerByRepoCommitsBySHAComments", start)
 												return true, body, err
 											}
 											*allow |= routerGetHeadPost
@@ -2365,9 +2263,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/contributors (routes.txt:131)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoContributors, "GetReposByOwnerByRepoContributors", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2377,9 +2274,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/downloads (routes.txt:154)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoDownloads, "GetReposByOwnerByRepoDownloads", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2388,15 +2284,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoDownloadsByID, "DeleteReposByOwnerByRepoDownloadsByID", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/downloads/:id (routes.txt:155)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoDownloadsByID, "GetReposByOwnerByRepoDownloadsByID", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2407,9 +2301,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/events (routes.txt:9)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoEvents, "GetReposByOwnerByRepoEvents", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2419,15 +2312,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/forks (routes.txt:157)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoForks, "GetReposByOwnerByRepoForks", start)
 									return true, body, err
 								case "POST":
 									// POST /repos/:owner/:repo/forks (routes.txt:158)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoForks, "PostReposByOwnerByRepoForks", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPost
@@ -2441,15 +2332,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/hooks (routes.txt:159)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoHooks, "GetReposByOwnerByRepoHooks", start)
 									return true, body, err
 								case "POST":
 									// POST /repos/:owner/:repo/hooks (routes.txt:161)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoHooks, "PostReposByOwnerByRepoHooks", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPost
@@ -2458,15 +2347,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoHooksByID, "DeleteReposByOwnerByRepoHooksByID", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/hooks/:id (routes.txt:160)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoHooksByID, "GetReposByOwnerByRepoHooksByID", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2477,9 +2364,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 											switch m {
 											case "POST":
 												// POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162)
-												p.Commit(env, i7)
 												r.args.Capture(env, routerArgs13, owner, repo, id)
-												body, err = routing.Serve(r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", env, start)
+												body, err = p.Serve(env, i7, r.h.PostReposByOwnerByRepoHooksByIDTests, "PostReposByOwnerByRepoHooksByIDTests", start)
 												return true, body, err
 											}
 											*allow |= routerPost
@@ -2496,15 +2382,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/keys (routes.txt:150)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoKeys, "GetReposByOwnerByRepoKeys", start)
 									return true, body, err
 								case "POST":
 									// POST /repos/:owner/:repo/keys (routes.txt:152)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoKeys, "PostReposByOwnerByRepoKeys", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPost
@@ -2513,15 +2397,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/keys/:id (routes.txt:153)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoKeysByID, "DeleteReposByOwnerByRepoKeysByID", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/keys/:id (routes.txt:151)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoKeysByID, "GetReposByOwnerByRepoKeysByID", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2532,15 +2414,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/labels (routes.txt:71)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoLabels, "GetReposByOwnerByRepoLabels", start)
 									return true, body, err
 								case "POST":
 									// POST /repos/:owner/:repo/labels (routes.txt:73)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoLabels, "PostReposByOwnerByRepoLabels", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPost
@@ -2549,15 +2429,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/labels/:name (routes.txt:74)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs17, owner, repo, name)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoLabelsByName, "DeleteReposByOwnerByRepoLabelsByName", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/labels/:name (routes.txt:72)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs17, owner, repo, name)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoLabelsByName, "GetReposByOwnerByRepoLabelsByName", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2568,9 +2446,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/languages (routes.txt:132)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoLanguages, "GetReposByOwnerByRepoLanguages", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2580,9 +2457,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "POST":
 									// POST /repos/:owner/:repo/merges (routes.txt:164)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoMerges, "PostReposByOwnerByRepoMerges", start)
 									return true, body, err
 								}
 								*allow |= routerPost
@@ -2592,15 +2468,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/milestones (routes.txt:81)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoMilestones, "GetReposByOwnerByRepoMilestones", start)
 									return true, body, err
 								case "POST":
 									// POST /repos/:owner/:repo/milestones (routes.txt:83)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoMilestones, "PostReposByOwnerByRepoMilestones", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPost
@@ -2609,15 +2483,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs15, owner, repo, number)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoMilestonesByNumber, "DeleteReposByOwnerByRepoMilestonesByNumber", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/milestones/:number (routes.txt:82)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs15, owner, repo, number)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoMilestonesByNumber, "GetReposByOwnerByRepoMilestonesByNumber", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2628,9 +2500,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 											switch m {
 											case "GET", "HEAD":
 												// GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80)
-												p.Commit(env, i7)
 												r.args.Capture(env, routerArgs15, owner, repo, number)
-												body, err = routing.Serve(r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", env, start)
+												body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoMilestonesByNumberLabels, "GetReposByOwnerByRepoMilestonesByNumberLabels", start)
 												return true, body, err
 											}
 											*allow |= routerGetHead
@@ -2643,15 +2514,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/notifications (routes.txt:19)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoNotifications, "GetReposByOwnerByRepoNotifications", start)
 									return true, body, err
 								case "PUT":
 									// PUT /repos/:owner/:repo/notifications (routes.txt:21)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", env, start)
+									body, err = p.Serve(env, i5, r.h.PutReposByOwnerByRepoNotifications, "PutReposByOwnerByRepoNotifications", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPut
@@ -2665,9 +2534,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/readme (routes.txt:149)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoReadme, "GetReposByOwnerByRepoReadme", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2677,15 +2545,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/releases (routes.txt:165)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoReleases, "GetReposByOwnerByRepoReleases", start)
 									return true, body, err
 								case "POST":
 									// POST /repos/:owner/:repo/releases (routes.txt:167)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", env, start)
+									body, err = p.Serve(env, i5, r.h.PostReposByOwnerByRepoReleases, "PostReposByOwnerByRepoReleases", start)
 									return true, body, err
 								}
 								*allow |= routerGetHeadPost
@@ -2694,15 +2560,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /repos/:owner/:repo/releases/:id (routes.txt:168)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteReposByOwnerByRepoReleasesByID, "DeleteReposByOwnerByRepoReleasesByID", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /repos/:owner/:repo/releases/:id (routes.txt:166)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs13, owner, repo, id)
-										body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", env, start)
+										body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoReleasesByID, "GetReposByOwnerByRepoReleasesByID", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHead
@@ -2713,9 +2577,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 											switch m {
 											case "GET", "HEAD":
 												// GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169)
-												p.Commit(env, i7)
 												r.args.Capture(env, routerArgs13, owner, repo, id)
-												body, err = routing.Serve(r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", env, start)
+												body, err = p.Serve(env, i7, r.h.GetReposByOwnerByRepoReleasesByIDAssets, "GetReposByOwnerByRepoReleasesByIDAssets", start)
 												return true, body, err
 											}
 											*allow |= routerGetHead
@@ -2728,9 +2591,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/stargazers (routes.txt:26)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoStargazers, "GetReposByOwnerByRepoStargazers", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2743,9 +2605,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 										switch m {
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs7, owner, repo)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", env, start)
+											body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoStatsCodeFrequency, "GetReposByOwnerByRepoStatsCodeFrequency", start)
 											return true, body, err
 										}
 										*allow |= routerGetHead
@@ -2755,9 +2616,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 										switch m {
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs7, owner, repo)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", env, start)
+											body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoStatsCommitActivity, "GetReposByOwnerByRepoStatsCommitActivity", start)
 											return true, body, err
 										}
 										*allow |= routerGetHead
@@ -2767,9 +2627,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 										switch m {
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/stats/contributors (routes.txt:170)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs7, owner, repo)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", env, start)
+											body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoStatsContributors, "GetReposByOwnerByRepoStatsContributors", start)
 											return true, body, err
 										}
 										*allow |= routerGetHead
@@ -2779,9 +2638,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 										switch m {
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/stats/participation (routes.txt:173)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs7, owner, repo)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", env, start)
+											body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoStatsParticipation, "GetReposByOwnerByRepoStatsParticipation", start)
 											return true, body, err
 										}
 										*allow |= routerGetHead
@@ -2791,9 +2649,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 										switch m {
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/stats/punch_card (routes.txt:174)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs7, owner, repo)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", env, start)
+											body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoStatsPunchCard, "GetReposByOwnerByRepoStatsPunchCard", start)
 											return true, body, err
 										}
 										*allow |= routerGetHead
@@ -2807,15 +2664,13 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 										switch m {
 										case "GET", "HEAD":
 											// GET /repos/:owner/:repo/statuses/:ref (routes.txt:175)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs18, owner, repo, ref)
-											body, err = routing.Serve(r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", env, start)
+											body, err = p.Serve(env, i6, r.h.GetReposByOwnerByRepoStatusesByRef, "GetReposByOwnerByRepoStatusesByRef", start)
 											return true, body, err
 										case "POST":
 											// POST /repos/:owner/:repo/statuses/:ref (routes.txt:176)
-											p.Commit(env, i6)
 											r.args.Capture(env, routerArgs18, owner, repo, ref)
-											body, err = routing.Serve(r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", env, start)
+											body, err = p.Serve(env, i6, r.h.PostReposByOwnerByRepoStatusesByRef, "PostReposByOwnerByRepoStatusesByRef", start)
 											return true, body, err
 										}
 										*allow |= routerGetHeadPost
@@ -2827,9 +2682,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/subscribers (routes.txt:32)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoSubscribers, "GetReposByOwnerByRepoSubscribers", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2839,21 +2693,18 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "DELETE":
 									// DELETE /repos/:owner/:repo/subscription (routes.txt:37)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", env, start)
+									body, err = p.Serve(env, i5, r.h.DeleteReposByOwnerByRepoSubscription, "DeleteReposByOwnerByRepoSubscription", start)
 									return true, body, err
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/subscription (routes.txt:35)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoSubscription, "GetReposByOwnerByRepoSubscription", start)
 									return true, body, err
 								case "PUT":
 									// PUT /repos/:owner/:repo/subscription (routes.txt:36)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", env, start)
+									body, err = p.Serve(env, i5, r.h.PutReposByOwnerByRepoSubscription, "PutReposByOwnerByRepoSubscription", start)
 									return true, body, err
 								}
 								*allow |= routerDeleteGetHeadPut
@@ -2863,9 +2714,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/tags (routes.txt:134)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoTags, "GetReposByOwnerByRepoTags", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2875,9 +2725,8 @@ func (r *Router) routeRepos(env *wsgiref.Environ, start wsgiref.StartResponse, p
 								switch m {
 								case "GET", "HEAD":
 									// GET /repos/:owner/:repo/teams (routes.txt:133)
-									p.Commit(env, i5)
 									r.args.Capture(env, routerArgs7, owner, repo)
-									body, err = routing.Serve(r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", env, start)
+									body, err = p.Serve(env, i5, r.h.GetReposByOwnerByRepoTeams, "GetReposByOwnerByRepoTeams", start)
 									return true, body, err
 								}
 								*allow |= routerGetHead
@@ -2900,15 +2749,13 @@ func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p
 				switch m {
 				case "DELETE":
 					// DELETE /teams/:id (routes.txt:105)
-					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs2, id)
-					body, err = routing.Serve(r.h.DeleteTeamsByID, "DeleteTeamsByID", env, start)
+					body, err = p.Serve(env, i3, r.h.DeleteTeamsByID, "DeleteTeamsByID", start)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /teams/:id (routes.txt:103)
-					p.Commit(env, i3)
 					r.args.Capture(env, routerArgs2, id)
-					body, err = routing.Serve(r.h.GetTeamsByID, "GetTeamsByID", env, start)
+					body, err = p.Serve(env, i3, r.h.GetTeamsByID, "GetTeamsByID", start)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHead
@@ -2919,9 +2766,8 @@ func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p
 						switch m {
 						case "GET", "HEAD":
 							// GET /teams/:id/members (routes.txt:106)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, id)
-							body, err = routing.Serve(r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", env, start)
+							body, err = p.Serve(env, i4, r.h.GetTeamsByIDMembers, "GetTeamsByIDMembers", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -2930,21 +2776,18 @@ func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p
 							switch m {
 							case "DELETE":
 								// DELETE /teams/:id/members/:user (routes.txt:109)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs19, id, user)
-								body, err = routing.Serve(r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.DeleteTeamsByIDMembersByUser, "DeleteTeamsByIDMembersByUser", start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /teams/:id/members/:user (routes.txt:107)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs19, id, user)
-								body, err = routing.Serve(r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.GetTeamsByIDMembersByUser, "GetTeamsByIDMembersByUser", start)
 								return true, body, err
 							case "PUT":
 								// PUT /teams/:id/members/:user (routes.txt:108)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs19, id, user)
-								body, err = routing.Serve(r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", env, start)
+								body, err = p.Serve(env, i5, r.h.PutTeamsByIDMembersByUser, "PutTeamsByIDMembersByUser", start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -2955,9 +2798,8 @@ func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p
 						switch m {
 						case "GET", "HEAD":
 							// GET /teams/:id/repos (routes.txt:110)
-							p.Commit(env, i4)
 							r.args.Capture(env, routerArgs2, id)
-							body, err = routing.Serve(r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", env, start)
+							body, err = p.Serve(env, i4, r.h.GetTeamsByIDRepos, "GetTeamsByIDRepos", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -2968,21 +2810,18 @@ func (r *Router) routeTeams(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "DELETE":
 										// DELETE /teams/:id/repos/:owner/:repo (routes.txt:113)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs20, id, owner, repo)
-										body, err = routing.Serve(r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", env, start)
+										body, err = p.Serve(env, i6, r.h.DeleteTeamsByIDReposByOwnerByRepo, "DeleteTeamsByIDReposByOwnerByRepo", start)
 										return true, body, err
 									case "GET", "HEAD":
 										// GET /teams/:id/repos/:owner/:repo (routes.txt:111)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs20, id, owner, repo)
-										body, err = routing.Serve(r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", env, start)
+										body, err = p.Serve(env, i6, r.h.GetTeamsByIDReposByOwnerByRepo, "GetTeamsByIDReposByOwnerByRepo", start)
 										return true, body, err
 									case "PUT":
 										// PUT /teams/:id/repos/:owner/:repo (routes.txt:112)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs20, id, owner, repo)
-										body, err = routing.Serve(r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", env, start)
+										body, err = p.Serve(env, i6, r.h.PutTeamsByIDReposByOwnerByRepo, "PutTeamsByIDReposByOwnerByRepo", start)
 										return true, body, err
 									}
 									*allow |= routerDeleteGetHeadPut
@@ -3004,8 +2843,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 		switch m {
 		case "GET", "HEAD":
 			// GET /user (routes.txt:186)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetUser, "GetUser", env, start)
+			body, err = p.Serve(env, i2, r.h.GetUser, "GetUser", start)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -3016,18 +2854,15 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "DELETE":
 					// DELETE /user/emails (routes.txt:190)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.DeleteUserEmails, "DeleteUserEmails", env, start)
+					body, err = p.Serve(env, i3, r.h.DeleteUserEmails, "DeleteUserEmails", start)
 					return true, body, err
 				case "GET", "HEAD":
 					// GET /user/emails (routes.txt:188)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserEmails, "GetUserEmails", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserEmails, "GetUserEmails", start)
 					return true, body, err
 				case "POST":
 					// POST /user/emails (routes.txt:189)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.PostUserEmails, "PostUserEmails", env, start)
+					body, err = p.Serve(env, i3, r.h.PostUserEmails, "PostUserEmails", start)
 					return true, body, err
 				}
 				*allow |= routerDeleteGetHeadPost
@@ -3037,8 +2872,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/followers (routes.txt:192)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserFollowers, "GetUserFollowers", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserFollowers, "GetUserFollowers", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3048,8 +2882,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/following (routes.txt:194)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserFollowing, "GetUserFollowing", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserFollowing, "GetUserFollowing", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3058,21 +2891,18 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 					switch m {
 					case "DELETE":
 						// DELETE /user/following/:user (routes.txt:198)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", env, start)
+						body, err = p.Serve(env, i4, r.h.DeleteUserFollowingByUser, "DeleteUserFollowingByUser", start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /user/following/:user (routes.txt:195)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUserFollowingByUser, "GetUserFollowingByUser", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUserFollowingByUser, "GetUserFollowingByUser", start)
 						return true, body, err
 					case "PUT":
 						// PUT /user/following/:user (routes.txt:197)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.PutUserFollowingByUser, "PutUserFollowingByUser", env, start)
+						body, err = p.Serve(env, i4, r.h.PutUserFollowingByUser, "PutUserFollowingByUser", start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHeadPut
@@ -3083,8 +2913,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/issues (routes.txt:61)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserIssues, "GetUserIssues", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserIssues, "GetUserIssues", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3094,13 +2923,11 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/keys (routes.txt:200)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserKeys, "GetUserKeys", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserKeys, "GetUserKeys", start)
 					return true, body, err
 				case "POST":
 					// POST /user/keys (routes.txt:202)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.PostUserKeys, "PostUserKeys", env, start)
+					body, err = p.Serve(env, i3, r.h.PostUserKeys, "PostUserKeys", start)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -3109,15 +2936,13 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 					switch m {
 					case "DELETE":
 						// DELETE /user/keys/:id (routes.txt:203)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.DeleteUserKeysByID, "DeleteUserKeysByID", env, start)
+						body, err = p.Serve(env, i4, r.h.DeleteUserKeysByID, "DeleteUserKeysByID", start)
 						return true, body, err
 					case "GET", "HEAD":
 						// GET /user/keys/:id (routes.txt:201)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs2, id)
-						body, err = routing.Serve(r.h.GetUserKeysByID, "GetUserKeysByID", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUserKeysByID, "GetUserKeysByID", start)
 						return true, body, err
 					}
 					*allow |= routerDeleteGetHead
@@ -3128,8 +2953,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/orgs (routes.txt:93)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserOrgs, "GetUserOrgs", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserOrgs, "GetUserOrgs", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3139,13 +2963,11 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/repos (routes.txt:124)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserRepos, "GetUserRepos", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserRepos, "GetUserRepos", start)
 					return true, body, err
 				case "POST":
 					// POST /user/repos (routes.txt:128)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.PostUserRepos, "PostUserRepos", env, start)
+					body, err = p.Serve(env, i3, r.h.PostUserRepos, "PostUserRepos", start)
 					return true, body, err
 				}
 				*allow |= routerGetHeadPost
@@ -3155,8 +2977,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/starred (routes.txt:28)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserStarred, "GetUserStarred", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserStarred, "GetUserStarred", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3167,21 +2988,18 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /user/starred/:owner/:repo (routes.txt:31)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs7, owner, repo)
-								body, err = routing.Serve(r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", env, start)
+								body, err = p.Serve(env, i5, r.h.DeleteUserStarredByOwnerByRepo, "DeleteUserStarredByOwnerByRepo", start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/starred/:owner/:repo (routes.txt:29)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs7, owner, repo)
-								body, err = routing.Serve(r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", env, start)
+								body, err = p.Serve(env, i5, r.h.GetUserStarredByOwnerByRepo, "GetUserStarredByOwnerByRepo", start)
 								return true, body, err
 							case "PUT":
 								// PUT /user/starred/:owner/:repo (routes.txt:30)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs7, owner, repo)
-								body, err = routing.Serve(r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", env, start)
+								body, err = p.Serve(env, i5, r.h.PutUserStarredByOwnerByRepo, "PutUserStarredByOwnerByRepo", start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -3194,8 +3012,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/subscriptions (routes.txt:34)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserSubscriptions, "GetUserSubscriptions", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserSubscriptions, "GetUserSubscriptions", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3206,21 +3023,18 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 							switch m {
 							case "DELETE":
 								// DELETE /user/subscriptions/:owner/:repo (routes.txt:40)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs7, owner, repo)
-								body, err = routing.Serve(r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", env, start)
+								body, err = p.Serve(env, i5, r.h.DeleteUserSubscriptionsByOwnerByRepo, "DeleteUserSubscriptionsByOwnerByRepo", start)
 								return true, body, err
 							case "GET", "HEAD":
 								// GET /user/subscriptions/:owner/:repo (routes.txt:38)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs7, owner, repo)
-								body, err = routing.Serve(r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", env, start)
+								body, err = p.Serve(env, i5, r.h.GetUserSubscriptionsByOwnerByRepo, "GetUserSubscriptionsByOwnerByRepo", start)
 								return true, body, err
 							case "PUT":
 								// PUT /user/subscriptions/:owner/:repo (routes.txt:39)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs7, owner, repo)
-								body, err = routing.Serve(r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", env, start)
+								body, err = p.Serve(env, i5, r.h.PutUserSubscriptionsByOwnerByRepo, "PutUserSubscriptionsByOwnerByRepo", start)
 								return true, body, err
 							}
 							*allow |= routerDeleteGetHeadPut
@@ -3233,8 +3047,7 @@ func (r *Router) routeUser(env *wsgiref.Environ, start wsgiref.StartResponse, p 
 				switch m {
 				case "GET", "HEAD":
 					// GET /user/teams (routes.txt:114)
-					p.Commit(env, i3)
-					body, err = routing.Serve(r.h.GetUserTeams, "GetUserTeams", env, start)
+					body, err = p.Serve(env, i3, r.h.GetUserTeams, "GetUserTeams", start)
 					return true, body, err
 				}
 				*allow |= routerGetHead
@@ -3251,8 +3064,7 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 		switch m {
 		case "GET", "HEAD":
 			// GET /users (routes.txt:187)
-			p.Commit(env, i2)
-			body, err = routing.Serve(r.h.GetUsers, "GetUsers", env, start)
+			body, err = p.Serve(env, i2, r.h.GetUsers, "GetUsers", start)
 			return true, body, err
 		}
 		*allow |= routerGetHead
@@ -3261,9 +3073,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 			switch m {
 			case "GET", "HEAD":
 				// GET /users/:user (routes.txt:185)
-				p.Commit(env, i3)
 				r.args.Capture(env, routerArgs21, user)
-				body, err = routing.Serve(r.h.GetUsersByUser, "GetUsersByUser", env, start)
+				body, err = p.Serve(env, i3, r.h.GetUsersByUser, "GetUsersByUser", start)
 				return true, body, err
 			}
 			*allow |= routerGetHead
@@ -3274,9 +3085,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/events (routes.txt:14)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserEvents, "GetUsersByUserEvents", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserEvents, "GetUsersByUserEvents", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3289,9 +3099,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 									switch m {
 									case "GET", "HEAD":
 										// GET /users/:user/events/orgs/:org (routes.txt:16)
-										p.Commit(env, i6)
 										r.args.Capture(env, routerArgs22, user, org)
-										body, err = routing.Serve(r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", env, start)
+										body, err = p.Serve(env, i6, r.h.GetUsersByUserEventsOrgsByOrg, "GetUsersByUserEventsOrgsByOrg", start)
 										return true, body, err
 									}
 									*allow |= routerGetHead
@@ -3303,9 +3112,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 							switch m {
 							case "GET", "HEAD":
 								// GET /users/:user/events/public (routes.txt:15)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs21, user)
-								body, err = routing.Serve(r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", env, start)
+								body, err = p.Serve(env, i5, r.h.GetUsersByUserEventsPublic, "GetUsersByUserEventsPublic", start)
 								return true, body, err
 							}
 							*allow |= routerGetHead
@@ -3317,9 +3125,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/followers (routes.txt:191)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserFollowers, "GetUsersByUserFollowers", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3329,9 +3136,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/following (routes.txt:193)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserFollowing, "GetUsersByUserFollowing", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3340,9 +3146,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 						switch m {
 						case "GET", "HEAD":
 							// GET /users/:user/following/:target_user (routes.txt:196)
-							p.Commit(env, i5)
 							r.args.Capture(env, routerArgs23, user, target_user)
-							body, err = routing.Serve(r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", env, start)
+							body, err = p.Serve(env, i5, r.h.GetUsersByUserFollowingByTargetUser, "GetUsersByUserFollowingByTargetUser", start)
 							return true, body, err
 						}
 						*allow |= routerGetHead
@@ -3353,9 +3158,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/gists (routes.txt:41)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserGists, "GetUsersByUserGists", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserGists, "GetUsersByUserGists", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3365,9 +3169,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/keys (routes.txt:199)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserKeys, "GetUsersByUserKeys", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserKeys, "GetUsersByUserKeys", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3377,9 +3180,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/orgs (routes.txt:92)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserOrgs, "GetUsersByUserOrgs", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3389,9 +3191,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/received_events (routes.txt:12)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserReceivedEvents, "GetUsersByUserReceivedEvents", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3402,9 +3203,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 							switch m {
 							case "GET", "HEAD":
 								// GET /users/:user/received_events/public (routes.txt:13)
-								p.Commit(env, i5)
 								r.args.Capture(env, routerArgs21, user)
-								body, err = routing.Serve(r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", env, start)
+								body, err = p.Serve(env, i5, r.h.GetUsersByUserReceivedEventsPublic, "GetUsersByUserReceivedEventsPublic", start)
 								return true, body, err
 							}
 							*allow |= routerGetHead
@@ -3416,9 +3216,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/repos (routes.txt:125)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserRepos, "GetUsersByUserRepos", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserRepos, "GetUsersByUserRepos", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3428,9 +3227,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/starred (routes.txt:27)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserStarred, "GetUsersByUserStarred", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserStarred, "GetUsersByUserStarred", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
@@ -3440,9 +3238,8 @@ func (r *Router) routeUsers(env *wsgiref.Environ, start wsgiref.StartResponse, p
 					switch m {
 					case "GET", "HEAD":
 						// GET /users/:user/subscriptions (routes.txt:33)
-						p.Commit(env, i4)
 						r.args.Capture(env, routerArgs21, user)
-						body, err = routing.Serve(r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", env, start)
+						body, err = p.Serve(env, i4, r.h.GetUsersByUserSubscriptions, "GetUsersByUserSubscriptions", start)
 						return true, body, err
 					}
 					*allow |= routerGetHead
