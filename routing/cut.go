@@ -92,30 +92,29 @@ func (p *Path) cutPath(pi string) bool {
 	return true
 }
 
-// mapSlashes is cutPath for a path of 8 to 63 bytes: the same word loop,
-// but it keeps the slashes as a bitmap (Path.slashes) rather than a cut
-// per slash, so no branch depends on where the slashes are.
+// mapSlashes is cutPath for a path of 8 to 63 bytes: it keeps the
+// slashes as a bitmap (Path.slashes) rather than a cut per slash, and
+// makes a second bitmap of the slashes and dots; a slash or dot right
+// after a slash is then one test on the two, after the loop, so no
+// branch depends on where the slashes are. The last word overlaps the
+// one before rather than being shifted: its bits fall where they are.
 //
 //	mapSlashes("/user/repos") = true, slashes 0b1000_0010_0001 (bits 0, 5, 11)
 func (p *Path) mapSlashes(pi string) bool {
-	var m, carry uint64
-	// The shift counts are masked to 0..63, which they are (i < 64), so
-	// that the compiler drops its checks for larger and negative ones.
-	for i := uint(0); i < uint(len(pi)); i += 8 {
-		var w uint64
-		if i+8 <= uint(len(pi)) {
-			w = load64(pi[i:])
-		} else {
-			w = load64(pi[len(pi)-8:]) >> ((i + 8 - uint(len(pi))) * 8 & 63)
+	var slashes, slashOrDot uint64
+	for i := 0; ; i += 8 {
+		at := min(i, len(pi)-8)
+		sd, s := slashesAndDots(load64(pi[at:]))
+		slashes |= gatherHighBits(s) << (uint(at) & 63)
+		slashOrDot |= gatherHighBits(sd) << (uint(at) & 63)
+		if i+8 >= len(pi) {
+			break
 		}
-		slashOrDot, slashes := slashesAndDots(w)
-		if (slashes<<8|carry)&slashOrDot != 0 {
-			return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
-		}
-		carry = slashes >> 56
-		m |= gatherHighBits(slashes) << (i & 63)
 	}
-	p.slashes = m | 1<<(uint(len(pi))&63)
+	if slashes<<1&slashOrDot != 0 {
+		return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
+	}
+	p.slashes = slashes | 1<<(uint(len(pi))&63)
 	p.n, p.end = len(pi), len(pi)
 	return true
 }
