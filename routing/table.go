@@ -1,6 +1,8 @@
 package routing
 
 import (
+	"reflect"
+
 	wsgiref "github.com/gowsgi/wsgiref"
 )
 
@@ -85,6 +87,36 @@ func (w *walk) values() []string {
 		return w.vals[:w.n]
 	}
 	return append(w.vals[:maxTableParams:maxTableParams], w.more[:w.n-maxTableParams]...)
+}
+
+// Apps returns the application of each route of t, in the order of
+// t.Routes, from handlers, a pointer to the generated Handlers struct:
+// route k gets the field named t.Routes[k].Handler. A field that is
+// missing or holds no application gives nil, which [Table.Serve]
+// answers with 501 naming the field. A generated router calls it once,
+// in its constructor, so that the compiler is not handed a statement
+// per route:
+//
+//	// Handlers{GetUser: app} and Routes GET /users/:id (GetUser), POST /users (PostUser)
+//	t.Apps(&h)
+//	[]wsgiref.App{app, nil}
+func (t *Table) Apps(handlers any) []wsgiref.App {
+	apps := make([]wsgiref.App, len(t.Routes))
+	v := reflect.ValueOf(handlers)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return apps
+	}
+	v = v.Elem()
+	fields := make(map[string]int, v.NumField())
+	for i := range v.NumField() {
+		fields[v.Type().Field(i).Name] = i
+	}
+	for k, r := range t.Routes {
+		if i, ok := fields[r.Handler]; ok && v.Field(i).CanInterface() {
+			apps[k], _ = v.Field(i).Interface().(wsgiref.App)
+		}
+	}
+	return apps
 }
 
 // Serve routes the request of env through t to apps[k], the application

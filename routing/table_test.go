@@ -172,3 +172,31 @@ func BenchmarkTable(b *testing.B) {
 		})
 	}
 }
+
+// TestTableApps: the applications come from the Handlers fields the
+// routes name, a missing or unset field gives nil, and anything but a
+// pointer to a struct gives no application at all.
+func TestTableApps(t *testing.T) {
+	get := &namedApp{"GetUsersByUserKeys"} // comparable, unlike an AppFunc
+	var h struct {
+		GetUsersByUserKeys wsgiref.App
+		PostUsers          wsgiref.App
+		Other              int
+	}
+	h.GetUsersByUserKeys = get
+	apps := usersTable.Apps(&h)
+	if len(apps) != 3 || apps[0] != wsgiref.App(get) || apps[1] != nil || apps[2] != nil {
+		t.Errorf("Apps(&h) = %v, want [get nil nil]", apps)
+	}
+	for _, bad := range []any{nil, h, 3, &[]int{}} {
+		if apps := usersTable.Apps(bad); len(apps) != 3 || apps[0] != nil {
+			t.Errorf("Apps(%T) = %v, want 3 nils", bad, apps)
+		}
+	}
+}
+
+type namedApp struct{ name string }
+
+func (a *namedApp) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+	return app(a.name).ServeWSGI(env, start)
+}

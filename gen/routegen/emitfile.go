@@ -89,12 +89,9 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	f.Commentf("%s returns a router serving the applications in h.", n.newFunc)
 	init := jen.Dict{jen.Id("h"): jen.Id("h")}
 	if useTable {
-		init = jen.Dict{jen.Id("apps"): jen.Index().Qual(wsgirefPath, "App").ValuesFunc(func(gr *jen.Group) {
-			for _, r := range routes {
-				gr.Line().Id("h").Dot(r.handler)
-			}
-			gr.Line()
-		})}
+		// The fields by name, at run time: a literal of every field costs
+		// the compiler a store per route.
+		init = jen.Dict{jen.Id("apps"): jen.Id(n.table).Dot("Apps").Call(jen.Op("&").Id("h"))}
 	}
 	f.Func().Id(n.newFunc).Params(jen.Id("h").Id(n.handlers)).Op("*").Id(n.router).Block(
 		jen.Return(jen.Op("&").Id(n.router).Values(init)),
