@@ -42,7 +42,12 @@ func (e *Environ) hotValue(h int) string {
 // nothing; otherwise it returns their concatenation. A missing variable
 // counts as empty.
 func (e *Environ) ScriptPath() (path string, i int) {
-	sn, pi := e.hotValue(hotScriptName), e.hotValue(hotPathInfo)
+	return e.joinPath(e.hotValue(hotScriptName), e.hotValue(hotPathInfo))
+}
+
+// joinPath is ScriptPath for the values sn and pi of SCRIPT_NAME and
+// PATH_INFO.
+func (e *Environ) joinPath(sn, pi string) (path string, i int) {
 	switch {
 	case sn == "":
 		return pi, 0
@@ -61,6 +66,11 @@ func (e *Environ) ScriptPath() (path string, i int) {
 // For example, with REQUEST_METHOD "GET", SCRIPT_NAME "/api" and
 // PATH_INFO "/users/7", MethodPath returns "GET", "/api/users/7", 4.
 func (e *Environ) MethodPath() (method, path string, i int) {
-	path, i = e.ScriptPath()
-	return e.hotValue(hotRequestMethod), path, i
+	method = e.hotValue(hotRequestMethod)
+	sn, pi := e.hotValue(hotScriptName), e.hotValue(hotPathInfo)
+	if sn == "" {
+		return method, pi, 0 // an origin server's request: no call
+	}
+	path, i = e.joinPath(sn, pi)
+	return method, path, i
 }

@@ -158,6 +158,25 @@ func (a *Args) add(names, values []string) {
 	}
 }
 
+// set makes names and values all of a's args: reset and add in one, for
+// the common case of a request with no outer router's args, so that
+// the slice headers are written once.
+func (a *Args) set(names, values []string) {
+	n := len(values)
+	if n > len(a.valueBuf) || len(names) < n {
+		a.reset()
+		a.add(names, values)
+		return
+	}
+	dstNames, dstValues := a.nameBuf[:n], a.valueBuf[:n]
+	names = names[:n]
+	for i, v := range values {
+		dstValues[i] = v
+		dstNames[i] = names[i]
+	}
+	a.names, a.values = dstNames, dstValues
+}
+
 // ArgsCache hands out the [*Args] of a router, one per environ, and keeps
 // them so that the next request on a pooled environ reuses its Args. A
 // generated router holds one; its zero value is ready to use and it is
@@ -188,12 +207,16 @@ func (c *ArgsCache) Capture(env *wsgiref.Environ, names []string, values ...stri
 	// rather than write to an Args another request may be reading.
 	a := c.get(env)
 	if outer != nil {
+		a.reset()
 		a.add(outer.names, outer.values)
+		a.add(names, values)
+	} else {
+		a.set(names, values)
 	}
-	a.add(names, values)
 	env.SetExtension(Key, a)
 }
 
+// get returns the Args of env, to be filled with set or reset and add.
 func (c *ArgsCache) get(env *wsgiref.Environ) *Args {
 	// Fibonacci hashing of the address; the address only picks the slot,
 	// the owner check decides.
@@ -205,10 +228,7 @@ func (c *ArgsCache) get(env *wsgiref.Environ) *Args {
 	// while this one's request is running.
 	if a == nil || a.owner != env {
 		a = &Args{owner: env}
-		a.reset()
 		slot.Store(a)
-		return a
 	}
-	a.reset()
 	return a
 }

@@ -92,6 +92,30 @@ func TestCaptureMany(t *testing.T) {
 	}
 }
 
+// A route with more parameters than the Args' arrays hold, fresh and on
+// a reused Args, between requests with a few.
+func TestCaptureWide(t *testing.T) {
+	var c ArgsCache
+	env := new(wsgiref.Environ)
+	for _, n := range []int{10, 2, 10, 0, 8, 9} {
+		env.Reset()
+		names, values := make([]string, n), make([]string, n)
+		for i := range n {
+			names[i], values[i] = "p"+strconv.Itoa(i), strconv.Itoa(n*100+i)
+		}
+		c.Capture(env, names, values...)
+		a := ArgsOf(env)
+		if !slices.Equal(a.Positional(), values) || a.Len() != n {
+			t.Errorf("%d params: Positional = %q", n, a.Positional())
+		}
+		for i := range n {
+			if got := a.Get(names[i]); got != values[i] {
+				t.Errorf("%d params: %s = %q, want %q", n, names[i], got, values[i])
+			}
+		}
+	}
+}
+
 func TestArgsInt(t *testing.T) {
 	var c ArgsCache
 	env := new(wsgiref.Environ)
