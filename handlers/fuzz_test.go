@@ -71,6 +71,24 @@ func FuzzStartResponse(f *testing.F) {
 		if h.Status() != wantStatus {
 			t.Fatalf("Status() = %q, want %q", h.Status(), wantStatus)
 		}
+		// The same handler again: once after a list it remembers as
+		// checked, once with this list, whose checks may now come from
+		// the cache. The bytes must be those of the fresh handler.
+		for _, first := range []bool{true, false} {
+			h.Reset()
+			out.Reset()
+			h.Run(wsgiref.AppFunc(func(e *wsgiref.Environ, s wsgiref.StartResponse) (wsgiref.Body, error) {
+				if first {
+					s("200 OK", headers.Headers{{Name: "Content-Type", Value: "text/plain"}})
+					return nil, nil
+				}
+				s(status, headers.Headers{{Name: name, Value: value}})
+				return wsgiref.Strings(body, body), nil
+			}))
+		}
+		if again := dateLineRE.ReplaceAllString(out.String(), "\r\nDate: -\r\n"); again != dateLineRE.ReplaceAllString(resp, "\r\nDate: -\r\n") {
+			t.Fatalf("a pooled handler sent %q, a fresh one %q", again, resp)
+		}
 	})
 }
 

@@ -32,15 +32,19 @@ func (h *Handler) startResponse(status string, hdrs headers.Headers, excInfo ...
 	// passed by value reaches the handler's copy or not depending on the
 	// backing array's spare capacity, which no rule could be built on.
 	// The buffer is the handler's own and is reused across requests.
-	h.fields = append(h.fields[:0], hdrs...)
-	h.status, h.appHeaders, h.headersSet = status, h.fields, true
+	// A list that passes the checks is sent from the check cache's copy
+	// of it, which the application cannot reach.
+	h.status, h.headersSet = status, true
 	h.startErr = h.checkStatus(status)
 	if h.startErr == nil {
 		h.startErr = h.checkFields(hdrs)
 	}
 	if h.startErr != nil {
+		h.fields = append(h.fields[:0], hdrs...)
+		h.appHeaders = h.fields
 		return nil, h.startErr
 	}
+	h.appHeaders = h.checked.fields
 	return h.writeFn, nil
 }
 
@@ -77,7 +81,7 @@ func (h *Handler) checkStatus(status string) error {
 }
 
 // checkFields checks hdrs, or finds them equal to the last list that
-// passed, and sets h.facts.
+// passed, and sets h.facts. On success h.checked.fields is a copy of hdrs.
 func (h *Handler) checkFields(hdrs headers.Headers) error {
 	c := &h.checked
 	if slices.Equal(hdrs, c.fields) {

@@ -18,20 +18,13 @@ import (
 // WSGIRequestHandler holds after parse_request.
 func (c *conn) fillRequest(r *Request) {
 	hd := &c.head
-	*r = Request{
-		Command:        hd.Method,
-		Path:           hd.Target,
-		RequestVersion: hd.Version,
-		RequestLine:    hd.Line,
-		ClientAddress:  c.raddr,
-		Headers:        hd.Fields,
-		TLS:            c.tls,
-		Server:         c.s,
-		Conn:           c.rwc,
-		c:              c,
-		keys:           hd.Keys,
-		minor:          hd.Minor,
-	}
+	// Field by field: a composite literal is built aside and copied in
+	// whole, with a write barrier for each of its pointers while the
+	// collector runs.
+	r.Command, r.Path, r.RequestVersion, r.RequestLine = hd.Method, hd.Target, hd.Version, hd.Line
+	r.ClientAddress, r.Headers, r.TLS, r.Server, r.Conn = c.raddr, hd.Fields, c.tls, c.s, c.rwc
+	r.c, r.keys, r.minor = c, hd.Keys, hd.Minor
+	r.keepAlive, r.reusable, r.status, r.bytesSent = false, false, "", 0
 }
 
 // check answers what the reader accepts but the server does not serve:
