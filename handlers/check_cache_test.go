@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -67,6 +68,37 @@ func TestCheckCache(t *testing.T) {
 		}
 		if got := dateLineRE.ReplaceAllString(out.String(), "\r\n"); got != step.want {
 			t.Errorf("%s: response\n%q, want\n%q", step.name, got, step.want)
+		}
+	}
+}
+
+// TestEnvironComplete: when the environ holds wsgi.url_scheme and
+// SERVER_SOFTWARE, EnvironComplete changes nothing the application sees,
+// whatever HTTPS says; without it the handler's own lookups run.
+func TestEnvironComplete(t *testing.T) {
+	for _, scheme := range []string{"http", "https"} {
+		for _, https := range []string{"", "on", "off", "1"} {
+			seen := map[bool]string{}
+			for _, complete := range []bool{false, true} {
+				h := NewSimpleHandler(nil, io.Discard, io.Discard, nil, false, false)
+				h.ServerSoftware = "Handler/1"
+				env := h.Env()
+				env.Set("SERVER_PROTOCOL", "HTTP/1.1")
+				env.Set("SERVER_SOFTWARE", "Server/2")
+				env.Set(wsgiref.URLSchemeKey, scheme)
+				if https != "" {
+					env.Set("HTTPS", https)
+				}
+				h.Environ, h.EnvironComplete = env, complete
+				h.Run(wsgiref.AppFunc(func(e *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+					seen[complete] = e.Get(wsgiref.URLSchemeKey) + " " + e.Get("SERVER_SOFTWARE") + " " + strings.Join(e.Keys(), ",")
+					start("204 No Content", nil)
+					return nil, nil
+				}))
+			}
+			if seen[true] != seen[false] {
+				t.Errorf("scheme %s, HTTPS %q: the application saw %q with EnvironComplete, %q without", scheme, https, seen[true], seen[false])
+			}
 		}
 	}
 }

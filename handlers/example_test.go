@@ -91,3 +91,28 @@ func ExampleWriteError() {
 	// 1 failure: database unavailable
 	// Status: 500 Internal Server Error
 }
+
+// A server that fills each request's environ in place: Reset, fill Env(),
+// point Environ at it, and say with EnvironComplete that the scheme and
+// SERVER_SOFTWARE are there, so that Run does not look them up again.
+func ExampleHandler_Env() {
+	var out bytes.Buffer
+	h := handlers.NewSimpleHandler(strings.NewReader(""), &out, os.Stderr, nil, false, false)
+	for _, path := range []string{"/world", "/again"} {
+		out.Reset()
+		h.Reset()
+		env := h.Env()
+		env.Set("SERVER_PROTOCOL", "HTTP/1.0")
+		env.Set("SERVER_SOFTWARE", "Example/1")
+		env.Set("REQUEST_METHOD", "GET")
+		env.Set("PATH_INFO", path)
+		env.Set(wsgiref.URLSchemeKey, "http")
+		h.Environ, h.EnvironComplete = env, true
+		h.Run(wsgiref.AppFunc(hello))
+		body := out.String()[strings.Index(out.String(), "\r\n\r\n")+4:]
+		fmt.Println(h.Status(), body)
+	}
+	// Output:
+	// 200 OK Hello, world!
+	// 200 OK Hello, again!
+}

@@ -120,6 +120,13 @@ type Handler struct {
 	// error pages of refused requests: a server sets it when it closes the
 	// connection after this response in any case.
 	AnnounceClose bool
+	// EnvironComplete tells Run that Environ already holds
+	// wsgi.url_scheme and SERVER_SOFTWARE, as a server that fills
+	// [Handler.Env] itself knows: Run then does not look them up again
+	// (two hashed lookups a request), and only an HTTPS variable saying
+	// "on", "yes" or "1" still makes the scheme "https", as guess_scheme
+	// would. Set it only when both variables are set: Run does not check.
+	EnvironComplete bool
 
 	env     wsgiref.Environ
 	startFn wsgiref.StartResponse
@@ -364,6 +371,14 @@ func (h *Handler) setupEnviron() {
 	// guess_scheme; a base environ that already says https (a TLS server)
 	// keeps it. A server that set the guess already costs no write.
 	scheme := wsgiutil.GuessScheme(env)
+	if h.EnvironComplete {
+		// The scheme the server set (http, or https under TLS) stands
+		// unless HTTPS says https: what the lookup below would find.
+		if scheme == "https" {
+			env.Set(wsgiref.URLSchemeKey, scheme)
+		}
+		return
+	}
 	if cur, ok := env.Lookup(wsgiref.URLSchemeKey); !ok || cur != scheme && (scheme == "https" || cur != "https") {
 		env.Set(wsgiref.URLSchemeKey, scheme)
 	}

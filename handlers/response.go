@@ -271,7 +271,8 @@ func bodyAllowed(status string) bool {
 // but HTTP/0.9 takes a status line and headers. A missing SERVER_PROTOCOL
 // ("") counts as modern.
 func clientIsModern(proto string) bool {
-	return !headers.EqualFold(proto, "HTTP/0.9")
+	// The major digit first: HTTP/1.1 has HTTP/0.9's length.
+	return len(proto) != len("HTTP/0.9") || proto[5] != '0' || !headers.EqualFold(proto, "HTTP/0.9")
 }
 
 // clientIs11 reports whether SERVER_PROTOCOL proto is HTTP/1.1: "HTTP/1.1",

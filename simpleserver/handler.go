@@ -316,6 +316,7 @@ func (WSGIRequestHandler) Handle(r *Request) error {
 	}
 	h.ServerSoftware = s.info.Software
 	h.KeepAlive = r.keepAlive
+	h.EnvironComplete = s.cfg.ownEnviron
 	if s.cfg.fileWrapper != nil {
 		h.FileWrapper = *s.cfg.fileWrapper
 	}

@@ -86,6 +86,7 @@ type appBox struct{ app wsgiref.App }
 // config is what the options set.
 type config struct {
 	handler           RequestHandler
+	ownEnviron        bool // handler is WSGIRequestHandler, whose GetEnviron sets wsgi.url_scheme and SERVER_SOFTWARE
 	tls               *tls.Config
 	limits            http1.Limits
 	underscoreFields  bool
@@ -275,6 +276,10 @@ func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGISe
 	}
 	if cfg.handler == nil {
 		cfg.handler = WSGIRequestHandler{}
+	}
+	switch cfg.handler.(type) {
+	case WSGIRequestHandler, *WSGIRequestHandler:
+		cfg.ownEnviron = true
 	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(NewLogHandler(os.Stderr))
