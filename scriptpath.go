@@ -14,17 +14,24 @@ const (
 //
 // An i outside [0, len(path)] is clamped to it.
 func (e *Environ) SetScriptPath(path string, i int) {
-	i = max(0, min(i, len(path)))
-	// Both present, the common case of a router's commit: two stores at
-	// the kept positions (one bounds check each, the -1 of an absent key
-	// fails it as a huge uint).
+	// Both present and i in range, the common case of a router's commit:
+	// two stores at the kept positions (one bounds check each, the -1 of
+	// an absent key fails it as a huge uint).
 	sn, pi := int(e.hot[hotScriptName])-1, int(e.hot[hotPathInfo])-1
-	if uint(sn) < uint(len(e.vars)) && uint(pi) < uint(len(e.vars)) {
+	if uint(i) <= uint(len(path)) && uint(sn) < uint(len(e.vars)) && uint(pi) < uint(len(e.vars)) {
 		e.vars[sn].value, e.vars[pi].value = path[:i], path[i:]
-	} else {
-		e.setHot(hotScriptName, scriptNameKey, path[:i])
-		e.setHot(hotPathInfo, pathInfoKey, path[i:])
+		e.path = path
+		return
 	}
+	e.setScriptPathSlow(path, i)
+}
+
+// setScriptPathSlow is SetScriptPath with i clamped and either variable
+// possibly absent.
+func (e *Environ) setScriptPathSlow(path string, i int) {
+	i = max(0, min(i, len(path)))
+	e.setHot(hotScriptName, scriptNameKey, path[:i])
+	e.setHot(hotPathInfo, pathInfoKey, path[i:])
 	e.path = path
 }
 
