@@ -101,15 +101,13 @@ func (p *Path) cutPath(pi string) bool {
 //
 //	mapSlashes("/user/repos") = true, slashes 0b1000_0010_0001 (bits 0, 5, 11)
 func (p *Path) mapSlashes(pi string) bool {
-	var slashes, slashOrDot uint64
-	for i := 0; ; i += 8 {
+	sd, s := slashesAndDots(load64(pi))
+	slashes, slashOrDot := gatherHighBits(s), gatherHighBits(sd)
+	for i := 8; i < len(pi); i += 8 {
 		at := min(i, len(pi)-8)
 		sd, s := slashesAndDots(load64(pi[at:]))
 		slashes |= gatherHighBits(s) << (uint(at) & 63)
 		slashOrDot |= gatherHighBits(sd) << (uint(at) & 63)
-		if i+8 >= len(pi) {
-			break
-		}
 	}
 	if slashes<<1&slashOrDot != 0 {
 		return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
