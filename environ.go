@@ -39,10 +39,10 @@ type Environ struct {
 	idx []indexSlot
 	// memo is the last key the index hashed (see hashOf).
 	memo hashMemo
-	// tags has the bit tagBit of every variable: a
-	// lookup whose bit is clear misses without a scan. Del leaves the
-	// bits (a stale bit costs a scan, never a wrong answer).
-	tags uint64
+	// tags has the filter bit (see tagBit) of every variable that is not
+	// hot: a lookup whose bit is clear misses without a scan. Del leaves
+	// the bits (a stale bit costs a scan, never a wrong answer).
+	tags [2]uint64
 
 	// Input is wsgi.input, the request body.
 	Input io.Reader
@@ -111,10 +111,20 @@ func keyTag(key string) uint32 {
 	return uint32(n)<<24 | uint32(key[n-1])<<16 | uint32(key[n-2])<<8 | uint32(key[n/2])
 }
 
-// tagBit is the bit of a tag in Environ.tags: one of 64, picked by
-// Fibonacci hashing, so that the twenty-odd variables of a request leave
-// most lookups of an absent key a single AND.
-func tagBit(tag uint32) uint64 { return 1 << ((tag * 0x9E3779B1) >> 26) }
+// tagBit is the filter bit of a tag in Environ.tags: one of 128, picked
+// by Fibonacci hashing, so that the dozen or so variables of a request
+// that are not hot leave nine lookups of an absent key in ten a single
+// AND.
+func tagBit(tag uint32) (word int, bit uint64) {
+	b := (tag * 0x9E3779B1) >> 25
+	return int(b >> 6), 1 << (b & 63)
+}
+
+// mayHold reports whether the filter lets a variable of this tag exist.
+func (e *Environ) mayHold(tag uint32) bool {
+	w, bit := tagBit(tag)
+	return e.tags[w]&bit != 0
+}
 
 type extension struct {
 	name  string
@@ -185,9 +195,11 @@ func (e *Environ) index(key string) int {
 // hotIndex is index for a hot key whose slot the caller knows.
 func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
 
-func (e *Environ) scan(key string) int {
-	tag := keyTag(key)
-	if e.tags&tagBit(tag) == 0 {
+func (e *Environ) scan(key string) int { return e.scanTag(key, keyTag(key)) }
+
+// scanTag is scan for a key whose tag the caller computed.
+func (e *Environ) scanTag(key string, tag uint32) int {
+	if !e.mayHold(tag) {
 		return -1
 	}
 	for i := range e.vars {
@@ -225,20 +237,21 @@ func (e *Environ) Set(key, value string) {
 		return
 	}
 	if len(e.idx) == 0 {
-		if i := e.scan(key); i >= 0 {
+		tag := keyTag(key)
+		if i := e.scanTag(key, tag); i >= 0 {
 			e.vars[i].value = value
 			return
 		}
-		e.appendIndexed(key, value, 0, 0)
+		e.appendIndexed(key, value, tag, 0, 0)
 		return
 	}
 	hash := e.hashOf(key)
 	if free, ok := e.absentSlot(); ok {
-		e.appendIndexed(key, value, hash, free)
+		e.appendIndexed(key, value, e.memo.tag, hash, free)
 	} else if i, free := e.probe(key, hash); i >= 0 {
 		e.vars[i].value = value
 	} else {
-		e.appendIndexed(key, value, hash, free)
+		e.appendIndexed(key, value, e.memo.tag, hash, free)
 	}
 }
 
@@ -248,10 +261,9 @@ func (e *Environ) setHot(h int, key, value string) {
 		e.vars[i].value = value
 		return
 	}
+	// No tag: a hot key is found by its position, never by a scan.
 	e.hot[h] = int32(len(e.vars) + 1)
-	tag := keyTag(key)
-	e.vars = append(e.vars, variable{key, value, tag})
-	e.tags |= tagBit(tag)
+	e.vars = append(e.vars, variable{name: key, value: value})
 }
 
 // SetDefault sets key to value unless it is present, and returns the value
@@ -279,10 +291,11 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 		return value, false
 	}
 	if len(e.idx) == 0 {
-		if i := e.scan(key); i >= 0 {
+		tag := keyTag(key)
+		if i := e.scanTag(key, tag); i >= 0 {
 			return e.vars[i].value, true
 		}
-		e.appendIndexed(key, value, 0, 0)
+		e.appendIndexed(key, value, tag, 0, 0)
 		return value, false
 	}
 	hash := e.hashOf(key)
@@ -293,7 +306,7 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 			return e.vars[i].value, true
 		}
 	}
-	e.appendIndexed(key, value, hash, free)
+	e.appendIndexed(key, value, e.memo.tag, hash, free)
 	return value, false
 }
 

@@ -98,12 +98,13 @@ func (e *Environ) absentSlot() (free uint32, ok bool) {
 	return e.memo.free - 1, e.memo.free != 0
 }
 
-// appendIndexed appends a variable that is not hot and known to be absent.
-// With an index, h is the key's hash and free the slot probe returned.
-func (e *Environ) appendIndexed(key, value string, h, free uint32) {
-	tag := keyTag(key)
+// appendIndexed appends a variable that is not hot and known to be absent,
+// of tag keyTag(key). With an index, h is the key's hash and free the slot
+// probe returned.
+func (e *Environ) appendIndexed(key, value string, tag, h, free uint32) {
 	e.vars = append(e.vars, variable{key, value, tag})
-	e.tags |= tagBit(tag)
+	w, bit := tagBit(tag)
+	e.tags[w] |= bit
 	e.memo.free = 0
 	n := len(e.vars)
 	switch {
