@@ -140,6 +140,7 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		repeats = r.c.repeats[:0]
 	}
 	keepUnderscore := s.cfg.underscoreFields
+	host, absolute := http1.Authority(r.Path)
 	for i, f := range r.Headers {
 		if !keepUnderscore && strings.IndexByte(f.Name, '_') >= 0 {
 			continue
@@ -152,7 +153,7 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		if env.Has(bare) {
 			continue
 		}
-		if _, present := env.LookupOrSet(key, r.fieldValue(i)); present {
+		if _, present := env.LookupOrSet(key, r.fieldValue(i, host, absolute)); present {
 			repeats = append(repeats, i)
 		}
 	}
@@ -195,9 +196,10 @@ func (r *Request) contentFields() (ct string, ctOK bool, cl string) {
 
 // fieldValue is the environ value of r.Headers[i]: stripped as
 // str.strip() does; for Host under an absolute-form target, the target's
-// authority (RFC 9112 section 3.2.2).
-func (r *Request) fieldValue(i int) string {
-	if host, ok := http1.Authority(r.Path); ok && r.key(i) == "HTTP_HOST" {
+// authority (RFC 9112 section 3.2.2), which the caller passes as host
+// (absolute is false for any other form).
+func (r *Request) fieldValue(i int, host string, absolute bool) string {
+	if absolute && r.key(i) == "HTTP_HOST" {
 		return host
 	}
 	return wsgiutil.Strip(r.Headers[i].Value)
@@ -208,6 +210,7 @@ func (r *Request) fieldValue(i int) string {
 // env['HTTP_'+k] += ','+v, building every joined value in one string. Each
 // repeat is looked at a constant number of times per distinct key.
 func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
+	host, absolute := http1.Authority(r.Path)
 	var sc *joinScratch
 	if r.c != nil {
 		// The connection's scratch: a head with many repeated names
@@ -227,7 +230,7 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 			size += len(env.Get(key))
 		}
 		sc.group = append(sc.group, g)
-		size += 1 + len(r.fieldValue(i))
+		size += 1 + len(r.fieldValue(i, host, absolute))
 	}
 	var b strings.Builder
 	b.Grow(size)
@@ -236,7 +239,7 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 		for j, i := range repeats {
 			if sc.group[j] == g {
 				b.WriteByte(',')
-				b.WriteString(r.fieldValue(i))
+				b.WriteString(r.fieldValue(i, host, absolute))
 			}
 		}
 		sc.ends = append(sc.ends, b.Len())

@@ -369,13 +369,11 @@ func parseValue(line []byte, off int32, colon int) (span, error) {
 	for v1 > v0 && (line[v1-1] == ' ' || line[v1-1] == '\t') {
 		v1--
 	}
-	for _, c := range line[v0:v1] {
-		if !fieldValueByte[c] {
-			if c == '\r' {
-				return sp, ErrBareCR
-			}
-			return sp, ErrValueByte
+	if i := badValueByte(line[v0:v1]); i >= 0 {
+		if line[v0+i] == '\r' {
+			return sp, ErrBareCR
 		}
+		return sp, ErrValueByte
 	}
 	return span{name0: off, name1: off + int32(colon), val0: off + int32(v0), val1: off + int32(v1)}, nil
 }
