@@ -1,8 +1,9 @@
 // Package routing is the runtime of the routers that gen/routegen writes:
 // the path walk, the routing args and the 404/405/501 answers that
 // generated code calls. It has no router of its own; a generated router is
-// a nested switch on path segments that calls into this package, and
-// imports nothing else but the wsgiref module.
+// a nested switch on path segments that calls into this package or, for a
+// big route file, a [Table] that this package walks, and imports nothing
+// else but the wsgiref module.
 //
 // # Path walk
 //

@@ -29,6 +29,10 @@ type Table struct {
 	Routes  []Route // the routes, in the order of the applications
 	Methods Methods // the Allow order of the MethodSets below
 	Nodes   []Node  // the tree; Nodes[0] is the root
+	// RedirectSlash redirects a path that matches no route of its method
+	// but would with its trailing slash added or removed ([RedirectSlash]),
+	// as routegen -redirect-slash does.
+	RedirectSlash bool
 }
 
 // Node is one position of a [Table]'s tree: the path walked so far.
@@ -64,6 +68,7 @@ type walk struct {
 	t     *Table
 	m     string
 	allow MethodSet
+	slash Slash // the first trailing-slash fix found, with RedirectSlash
 	// The parameter values on the way down: the first maxTableParams in
 	// vals, on the stack, the others in more.
 	vals [maxTableParams]string
@@ -123,9 +128,11 @@ func (t *Table) Apps(handlers any) []wsgiref.App {
 // of t.Routes[k]: it commits the environ as the switch tree does (SCRIPT_NAME
 // the matched path, PATH_INFO the rest), adds the route's parameters to the
 // routing args through args, and calls the application with [Serve] (501
-// for a nil one). A path that matches no route goes to notFound when it is
-// not nil, else answers 404; a path whose routes do not take the method
-// answers 405 with the Allow header.
+// for a nil one). With t.RedirectSlash, a path that matches no route of
+// its method but would with its trailing slash changed is redirected. A
+// path that matches no route goes to notFound when it is not nil, else
+// answers 404; a path whose routes do not take the method answers 405
+// with the Allow header.
 func (t *Table) Serve(env *wsgiref.Environ, start wsgiref.StartResponse, apps []wsgiref.App, args *ArgsCache, notFound wsgiref.App) (wsgiref.Body, error) {
 	var p Path
 	w := walk{t: t}
@@ -137,6 +144,9 @@ func (t *Table) Serve(env *wsgiref.Environ, start wsgiref.StartResponse, apps []
 			args.Capture(env, r.Pattern.Names, w.values()...)
 		}
 		return Serve(apps[k], r.Handler, env, start)
+	}
+	if w.slash != SlashNone {
+		return RedirectSlash(env, start, w.m, w.slash)
 	}
 	if w.allow != 0 {
 		return MethodNotAllowed(t.Methods.Allow(w.allow), start)
@@ -159,10 +169,23 @@ func (w *walk) node(p *Path, n int32, i int) (route int32, pos int, ok bool) {
 			if k, ok := w.choose(nd.Leaf, nd.LeafAllow); ok {
 				return k, next, true
 			}
+			if w.t.RedirectSlash && w.slash == SlashNone {
+				// "/x" where only "/x/" takes the method.
+				if kid := nd.static(""); kid != 0 && w.takes(w.t.Nodes[kid].Leaf) {
+					w.slash = SlashAdd
+				}
+			}
 		default:
 			if kid := nd.static(seg); kid != 0 {
 				if k, pos, ok := w.node(p, kid, next); ok {
 					return k, pos, true
+				}
+			}
+			if seg == "" && w.t.RedirectSlash && w.slash == SlashNone {
+				// "/x/" where only "/x" takes the method (after a
+				// trailing slash the walk has no segment "").
+				if _, _, more := p.Next(next); !more && w.takes(nd.Leaf) {
+					w.slash = SlashDrop
 				}
 			}
 			if nd.Param != 0 && seg != "" {
@@ -219,6 +242,21 @@ func (nd *Node) static(seg string) int32 {
 // the method, else GET's for HEAD, else the ANY route. When none takes
 // the method it adds the node's methods to the Allow set.
 func (w *walk) choose(routes []Leaf, allow MethodSet) (int32, bool) {
+	if k, ok := w.pick(routes); ok {
+		return k, true
+	}
+	w.allow |= allow
+	return 0, false
+}
+
+// takes says whether one of routes takes the request's method.
+func (w *walk) takes(routes []Leaf) bool {
+	_, ok := w.pick(routes)
+	return ok
+}
+
+// pick is the method rule of choose, without the Allow set.
+func (w *walk) pick(routes []Leaf) (int32, bool) {
 	get, any := int32(-1), int32(-1)
 	for _, l := range routes {
 		switch l.Method {
@@ -239,6 +277,5 @@ func (w *walk) choose(routes []Leaf, allow MethodSet) (int32, bool) {
 	if any >= 0 {
 		return any, true
 	}
-	w.allow |= allow
 	return 0, false
 }

@@ -57,9 +57,6 @@ func generate(c config, src string) ([]byte, error) {
 	if err := joinErrors(perr, terr); err != nil {
 		return nil, err
 	}
-	if c.shape == shapeTable && c.redirectSlash {
-		return nil, fmt.Errorf("%s: -shape table does not redirect slashes: -redirect-slash takes the switch shape", c.source)
-	}
 	table, err := methodTable(routes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", c.source, err)

@@ -32,7 +32,7 @@ func (c *config) useTable(routes int) bool {
 	case shapeSwitch:
 		return false
 	}
-	return routes >= tableMin && !c.redirectSlash
+	return routes >= tableMin
 }
 
 // tableOf is the tree as a routing.Table over the method table methods:
@@ -158,11 +158,15 @@ func (g *gen) tableServe(f *jen.File, nodes []jen.Code) {
 	n := g.n
 	f.Commentf("%s is the route tree of %s as data, walked by routing.Table.Serve;", n.table, g.c.source)
 	f.Comment("each node's comment is its path, a Route its index in " + n.routes + ".")
-	f.Var().Id(n.table).Op("=").Qual(routingPath, "Table").Values(jen.Dict{
+	fields := jen.Dict{
 		jen.Id("Routes"):  jen.Id(n.routes),
 		jen.Id("Methods"): jen.Id(n.methods),
 		jen.Id("Nodes"):   jen.Index().Qual(routingPath, "Node").Values(nodes...),
-	})
+	}
+	if g.c.redirectSlash {
+		fields[jen.Id("RedirectSlash")] = jen.True()
+	}
+	f.Var().Id(n.table).Op("=").Qual(routingPath, "Table").Values(fields)
 	f.Comment("ServeWSGI routes the request; see the type's documentation.")
 	f.Func().Params(jen.Id("r").Op("*").Id(n.router)).Id("ServeWSGI").Params(
 		jen.Id("env").Op("*").Qual(wsgirefPath, "Environ"),

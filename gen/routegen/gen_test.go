@@ -31,6 +31,7 @@ var goldens = []struct {
 	// its backtracking, its mounts and an ANY catch-all at the root.
 	{"backtrack.txt", config{pkg: "backtrack", name: "Tree", shape: shapeTable}},
 	{"rootmount.txt", config{pkg: "rootmount", shape: shapeTable}},
+	{"slash.txt", config{pkg: "slash", redirectSlash: true, shape: shapeTable}},
 }
 
 // goldenName is the golden file of a route file in a shape.
@@ -202,8 +203,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("-out -: exit %d, stdout %.200q", code, stdout.String())
 	}
 
-	// -shape picks the shape; an unknown one is refused, and so is a
-	// table with -redirect-slash (a table does not redirect).
+	// -shape picks the shape; an unknown one is refused.
 	for _, c := range []struct {
 		args []string
 		code int
@@ -213,7 +213,7 @@ func TestRun(t *testing.T) {
 		{[]string{"-shape", "switch"}, 0, "p.Start()"},
 		{[]string{"-shape", "auto"}, 0, "p.Start()"},
 		{[]string{"-shape", "tree"}, 2, `-shape "tree" is not auto, switch or table`},
-		{[]string{"-shape", "table", "-redirect-slash"}, 1, "-shape table does not redirect slashes"},
+		{[]string{"-shape", "table", "-redirect-slash"}, 0, "RedirectSlash: true"},
 	} {
 		stdout.Reset()
 		stderr.Reset()
@@ -243,7 +243,7 @@ func TestRun(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"-in", good}, 2, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] (routegen -h for more)\n"},
+		{[]string{"-in", good}, 2, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] [-shape auto|switch|table] (routegen -h for more)\n"},
 		{[]string{"-in", good, "-out", out, "-pkg", "my-api"}, 2, `routegen: -pkg "my-api" is not a Go package name: letters, digits and _, not starting with a digit, not a keyword` + "\n"},
 		{[]string{"-in", good, "-out", out, "-pkg", "func"}, 2, `routegen: -pkg "func" is not a Go package name: letters, digits and _, not starting with a digit, not a keyword` + "\n"},
 		{[]string{"-in", good, "-out", out, "-pkg", "api", "-name", "github"}, 2, `routegen: -name "github" is not an exported Go identifier: it prefixes exported names (-name Github gives GithubRouter)` + "\n"},

@@ -60,8 +60,7 @@
 // tree costs the compiler milliseconds per route, so from 500 routes
 // the router is a routing.Table (-shape table): the same tree as data,
 // one line a node, walked by routing.Table.Serve with the same decisions,
-// and compiled in no time at any size. -redirect-slash keeps the switch
-// tree at any size.
+// and compiled in no time at any size.
 //
 // A malformed line, a duplicate route, or parameters named differently at
 // the same position are reported as file:line: message, every one of them,
@@ -83,7 +82,7 @@ func main() {
 }
 
 // usage is what -h prints before the flags.
-const usage = `usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash]
+const usage = `usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] [-shape auto|switch|table]
 
 routegen compiles a route file into a WSGI router (Go source) and a typed
 path builder per route.
@@ -142,7 +141,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("pkg", "", "package name of the Go file")
 	name := fs.String("name", "", "prefix of the generated names (default Router, Handlers, NewRouter, Routes)")
 	redirect := fs.Bool("redirect-slash", false, "redirect a path that matches only with its trailing slash added or removed (301 GET/HEAD, 308 otherwise)")
-	shape := fs.String("shape", "auto", "the router's shape: switch (nested switches, the faster walk), table (a routing.Table, compiles in no time), auto (table from 500 routes, without -redirect-slash)")
+	shape := fs.String("shape", "auto", "the router's shape: switch (nested switches, the faster walk), table (a routing.Table, compiles in no time), auto (table from 500 routes)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
@@ -152,7 +151,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *in == "" || *out == "" || *pkg == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] (routegen -h for more)")
+		fmt.Fprintln(stderr, "usage: routegen -in routes.txt -out router_gen.go -pkg name [-name Prefix] [-redirect-slash] [-shape auto|switch|table] (routegen -h for more)")
 		return 2
 	}
 	shapes := map[string]string{"auto": shapeAuto, "switch": shapeSwitch, "table": shapeTable}

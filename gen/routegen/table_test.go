@@ -91,7 +91,7 @@ func TestTableManyParams(t *testing.T) {
 }
 
 // TestShapeBySize: the automatic shape is a switch tree below tableMin
-// routes and a table from there, except with -redirect-slash.
+// routes and a table from there, with -redirect-slash too.
 func TestShapeBySize(t *testing.T) {
 	for _, c := range []struct {
 		cfg    config
@@ -101,7 +101,7 @@ func TestShapeBySize(t *testing.T) {
 		{config{}, 203, false},
 		{config{}, tableMin - 1, false},
 		{config{}, tableMin, true},
-		{config{redirectSlash: true}, 5000, false},
+		{config{redirectSlash: true}, 5000, true},
 		{config{shape: shapeSwitch}, 5000, false},
 		{config{shape: shapeTable}, 1, true},
 	} {
