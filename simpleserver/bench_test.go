@@ -77,6 +77,13 @@ func BenchmarkHelloAccessLog(b *testing.B) {
 	benchConn(b, srv.Addr().String(), 1)
 }
 
+// BenchmarkHelloPipelinedAccessLog: 16 requests in flight, the default
+// access log to a discarding writer: the log line's own cost per request.
+func BenchmarkHelloPipelinedAccessLog(b *testing.B) {
+	srv := startServer(b, benchApp, WithLogger(slog.New(NewLogHandler(io.Discard))))
+	benchConn(b, srv.Addr().String(), 16)
+}
+
 // BenchmarkNetHTTPHello is the same exchange with net/http's server, for
 // comparison in the same run.
 func BenchmarkNetHTTPHello(b *testing.B) {

@@ -158,7 +158,7 @@ func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, l
 		b = append(b, ", message "...)
 		b = appendEscaped(b, errMsg)
 		c.log = b
-		lg.LogAttrs(ctx, level, string(b), slog.String("client", ip), slog.String("code", code), slog.String("error", errMsg))
+		logRecord(ctx, lg, level, now, string(b), slog.String("client", ip), slog.String("code", code), slog.String("error", errMsg))
 	}
 	b := appendLogPrefix(c.log[:0], ip, now)
 	b = append(b, '"')
@@ -175,9 +175,20 @@ func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, l
 	}
 	c.log = b
 	msg := string(b)
-	lg.LogAttrs(ctx, slog.LevelInfo, msg,
+	logRecord(ctx, lg, slog.LevelInfo, now, msg,
 		slog.String("client", ip), slog.String("request", msg[start:end]),
 		slog.String("status", code), slog.Int64("size", size))
+}
+
+// logRecord hands a record to the logger's handler as Logger.LogAttrs
+// does, less the walk of the stack for the caller's PC (runtime.Callers,
+// the larger part of an access line's cost): the caller would be this
+// file, which tells a reader nothing, so the record has none, as the slog
+// docs allow for wrappers.
+func logRecord(ctx context.Context, lg *slog.Logger, level slog.Level, now time.Time, msg string, attrs ...slog.Attr) {
+	r := slog.NewRecord(now, level, msg, 0)
+	r.AddAttrs(attrs...)
+	lg.Handler().Handle(ctx, r)
 }
 
 // logError writes one log_error line (a Warn record): a problem with the
@@ -189,10 +200,11 @@ func (s *WSGIServer) logError(c *conn, msg string) {
 		return
 	}
 	ip := c.remoteIP
-	b := appendLogPrefix(c.log[:0], ip, time.Now())
+	now := time.Now()
+	b := appendLogPrefix(c.log[:0], ip, now)
 	b = appendEscaped(b, msg)
 	c.log = b
-	lg.LogAttrs(ctx, slog.LevelWarn, string(b), slog.String("client", ip), slog.String("error", msg))
+	logRecord(ctx, lg, slog.LevelWarn, now, string(b), slog.String("client", ip), slog.String("error", msg))
 }
 
 func (s *WSGIServer) logPanic(c *conn, p any) {
