@@ -48,10 +48,12 @@ func load64(s string) uint64 {
 
 // cutPath records where the segments of pi start and reports whether pi
 // is clean (see the grammar above). ShiftPathInfo then moves each segment
-// from the front of PATH_INFO to the end of SCRIPT_NAME unchanged.
+// from the front of PATH_INFO to the end of SCRIPT_NAME unchanged. A path
+// of 8 to 63 bytes keeps a bitmap of its slashes (mapSlashes); the others
+// a cut per slash:
 //
-//	cutPath("/user/repos") = true, n 2, cut [0 5 11]
-//	cutPath("/a//b")       = false
+//	cutPath("/a/b")  = true, n 2, cut [0 2 4]
+//	cutPath("/a//b") = false
 func (p *Path) cutPath(pi string) bool {
 	if len(pi) < 8 || len(pi) > 0xffff || pi[0] != '/' {
 		return p.cutBytes(pi)
