@@ -32,13 +32,13 @@ var compiled = []struct {
 	{"testdata/escapes.txt", config{pkg: "t4", name: "Escapes", shape: shapeTable}},
 	{"testdata/wide.txt", config{pkg: "t5", shape: shapeTable}},
 	// A random REST-like file in both shapes ("" is written by the test).
-	{"", config{pkg: "s6"}},
-	{"", config{pkg: "t6"}},
+	{"", config{pkg: "s6", shape: shapeSwitch}},
+	{"", config{pkg: "t6", shape: shapeTable}},
 }
 
 // randomRoutes is the size of the random route file of the compile test:
-// at tableMin, so that the automatic shape is a table.
-const randomRoutes = tableMin
+// deep and wide enough to backtrack, small enough to keep the test short.
+const randomRoutes = 200
 
 // TestGeneratedRoutersRun generates real routers into a temporary module
 // (a replace points it at this repository), vets them, builds a program
@@ -78,9 +78,6 @@ func TestGeneratedRoutersRun(t *testing.T) {
 	for i, c := range compiled {
 		if c.file == "" {
 			c.file = random
-			if c.cfg.pkg[0] == 's' {
-				c.cfg.shape = shapeSwitch
-			}
 		}
 		src, err := os.ReadFile(c.file)
 		if err != nil {
