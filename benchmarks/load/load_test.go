@@ -107,8 +107,11 @@ func TestRunKeepAlive(t *testing.T) {
 	if res.Requests != 300 || res.Errors != 0 || res.Non2xx != 0 {
 		t.Fatalf("result %+v", res)
 	}
-	if res.Dials != 4 || !res.KeptAlive() {
-		t.Errorf("dials = %d, want one per connection (4)", res.Dials)
+	// A connection dials on its first request; on a loaded machine a
+	// worker may find every request taken before it runs, so fewer than 4
+	// may dial. None may dial twice.
+	if res.Dials < 1 || res.Dials > 4 || !res.KeptAlive() {
+		t.Errorf("dials = %d, want at most one per connection (4)", res.Dials)
 	}
 	if res.BodyBytes != 300*13 {
 		t.Errorf("body bytes = %d, want %d", res.BodyBytes, 300*13)
