@@ -291,8 +291,9 @@ func (c *conn) serveOne(first, last bool) bool {
 		}
 	}
 	// r is refilled whole for the next request and cleared by putConn:
-	// clearing it here too would cost a write barrier a field.
-	c.in.reset(nil)
+	// clearing it here too would cost a write barrier a field. The input
+	// only stops reading: the next request resets it.
+	c.in.end()
 	return keep
 }
 

@@ -52,6 +52,11 @@ func (in *input) reset(hd *http1.Head) {
 	}
 }
 
+// end ends the request: a wsgi.input kept by the application reads EOF
+// until the connection's next request resets it (the same input then
+// reads that request's body).
+func (in *input) end() { in.has = false }
+
 // Error pages for a request body that fails while the application reads
 // it: the handler sends one of these instead of its 500 page when the
 // application passes the error on before starting its response.
