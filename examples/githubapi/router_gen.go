@@ -3265,13 +3265,13 @@ func URLGetAuthorizations(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetAuthorizationsByID(id string) (string, error) {
-	return routerPattern1.Path(id)
+	return routerPath1(&routerPattern1, id)
 }
 
 // URLGetAuthorizationsByID returns the absolute URL of GET /authorizations/:id (routes.txt:2) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetAuthorizationsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern1.URL(env, id)
+	return routerURL1(&routerPattern1, env, id)
 }
 
 // PathPostAuthorizations returns the path of POST /authorizations (routes.txt:3).
@@ -3289,52 +3289,52 @@ func URLPostAuthorizations(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteAuthorizationsByID(id string) (string, error) {
-	return routerPattern1.Path(id)
+	return routerPath1(&routerPattern1, id)
 }
 
 // URLDeleteAuthorizationsByID returns the absolute URL of DELETE /authorizations/:id (routes.txt:4) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteAuthorizationsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern1.URL(env, id)
+	return routerURL1(&routerPattern1, env, id)
 }
 
 // PathGetApplicationsByClientIDTokensByAccessToken returns the path of GET /applications/:client_id/tokens/:access_token (routes.txt:5), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (string, error) {
-	return routerPattern2.Path(client_id, access_token)
+	return routerPath2(&routerPattern2, client_id, access_token)
 }
 
 // URLGetApplicationsByClientIDTokensByAccessToken returns the absolute URL of GET /applications/:client_id/tokens/:access_token (routes.txt:5) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetApplicationsByClientIDTokensByAccessToken(env *wsgiref.Environ, client_id, access_token string) (string, error) {
-	return routerPattern2.URL(env, client_id, access_token)
+	return routerURL2(&routerPattern2, env, client_id, access_token)
 }
 
 // PathDeleteApplicationsByClientIDTokens returns the path of DELETE /applications/:client_id/tokens (routes.txt:6), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteApplicationsByClientIDTokens(client_id string) (string, error) {
-	return routerPattern3.Path(client_id)
+	return routerPath1(&routerPattern3, client_id)
 }
 
 // URLDeleteApplicationsByClientIDTokens returns the absolute URL of DELETE /applications/:client_id/tokens (routes.txt:6) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteApplicationsByClientIDTokens(env *wsgiref.Environ, client_id string) (string, error) {
-	return routerPattern3.URL(env, client_id)
+	return routerURL1(&routerPattern3, env, client_id)
 }
 
 // PathDeleteApplicationsByClientIDTokensByAccessToken returns the path of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteApplicationsByClientIDTokensByAccessToken(client_id, access_token string) (string, error) {
-	return routerPattern2.Path(client_id, access_token)
+	return routerPath2(&routerPattern2, client_id, access_token)
 }
 
 // URLDeleteApplicationsByClientIDTokensByAccessToken returns the absolute URL of DELETE /applications/:client_id/tokens/:access_token (routes.txt:7) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteApplicationsByClientIDTokensByAccessToken(env *wsgiref.Environ, client_id, access_token string) (string, error) {
-	return routerPattern2.URL(env, client_id, access_token)
+	return routerURL2(&routerPattern2, env, client_id, access_token)
 }
 
 // PathGetEvents returns the path of GET /events (routes.txt:8).
@@ -3352,104 +3352,104 @@ func URLGetEvents(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoEvents(owner, repo string) (string, error) {
-	return routerPattern5.Path(owner, repo)
+	return routerPath2(&routerPattern5, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoEvents returns the absolute URL of GET /repos/:owner/:repo/events (routes.txt:9) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoEvents(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern5.URL(env, owner, repo)
+	return routerURL2(&routerPattern5, env, owner, repo)
 }
 
 // PathGetNetworksByOwnerByRepoEvents returns the path of GET /networks/:owner/:repo/events (routes.txt:10), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetNetworksByOwnerByRepoEvents(owner, repo string) (string, error) {
-	return routerPattern6.Path(owner, repo)
+	return routerPath2(&routerPattern6, owner, repo)
 }
 
 // URLGetNetworksByOwnerByRepoEvents returns the absolute URL of GET /networks/:owner/:repo/events (routes.txt:10) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNetworksByOwnerByRepoEvents(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern6.URL(env, owner, repo)
+	return routerURL2(&routerPattern6, env, owner, repo)
 }
 
 // PathGetOrgsByOrgEvents returns the path of GET /orgs/:org/events (routes.txt:11), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgEvents(org string) (string, error) {
-	return routerPattern7.Path(org)
+	return routerPath1(&routerPattern7, org)
 }
 
 // URLGetOrgsByOrgEvents returns the absolute URL of GET /orgs/:org/events (routes.txt:11) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgEvents(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern7.URL(env, org)
+	return routerURL1(&routerPattern7, env, org)
 }
 
 // PathGetUsersByUserReceivedEvents returns the path of GET /users/:user/received_events (routes.txt:12), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserReceivedEvents(user string) (string, error) {
-	return routerPattern8.Path(user)
+	return routerPath1(&routerPattern8, user)
 }
 
 // URLGetUsersByUserReceivedEvents returns the absolute URL of GET /users/:user/received_events (routes.txt:12) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserReceivedEvents(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern8.URL(env, user)
+	return routerURL1(&routerPattern8, env, user)
 }
 
 // PathGetUsersByUserReceivedEventsPublic returns the path of GET /users/:user/received_events/public (routes.txt:13), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserReceivedEventsPublic(user string) (string, error) {
-	return routerPattern9.Path(user)
+	return routerPath1(&routerPattern9, user)
 }
 
 // URLGetUsersByUserReceivedEventsPublic returns the absolute URL of GET /users/:user/received_events/public (routes.txt:13) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserReceivedEventsPublic(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern9.URL(env, user)
+	return routerURL1(&routerPattern9, env, user)
 }
 
 // PathGetUsersByUserEvents returns the path of GET /users/:user/events (routes.txt:14), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserEvents(user string) (string, error) {
-	return routerPattern10.Path(user)
+	return routerPath1(&routerPattern10, user)
 }
 
 // URLGetUsersByUserEvents returns the absolute URL of GET /users/:user/events (routes.txt:14) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserEvents(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern10.URL(env, user)
+	return routerURL1(&routerPattern10, env, user)
 }
 
 // PathGetUsersByUserEventsPublic returns the path of GET /users/:user/events/public (routes.txt:15), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserEventsPublic(user string) (string, error) {
-	return routerPattern11.Path(user)
+	return routerPath1(&routerPattern11, user)
 }
 
 // URLGetUsersByUserEventsPublic returns the absolute URL of GET /users/:user/events/public (routes.txt:15) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserEventsPublic(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern11.URL(env, user)
+	return routerURL1(&routerPattern11, env, user)
 }
 
 // PathGetUsersByUserEventsOrgsByOrg returns the path of GET /users/:user/events/orgs/:org (routes.txt:16), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserEventsOrgsByOrg(user, org string) (string, error) {
-	return routerPattern12.Path(user, org)
+	return routerPath2(&routerPattern12, user, org)
 }
 
 // URLGetUsersByUserEventsOrgsByOrg returns the absolute URL of GET /users/:user/events/orgs/:org (routes.txt:16) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserEventsOrgsByOrg(env *wsgiref.Environ, user, org string) (string, error) {
-	return routerPattern12.URL(env, user, org)
+	return routerURL2(&routerPattern12, env, user, org)
 }
 
 // PathGetFeeds returns the path of GET /feeds (routes.txt:17).
@@ -3478,13 +3478,13 @@ func URLGetNotifications(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoNotifications(owner, repo string) (string, error) {
-	return routerPattern15.Path(owner, repo)
+	return routerPath2(&routerPattern15, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoNotifications returns the absolute URL of GET /repos/:owner/:repo/notifications (routes.txt:19) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoNotifications(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern15.URL(env, owner, repo)
+	return routerURL2(&routerPattern15, env, owner, repo)
 }
 
 // PathPutNotifications returns the path of PUT /notifications (routes.txt:20).
@@ -3502,91 +3502,91 @@ func URLPutNotifications(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutReposByOwnerByRepoNotifications(owner, repo string) (string, error) {
-	return routerPattern15.Path(owner, repo)
+	return routerPath2(&routerPattern15, owner, repo)
 }
 
 // URLPutReposByOwnerByRepoNotifications returns the absolute URL of PUT /repos/:owner/:repo/notifications (routes.txt:21) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoNotifications(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern15.URL(env, owner, repo)
+	return routerURL2(&routerPattern15, env, owner, repo)
 }
 
 // PathGetNotificationsThreadsByID returns the path of GET /notifications/threads/:id (routes.txt:22), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetNotificationsThreadsByID(id string) (string, error) {
-	return routerPattern16.Path(id)
+	return routerPath1(&routerPattern16, id)
 }
 
 // URLGetNotificationsThreadsByID returns the absolute URL of GET /notifications/threads/:id (routes.txt:22) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNotificationsThreadsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern16.URL(env, id)
+	return routerURL1(&routerPattern16, env, id)
 }
 
 // PathGetNotificationsThreadsByIDSubscription returns the path of GET /notifications/threads/:id/subscription (routes.txt:23), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetNotificationsThreadsByIDSubscription(id string) (string, error) {
-	return routerPattern17.Path(id)
+	return routerPath1(&routerPattern17, id)
 }
 
 // URLGetNotificationsThreadsByIDSubscription returns the absolute URL of GET /notifications/threads/:id/subscription (routes.txt:23) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern17.URL(env, id)
+	return routerURL1(&routerPattern17, env, id)
 }
 
 // PathPutNotificationsThreadsByIDSubscription returns the path of PUT /notifications/threads/:id/subscription (routes.txt:24), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutNotificationsThreadsByIDSubscription(id string) (string, error) {
-	return routerPattern17.Path(id)
+	return routerPath1(&routerPattern17, id)
 }
 
 // URLPutNotificationsThreadsByIDSubscription returns the absolute URL of PUT /notifications/threads/:id/subscription (routes.txt:24) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern17.URL(env, id)
+	return routerURL1(&routerPattern17, env, id)
 }
 
 // PathDeleteNotificationsThreadsByIDSubscription returns the path of DELETE /notifications/threads/:id/subscription (routes.txt:25), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteNotificationsThreadsByIDSubscription(id string) (string, error) {
-	return routerPattern17.Path(id)
+	return routerPath1(&routerPattern17, id)
 }
 
 // URLDeleteNotificationsThreadsByIDSubscription returns the absolute URL of DELETE /notifications/threads/:id/subscription (routes.txt:25) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteNotificationsThreadsByIDSubscription(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern17.URL(env, id)
+	return routerURL1(&routerPattern17, env, id)
 }
 
 // PathGetReposByOwnerByRepoStargazers returns the path of GET /repos/:owner/:repo/stargazers (routes.txt:26), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStargazers(owner, repo string) (string, error) {
-	return routerPattern18.Path(owner, repo)
+	return routerPath2(&routerPattern18, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoStargazers returns the absolute URL of GET /repos/:owner/:repo/stargazers (routes.txt:26) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStargazers(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern18.URL(env, owner, repo)
+	return routerURL2(&routerPattern18, env, owner, repo)
 }
 
 // PathGetUsersByUserStarred returns the path of GET /users/:user/starred (routes.txt:27), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserStarred(user string) (string, error) {
-	return routerPattern19.Path(user)
+	return routerPath1(&routerPattern19, user)
 }
 
 // URLGetUsersByUserStarred returns the absolute URL of GET /users/:user/starred (routes.txt:27) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserStarred(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern19.URL(env, user)
+	return routerURL1(&routerPattern19, env, user)
 }
 
 // PathGetUserStarred returns the path of GET /user/starred (routes.txt:28).
@@ -3604,65 +3604,65 @@ func URLGetUserStarred(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUserStarredByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern21.Path(owner, repo)
+	return routerPath2(&routerPattern21, owner, repo)
 }
 
 // URLGetUserStarredByOwnerByRepo returns the absolute URL of GET /user/starred/:owner/:repo (routes.txt:29) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern21.URL(env, owner, repo)
+	return routerURL2(&routerPattern21, env, owner, repo)
 }
 
 // PathPutUserStarredByOwnerByRepo returns the path of PUT /user/starred/:owner/:repo (routes.txt:30), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutUserStarredByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern21.Path(owner, repo)
+	return routerPath2(&routerPattern21, owner, repo)
 }
 
 // URLPutUserStarredByOwnerByRepo returns the absolute URL of PUT /user/starred/:owner/:repo (routes.txt:30) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern21.URL(env, owner, repo)
+	return routerURL2(&routerPattern21, env, owner, repo)
 }
 
 // PathDeleteUserStarredByOwnerByRepo returns the path of DELETE /user/starred/:owner/:repo (routes.txt:31), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteUserStarredByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern21.Path(owner, repo)
+	return routerPath2(&routerPattern21, owner, repo)
 }
 
 // URLDeleteUserStarredByOwnerByRepo returns the absolute URL of DELETE /user/starred/:owner/:repo (routes.txt:31) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserStarredByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern21.URL(env, owner, repo)
+	return routerURL2(&routerPattern21, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoSubscribers returns the path of GET /repos/:owner/:repo/subscribers (routes.txt:32), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoSubscribers(owner, repo string) (string, error) {
-	return routerPattern22.Path(owner, repo)
+	return routerPath2(&routerPattern22, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoSubscribers returns the absolute URL of GET /repos/:owner/:repo/subscribers (routes.txt:32) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoSubscribers(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern22.URL(env, owner, repo)
+	return routerURL2(&routerPattern22, env, owner, repo)
 }
 
 // PathGetUsersByUserSubscriptions returns the path of GET /users/:user/subscriptions (routes.txt:33), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserSubscriptions(user string) (string, error) {
-	return routerPattern23.Path(user)
+	return routerPath1(&routerPattern23, user)
 }
 
 // URLGetUsersByUserSubscriptions returns the absolute URL of GET /users/:user/subscriptions (routes.txt:33) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserSubscriptions(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern23.URL(env, user)
+	return routerURL1(&routerPattern23, env, user)
 }
 
 // PathGetUserSubscriptions returns the path of GET /user/subscriptions (routes.txt:34).
@@ -3680,91 +3680,91 @@ func URLGetUserSubscriptions(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoSubscription(owner, repo string) (string, error) {
-	return routerPattern25.Path(owner, repo)
+	return routerPath2(&routerPattern25, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoSubscription returns the absolute URL of GET /repos/:owner/:repo/subscription (routes.txt:35) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern25.URL(env, owner, repo)
+	return routerURL2(&routerPattern25, env, owner, repo)
 }
 
 // PathPutReposByOwnerByRepoSubscription returns the path of PUT /repos/:owner/:repo/subscription (routes.txt:36), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutReposByOwnerByRepoSubscription(owner, repo string) (string, error) {
-	return routerPattern25.Path(owner, repo)
+	return routerPath2(&routerPattern25, owner, repo)
 }
 
 // URLPutReposByOwnerByRepoSubscription returns the absolute URL of PUT /repos/:owner/:repo/subscription (routes.txt:36) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern25.URL(env, owner, repo)
+	return routerURL2(&routerPattern25, env, owner, repo)
 }
 
 // PathDeleteReposByOwnerByRepoSubscription returns the path of DELETE /repos/:owner/:repo/subscription (routes.txt:37), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoSubscription(owner, repo string) (string, error) {
-	return routerPattern25.Path(owner, repo)
+	return routerPath2(&routerPattern25, owner, repo)
 }
 
 // URLDeleteReposByOwnerByRepoSubscription returns the absolute URL of DELETE /repos/:owner/:repo/subscription (routes.txt:37) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoSubscription(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern25.URL(env, owner, repo)
+	return routerURL2(&routerPattern25, env, owner, repo)
 }
 
 // PathGetUserSubscriptionsByOwnerByRepo returns the path of GET /user/subscriptions/:owner/:repo (routes.txt:38), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUserSubscriptionsByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern26.Path(owner, repo)
+	return routerPath2(&routerPattern26, owner, repo)
 }
 
 // URLGetUserSubscriptionsByOwnerByRepo returns the absolute URL of GET /user/subscriptions/:owner/:repo (routes.txt:38) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern26.URL(env, owner, repo)
+	return routerURL2(&routerPattern26, env, owner, repo)
 }
 
 // PathPutUserSubscriptionsByOwnerByRepo returns the path of PUT /user/subscriptions/:owner/:repo (routes.txt:39), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutUserSubscriptionsByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern26.Path(owner, repo)
+	return routerPath2(&routerPattern26, owner, repo)
 }
 
 // URLPutUserSubscriptionsByOwnerByRepo returns the absolute URL of PUT /user/subscriptions/:owner/:repo (routes.txt:39) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern26.URL(env, owner, repo)
+	return routerURL2(&routerPattern26, env, owner, repo)
 }
 
 // PathDeleteUserSubscriptionsByOwnerByRepo returns the path of DELETE /user/subscriptions/:owner/:repo (routes.txt:40), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteUserSubscriptionsByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern26.Path(owner, repo)
+	return routerPath2(&routerPattern26, owner, repo)
 }
 
 // URLDeleteUserSubscriptionsByOwnerByRepo returns the absolute URL of DELETE /user/subscriptions/:owner/:repo (routes.txt:40) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserSubscriptionsByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern26.URL(env, owner, repo)
+	return routerURL2(&routerPattern26, env, owner, repo)
 }
 
 // PathGetUsersByUserGists returns the path of GET /users/:user/gists (routes.txt:41), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserGists(user string) (string, error) {
-	return routerPattern27.Path(user)
+	return routerPath1(&routerPattern27, user)
 }
 
 // URLGetUsersByUserGists returns the absolute URL of GET /users/:user/gists (routes.txt:41) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserGists(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern27.URL(env, user)
+	return routerURL1(&routerPattern27, env, user)
 }
 
 // PathGetGists returns the path of GET /gists (routes.txt:42).
@@ -3782,13 +3782,13 @@ func URLGetGists(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetGistsByID(id string) (string, error) {
-	return routerPattern29.Path(id)
+	return routerPath1(&routerPattern29, id)
 }
 
 // URLGetGistsByID returns the absolute URL of GET /gists/:id (routes.txt:43) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGistsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern29.URL(env, id)
+	return routerURL1(&routerPattern29, env, id)
 }
 
 // PathPostGists returns the path of POST /gists (routes.txt:44).
@@ -3806,195 +3806,195 @@ func URLPostGists(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutGistsByIDStar(id string) (string, error) {
-	return routerPattern30.Path(id)
+	return routerPath1(&routerPattern30, id)
 }
 
 // URLPutGistsByIDStar returns the absolute URL of PUT /gists/:id/star (routes.txt:45) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern30.URL(env, id)
+	return routerURL1(&routerPattern30, env, id)
 }
 
 // PathDeleteGistsByIDStar returns the path of DELETE /gists/:id/star (routes.txt:46), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteGistsByIDStar(id string) (string, error) {
-	return routerPattern30.Path(id)
+	return routerPath1(&routerPattern30, id)
 }
 
 // URLDeleteGistsByIDStar returns the absolute URL of DELETE /gists/:id/star (routes.txt:46) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern30.URL(env, id)
+	return routerURL1(&routerPattern30, env, id)
 }
 
 // PathGetGistsByIDStar returns the path of GET /gists/:id/star (routes.txt:47), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetGistsByIDStar(id string) (string, error) {
-	return routerPattern30.Path(id)
+	return routerPath1(&routerPattern30, id)
 }
 
 // URLGetGistsByIDStar returns the absolute URL of GET /gists/:id/star (routes.txt:47) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGistsByIDStar(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern30.URL(env, id)
+	return routerURL1(&routerPattern30, env, id)
 }
 
 // PathPostGistsByIDForks returns the path of POST /gists/:id/forks (routes.txt:48), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostGistsByIDForks(id string) (string, error) {
-	return routerPattern31.Path(id)
+	return routerPath1(&routerPattern31, id)
 }
 
 // URLPostGistsByIDForks returns the absolute URL of POST /gists/:id/forks (routes.txt:48) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostGistsByIDForks(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern31.URL(env, id)
+	return routerURL1(&routerPattern31, env, id)
 }
 
 // PathDeleteGistsByID returns the path of DELETE /gists/:id (routes.txt:49), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteGistsByID(id string) (string, error) {
-	return routerPattern29.Path(id)
+	return routerPath1(&routerPattern29, id)
 }
 
 // URLDeleteGistsByID returns the absolute URL of DELETE /gists/:id (routes.txt:49) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteGistsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern29.URL(env, id)
+	return routerURL1(&routerPattern29, env, id)
 }
 
 // PathGetReposByOwnerByRepoGitBlobsBySHA returns the path of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoGitBlobsBySHA(owner, repo, sha string) (string, error) {
-	return routerPattern32.Path(owner, repo, sha)
+	return routerPath3(&routerPattern32, owner, repo, sha)
 }
 
 // URLGetReposByOwnerByRepoGitBlobsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/blobs/:sha (routes.txt:50) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitBlobsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern32.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern32, env, owner, repo, sha)
 }
 
 // PathPostReposByOwnerByRepoGitBlobs returns the path of POST /repos/:owner/:repo/git/blobs (routes.txt:51), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoGitBlobs(owner, repo string) (string, error) {
-	return routerPattern33.Path(owner, repo)
+	return routerPath2(&routerPattern33, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoGitBlobs returns the absolute URL of POST /repos/:owner/:repo/git/blobs (routes.txt:51) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitBlobs(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern33.URL(env, owner, repo)
+	return routerURL2(&routerPattern33, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoGitCommitsBySHA returns the path of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoGitCommitsBySHA(owner, repo, sha string) (string, error) {
-	return routerPattern34.Path(owner, repo, sha)
+	return routerPath3(&routerPattern34, owner, repo, sha)
 }
 
 // URLGetReposByOwnerByRepoGitCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/commits/:sha (routes.txt:52) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitCommitsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern34.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern34, env, owner, repo, sha)
 }
 
 // PathPostReposByOwnerByRepoGitCommits returns the path of POST /repos/:owner/:repo/git/commits (routes.txt:53), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoGitCommits(owner, repo string) (string, error) {
-	return routerPattern35.Path(owner, repo)
+	return routerPath2(&routerPattern35, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoGitCommits returns the absolute URL of POST /repos/:owner/:repo/git/commits (routes.txt:53) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitCommits(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern35.URL(env, owner, repo)
+	return routerURL2(&routerPattern35, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoGitRefs returns the path of GET /repos/:owner/:repo/git/refs (routes.txt:54), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoGitRefs(owner, repo string) (string, error) {
-	return routerPattern36.Path(owner, repo)
+	return routerPath2(&routerPattern36, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoGitRefs returns the absolute URL of GET /repos/:owner/:repo/git/refs (routes.txt:54) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitRefs(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern36.URL(env, owner, repo)
+	return routerURL2(&routerPattern36, env, owner, repo)
 }
 
 // PathPostReposByOwnerByRepoGitRefs returns the path of POST /repos/:owner/:repo/git/refs (routes.txt:55), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoGitRefs(owner, repo string) (string, error) {
-	return routerPattern36.Path(owner, repo)
+	return routerPath2(&routerPattern36, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoGitRefs returns the absolute URL of POST /repos/:owner/:repo/git/refs (routes.txt:55) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitRefs(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern36.URL(env, owner, repo)
+	return routerURL2(&routerPattern36, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoGitTagsBySHA returns the path of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoGitTagsBySHA(owner, repo, sha string) (string, error) {
-	return routerPattern37.Path(owner, repo, sha)
+	return routerPath3(&routerPattern37, owner, repo, sha)
 }
 
 // URLGetReposByOwnerByRepoGitTagsBySHA returns the absolute URL of GET /repos/:owner/:repo/git/tags/:sha (routes.txt:56) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitTagsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern37.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern37, env, owner, repo, sha)
 }
 
 // PathPostReposByOwnerByRepoGitTags returns the path of POST /repos/:owner/:repo/git/tags (routes.txt:57), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoGitTags(owner, repo string) (string, error) {
-	return routerPattern38.Path(owner, repo)
+	return routerPath2(&routerPattern38, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoGitTags returns the absolute URL of POST /repos/:owner/:repo/git/tags (routes.txt:57) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitTags(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern38.URL(env, owner, repo)
+	return routerURL2(&routerPattern38, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoGitTreesBySHA returns the path of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoGitTreesBySHA(owner, repo, sha string) (string, error) {
-	return routerPattern39.Path(owner, repo, sha)
+	return routerPath3(&routerPattern39, owner, repo, sha)
 }
 
 // URLGetReposByOwnerByRepoGitTreesBySHA returns the absolute URL of GET /repos/:owner/:repo/git/trees/:sha (routes.txt:58) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoGitTreesBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern39.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern39, env, owner, repo, sha)
 }
 
 // PathPostReposByOwnerByRepoGitTrees returns the path of POST /repos/:owner/:repo/git/trees (routes.txt:59), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoGitTrees(owner, repo string) (string, error) {
-	return routerPattern40.Path(owner, repo)
+	return routerPath2(&routerPattern40, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoGitTrees returns the absolute URL of POST /repos/:owner/:repo/git/trees (routes.txt:59) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoGitTrees(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern40.URL(env, owner, repo)
+	return routerURL2(&routerPattern40, env, owner, repo)
 }
 
 // PathGetIssues returns the path of GET /issues (routes.txt:60).
@@ -4023,299 +4023,299 @@ func URLGetUserIssues(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgIssues(org string) (string, error) {
-	return routerPattern43.Path(org)
+	return routerPath1(&routerPattern43, org)
 }
 
 // URLGetOrgsByOrgIssues returns the absolute URL of GET /orgs/:org/issues (routes.txt:62) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgIssues(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern43.URL(env, org)
+	return routerURL1(&routerPattern43, env, org)
 }
 
 // PathGetReposByOwnerByRepoIssues returns the path of GET /repos/:owner/:repo/issues (routes.txt:63), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoIssues(owner, repo string) (string, error) {
-	return routerPattern44.Path(owner, repo)
+	return routerPath2(&routerPattern44, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoIssues returns the absolute URL of GET /repos/:owner/:repo/issues (routes.txt:63) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssues(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern44.URL(env, owner, repo)
+	return routerURL2(&routerPattern44, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoIssuesByNumber returns the path of GET /repos/:owner/:repo/issues/:number (routes.txt:64), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoIssuesByNumber(owner, repo, number string) (string, error) {
-	return routerPattern45.Path(owner, repo, number)
+	return routerPath3(&routerPattern45, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoIssuesByNumber returns the absolute URL of GET /repos/:owner/:repo/issues/:number (routes.txt:64) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern45.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern45, env, owner, repo, number)
 }
 
 // PathPostReposByOwnerByRepoIssues returns the path of POST /repos/:owner/:repo/issues (routes.txt:65), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoIssues(owner, repo string) (string, error) {
-	return routerPattern44.Path(owner, repo)
+	return routerPath2(&routerPattern44, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoIssues returns the absolute URL of POST /repos/:owner/:repo/issues (routes.txt:65) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoIssues(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern44.URL(env, owner, repo)
+	return routerURL2(&routerPattern44, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoAssignees returns the path of GET /repos/:owner/:repo/assignees (routes.txt:66), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoAssignees(owner, repo string) (string, error) {
-	return routerPattern46.Path(owner, repo)
+	return routerPath2(&routerPattern46, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoAssignees returns the absolute URL of GET /repos/:owner/:repo/assignees (routes.txt:66) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoAssignees(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern46.URL(env, owner, repo)
+	return routerURL2(&routerPattern46, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoAssigneesByAssignee returns the path of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoAssigneesByAssignee(owner, repo, assignee string) (string, error) {
-	return routerPattern47.Path(owner, repo, assignee)
+	return routerPath3(&routerPattern47, owner, repo, assignee)
 }
 
 // URLGetReposByOwnerByRepoAssigneesByAssignee returns the absolute URL of GET /repos/:owner/:repo/assignees/:assignee (routes.txt:67) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoAssigneesByAssignee(env *wsgiref.Environ, owner, repo, assignee string) (string, error) {
-	return routerPattern47.URL(env, owner, repo, assignee)
+	return routerURL3(&routerPattern47, env, owner, repo, assignee)
 }
 
 // PathGetReposByOwnerByRepoIssuesByNumberComments returns the path of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (string, error) {
-	return routerPattern48.Path(owner, repo, number)
+	return routerPath3(&routerPattern48, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of GET /repos/:owner/:repo/issues/:number/comments (routes.txt:68) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern48.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern48, env, owner, repo, number)
 }
 
 // PathPostReposByOwnerByRepoIssuesByNumberComments returns the path of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoIssuesByNumberComments(owner, repo, number string) (string, error) {
-	return routerPattern48.Path(owner, repo, number)
+	return routerPath3(&routerPattern48, owner, repo, number)
 }
 
 // URLPostReposByOwnerByRepoIssuesByNumberComments returns the absolute URL of POST /repos/:owner/:repo/issues/:number/comments (routes.txt:69) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoIssuesByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern48.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern48, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoIssuesByNumberEvents returns the path of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoIssuesByNumberEvents(owner, repo, number string) (string, error) {
-	return routerPattern49.Path(owner, repo, number)
+	return routerPath3(&routerPattern49, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoIssuesByNumberEvents returns the absolute URL of GET /repos/:owner/:repo/issues/:number/events (routes.txt:70) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumberEvents(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern49.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern49, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoLabels returns the path of GET /repos/:owner/:repo/labels (routes.txt:71), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoLabels(owner, repo string) (string, error) {
-	return routerPattern50.Path(owner, repo)
+	return routerPath2(&routerPattern50, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoLabels returns the absolute URL of GET /repos/:owner/:repo/labels (routes.txt:71) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoLabels(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern50.URL(env, owner, repo)
+	return routerURL2(&routerPattern50, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoLabelsByName returns the path of GET /repos/:owner/:repo/labels/:name (routes.txt:72), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoLabelsByName(owner, repo, name string) (string, error) {
-	return routerPattern51.Path(owner, repo, name)
+	return routerPath3(&routerPattern51, owner, repo, name)
 }
 
 // URLGetReposByOwnerByRepoLabelsByName returns the absolute URL of GET /repos/:owner/:repo/labels/:name (routes.txt:72) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoLabelsByName(env *wsgiref.Environ, owner, repo, name string) (string, error) {
-	return routerPattern51.URL(env, owner, repo, name)
+	return routerURL3(&routerPattern51, env, owner, repo, name)
 }
 
 // PathPostReposByOwnerByRepoLabels returns the path of POST /repos/:owner/:repo/labels (routes.txt:73), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoLabels(owner, repo string) (string, error) {
-	return routerPattern50.Path(owner, repo)
+	return routerPath2(&routerPattern50, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoLabels returns the absolute URL of POST /repos/:owner/:repo/labels (routes.txt:73) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoLabels(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern50.URL(env, owner, repo)
+	return routerURL2(&routerPattern50, env, owner, repo)
 }
 
 // PathDeleteReposByOwnerByRepoLabelsByName returns the path of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoLabelsByName(owner, repo, name string) (string, error) {
-	return routerPattern51.Path(owner, repo, name)
+	return routerPath3(&routerPattern51, owner, repo, name)
 }
 
 // URLDeleteReposByOwnerByRepoLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/labels/:name (routes.txt:74) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoLabelsByName(env *wsgiref.Environ, owner, repo, name string) (string, error) {
-	return routerPattern51.URL(env, owner, repo, name)
+	return routerURL3(&routerPattern51, env, owner, repo, name)
 }
 
 // PathGetReposByOwnerByRepoIssuesByNumberLabels returns the path of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
-	return routerPattern52.Path(owner, repo, number)
+	return routerPath3(&routerPattern52, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/issues/:number/labels (routes.txt:75) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern52.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern52, env, owner, repo, number)
 }
 
 // PathPostReposByOwnerByRepoIssuesByNumberLabels returns the path of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
-	return routerPattern52.Path(owner, repo, number)
+	return routerPath3(&routerPattern52, owner, repo, number)
 }
 
 // URLPostReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of POST /repos/:owner/:repo/issues/:number/labels (routes.txt:76) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern52.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern52, env, owner, repo, number)
 }
 
 // PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the path of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(owner, repo, number, name string) (string, error) {
-	return routerPattern53.Path(owner, repo, number, name)
+	return routerPath4(&routerPattern53, owner, repo, number, name)
 }
 
 // URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels/:name (routes.txt:77) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoIssuesByNumberLabelsByName(env *wsgiref.Environ, owner, repo, number, name string) (string, error) {
-	return routerPattern53.URL(env, owner, repo, number, name)
+	return routerURL4(&routerPattern53, env, owner, repo, number, name)
 }
 
 // PathPutReposByOwnerByRepoIssuesByNumberLabels returns the path of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
-	return routerPattern52.Path(owner, repo, number)
+	return routerPath3(&routerPattern52, owner, repo, number)
 }
 
 // URLPutReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of PUT /repos/:owner/:repo/issues/:number/labels (routes.txt:78) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern52.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern52, env, owner, repo, number)
 }
 
 // PathDeleteReposByOwnerByRepoIssuesByNumberLabels returns the path of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoIssuesByNumberLabels(owner, repo, number string) (string, error) {
-	return routerPattern52.Path(owner, repo, number)
+	return routerPath3(&routerPattern52, owner, repo, number)
 }
 
 // URLDeleteReposByOwnerByRepoIssuesByNumberLabels returns the absolute URL of DELETE /repos/:owner/:repo/issues/:number/labels (routes.txt:79) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoIssuesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern52.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern52, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoMilestonesByNumberLabels returns the path of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoMilestonesByNumberLabels(owner, repo, number string) (string, error) {
-	return routerPattern54.Path(owner, repo, number)
+	return routerPath3(&routerPattern54, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoMilestonesByNumberLabels returns the absolute URL of GET /repos/:owner/:repo/milestones/:number/labels (routes.txt:80) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoMilestonesByNumberLabels(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern54.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern54, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoMilestones returns the path of GET /repos/:owner/:repo/milestones (routes.txt:81), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoMilestones(owner, repo string) (string, error) {
-	return routerPattern55.Path(owner, repo)
+	return routerPath2(&routerPattern55, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoMilestones returns the absolute URL of GET /repos/:owner/:repo/milestones (routes.txt:81) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoMilestones(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern55.URL(env, owner, repo)
+	return routerURL2(&routerPattern55, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoMilestonesByNumber returns the path of GET /repos/:owner/:repo/milestones/:number (routes.txt:82), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (string, error) {
-	return routerPattern56.Path(owner, repo, number)
+	return routerPath3(&routerPattern56, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoMilestonesByNumber returns the absolute URL of GET /repos/:owner/:repo/milestones/:number (routes.txt:82) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoMilestonesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern56.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern56, env, owner, repo, number)
 }
 
 // PathPostReposByOwnerByRepoMilestones returns the path of POST /repos/:owner/:repo/milestones (routes.txt:83), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoMilestones(owner, repo string) (string, error) {
-	return routerPattern55.Path(owner, repo)
+	return routerPath2(&routerPattern55, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoMilestones returns the absolute URL of POST /repos/:owner/:repo/milestones (routes.txt:83) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoMilestones(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern55.URL(env, owner, repo)
+	return routerURL2(&routerPattern55, env, owner, repo)
 }
 
 // PathDeleteReposByOwnerByRepoMilestonesByNumber returns the path of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoMilestonesByNumber(owner, repo, number string) (string, error) {
-	return routerPattern56.Path(owner, repo, number)
+	return routerPath3(&routerPattern56, owner, repo, number)
 }
 
 // URLDeleteReposByOwnerByRepoMilestonesByNumber returns the absolute URL of DELETE /repos/:owner/:repo/milestones/:number (routes.txt:84) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoMilestonesByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern56.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern56, env, owner, repo, number)
 }
 
 // PathGetEmojis returns the path of GET /emojis (routes.txt:85).
@@ -4344,13 +4344,13 @@ func URLGetGitignoreTemplates(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetGitignoreTemplatesByName(name string) (string, error) {
-	return routerPattern59.Path(name)
+	return routerPath1(&routerPattern59, name)
 }
 
 // URLGetGitignoreTemplatesByName returns the absolute URL of GET /gitignore/templates/:name (routes.txt:87) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetGitignoreTemplatesByName(env *wsgiref.Environ, name string) (string, error) {
-	return routerPattern59.URL(env, name)
+	return routerURL1(&routerPattern59, env, name)
 }
 
 // PathPostMarkdown returns the path of POST /markdown (routes.txt:88).
@@ -4401,13 +4401,13 @@ func URLGetRateLimit(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserOrgs(user string) (string, error) {
-	return routerPattern64.Path(user)
+	return routerPath1(&routerPattern64, user)
 }
 
 // URLGetUsersByUserOrgs returns the absolute URL of GET /users/:user/orgs (routes.txt:92) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserOrgs(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern64.URL(env, user)
+	return routerURL1(&routerPattern64, env, user)
 }
 
 // PathGetUserOrgs returns the path of GET /user/orgs (routes.txt:93).
@@ -4425,260 +4425,260 @@ func URLGetUserOrgs(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrg(org string) (string, error) {
-	return routerPattern66.Path(org)
+	return routerPath1(&routerPattern66, org)
 }
 
 // URLGetOrgsByOrg returns the absolute URL of GET /orgs/:org (routes.txt:94) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrg(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern66.URL(env, org)
+	return routerURL1(&routerPattern66, env, org)
 }
 
 // PathGetOrgsByOrgMembers returns the path of GET /orgs/:org/members (routes.txt:95), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgMembers(org string) (string, error) {
-	return routerPattern67.Path(org)
+	return routerPath1(&routerPattern67, org)
 }
 
 // URLGetOrgsByOrgMembers returns the absolute URL of GET /orgs/:org/members (routes.txt:95) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgMembers(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern67.URL(env, org)
+	return routerURL1(&routerPattern67, env, org)
 }
 
 // PathGetOrgsByOrgMembersByUser returns the path of GET /orgs/:org/members/:user (routes.txt:96), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgMembersByUser(org, user string) (string, error) {
-	return routerPattern68.Path(org, user)
+	return routerPath2(&routerPattern68, org, user)
 }
 
 // URLGetOrgsByOrgMembersByUser returns the absolute URL of GET /orgs/:org/members/:user (routes.txt:96) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	return routerPattern68.URL(env, org, user)
+	return routerURL2(&routerPattern68, env, org, user)
 }
 
 // PathDeleteOrgsByOrgMembersByUser returns the path of DELETE /orgs/:org/members/:user (routes.txt:97), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteOrgsByOrgMembersByUser(org, user string) (string, error) {
-	return routerPattern68.Path(org, user)
+	return routerPath2(&routerPattern68, org, user)
 }
 
 // URLDeleteOrgsByOrgMembersByUser returns the absolute URL of DELETE /orgs/:org/members/:user (routes.txt:97) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteOrgsByOrgMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	return routerPattern68.URL(env, org, user)
+	return routerURL2(&routerPattern68, env, org, user)
 }
 
 // PathGetOrgsByOrgPublicMembers returns the path of GET /orgs/:org/public_members (routes.txt:98), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgPublicMembers(org string) (string, error) {
-	return routerPattern69.Path(org)
+	return routerPath1(&routerPattern69, org)
 }
 
 // URLGetOrgsByOrgPublicMembers returns the absolute URL of GET /orgs/:org/public_members (routes.txt:98) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgPublicMembers(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern69.URL(env, org)
+	return routerURL1(&routerPattern69, env, org)
 }
 
 // PathGetOrgsByOrgPublicMembersByUser returns the path of GET /orgs/:org/public_members/:user (routes.txt:99), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgPublicMembersByUser(org, user string) (string, error) {
-	return routerPattern70.Path(org, user)
+	return routerPath2(&routerPattern70, org, user)
 }
 
 // URLGetOrgsByOrgPublicMembersByUser returns the absolute URL of GET /orgs/:org/public_members/:user (routes.txt:99) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	return routerPattern70.URL(env, org, user)
+	return routerURL2(&routerPattern70, env, org, user)
 }
 
 // PathPutOrgsByOrgPublicMembersByUser returns the path of PUT /orgs/:org/public_members/:user (routes.txt:100), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutOrgsByOrgPublicMembersByUser(org, user string) (string, error) {
-	return routerPattern70.Path(org, user)
+	return routerPath2(&routerPattern70, org, user)
 }
 
 // URLPutOrgsByOrgPublicMembersByUser returns the absolute URL of PUT /orgs/:org/public_members/:user (routes.txt:100) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	return routerPattern70.URL(env, org, user)
+	return routerURL2(&routerPattern70, env, org, user)
 }
 
 // PathDeleteOrgsByOrgPublicMembersByUser returns the path of DELETE /orgs/:org/public_members/:user (routes.txt:101), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteOrgsByOrgPublicMembersByUser(org, user string) (string, error) {
-	return routerPattern70.Path(org, user)
+	return routerPath2(&routerPattern70, org, user)
 }
 
 // URLDeleteOrgsByOrgPublicMembersByUser returns the absolute URL of DELETE /orgs/:org/public_members/:user (routes.txt:101) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteOrgsByOrgPublicMembersByUser(env *wsgiref.Environ, org, user string) (string, error) {
-	return routerPattern70.URL(env, org, user)
+	return routerURL2(&routerPattern70, env, org, user)
 }
 
 // PathGetOrgsByOrgTeams returns the path of GET /orgs/:org/teams (routes.txt:102), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgTeams(org string) (string, error) {
-	return routerPattern71.Path(org)
+	return routerPath1(&routerPattern71, org)
 }
 
 // URLGetOrgsByOrgTeams returns the absolute URL of GET /orgs/:org/teams (routes.txt:102) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgTeams(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern71.URL(env, org)
+	return routerURL1(&routerPattern71, env, org)
 }
 
 // PathGetTeamsByID returns the path of GET /teams/:id (routes.txt:103), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetTeamsByID(id string) (string, error) {
-	return routerPattern72.Path(id)
+	return routerPath1(&routerPattern72, id)
 }
 
 // URLGetTeamsByID returns the absolute URL of GET /teams/:id (routes.txt:103) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern72.URL(env, id)
+	return routerURL1(&routerPattern72, env, id)
 }
 
 // PathPostOrgsByOrgTeams returns the path of POST /orgs/:org/teams (routes.txt:104), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostOrgsByOrgTeams(org string) (string, error) {
-	return routerPattern71.Path(org)
+	return routerPath1(&routerPattern71, org)
 }
 
 // URLPostOrgsByOrgTeams returns the absolute URL of POST /orgs/:org/teams (routes.txt:104) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostOrgsByOrgTeams(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern71.URL(env, org)
+	return routerURL1(&routerPattern71, env, org)
 }
 
 // PathDeleteTeamsByID returns the path of DELETE /teams/:id (routes.txt:105), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteTeamsByID(id string) (string, error) {
-	return routerPattern72.Path(id)
+	return routerPath1(&routerPattern72, id)
 }
 
 // URLDeleteTeamsByID returns the absolute URL of DELETE /teams/:id (routes.txt:105) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteTeamsByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern72.URL(env, id)
+	return routerURL1(&routerPattern72, env, id)
 }
 
 // PathGetTeamsByIDMembers returns the path of GET /teams/:id/members (routes.txt:106), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetTeamsByIDMembers(id string) (string, error) {
-	return routerPattern73.Path(id)
+	return routerPath1(&routerPattern73, id)
 }
 
 // URLGetTeamsByIDMembers returns the absolute URL of GET /teams/:id/members (routes.txt:106) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDMembers(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern73.URL(env, id)
+	return routerURL1(&routerPattern73, env, id)
 }
 
 // PathGetTeamsByIDMembersByUser returns the path of GET /teams/:id/members/:user (routes.txt:107), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetTeamsByIDMembersByUser(id, user string) (string, error) {
-	return routerPattern74.Path(id, user)
+	return routerPath2(&routerPattern74, id, user)
 }
 
 // URLGetTeamsByIDMembersByUser returns the absolute URL of GET /teams/:id/members/:user (routes.txt:107) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
-	return routerPattern74.URL(env, id, user)
+	return routerURL2(&routerPattern74, env, id, user)
 }
 
 // PathPutTeamsByIDMembersByUser returns the path of PUT /teams/:id/members/:user (routes.txt:108), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutTeamsByIDMembersByUser(id, user string) (string, error) {
-	return routerPattern74.Path(id, user)
+	return routerPath2(&routerPattern74, id, user)
 }
 
 // URLPutTeamsByIDMembersByUser returns the absolute URL of PUT /teams/:id/members/:user (routes.txt:108) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
-	return routerPattern74.URL(env, id, user)
+	return routerURL2(&routerPattern74, env, id, user)
 }
 
 // PathDeleteTeamsByIDMembersByUser returns the path of DELETE /teams/:id/members/:user (routes.txt:109), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteTeamsByIDMembersByUser(id, user string) (string, error) {
-	return routerPattern74.Path(id, user)
+	return routerPath2(&routerPattern74, id, user)
 }
 
 // URLDeleteTeamsByIDMembersByUser returns the absolute URL of DELETE /teams/:id/members/:user (routes.txt:109) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteTeamsByIDMembersByUser(env *wsgiref.Environ, id, user string) (string, error) {
-	return routerPattern74.URL(env, id, user)
+	return routerURL2(&routerPattern74, env, id, user)
 }
 
 // PathGetTeamsByIDRepos returns the path of GET /teams/:id/repos (routes.txt:110), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetTeamsByIDRepos(id string) (string, error) {
-	return routerPattern75.Path(id)
+	return routerPath1(&routerPattern75, id)
 }
 
 // URLGetTeamsByIDRepos returns the absolute URL of GET /teams/:id/repos (routes.txt:110) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDRepos(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern75.URL(env, id)
+	return routerURL1(&routerPattern75, env, id)
 }
 
 // PathGetTeamsByIDReposByOwnerByRepo returns the path of GET /teams/:id/repos/:owner/:repo (routes.txt:111), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetTeamsByIDReposByOwnerByRepo(id, owner, repo string) (string, error) {
-	return routerPattern76.Path(id, owner, repo)
+	return routerPath3(&routerPattern76, id, owner, repo)
 }
 
 // URLGetTeamsByIDReposByOwnerByRepo returns the absolute URL of GET /teams/:id/repos/:owner/:repo (routes.txt:111) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
-	return routerPattern76.URL(env, id, owner, repo)
+	return routerURL3(&routerPattern76, env, id, owner, repo)
 }
 
 // PathPutTeamsByIDReposByOwnerByRepo returns the path of PUT /teams/:id/repos/:owner/:repo (routes.txt:112), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutTeamsByIDReposByOwnerByRepo(id, owner, repo string) (string, error) {
-	return routerPattern76.Path(id, owner, repo)
+	return routerPath3(&routerPattern76, id, owner, repo)
 }
 
 // URLPutTeamsByIDReposByOwnerByRepo returns the absolute URL of PUT /teams/:id/repos/:owner/:repo (routes.txt:112) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
-	return routerPattern76.URL(env, id, owner, repo)
+	return routerURL3(&routerPattern76, env, id, owner, repo)
 }
 
 // PathDeleteTeamsByIDReposByOwnerByRepo returns the path of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteTeamsByIDReposByOwnerByRepo(id, owner, repo string) (string, error) {
-	return routerPattern76.Path(id, owner, repo)
+	return routerPath3(&routerPattern76, id, owner, repo)
 }
 
 // URLDeleteTeamsByIDReposByOwnerByRepo returns the absolute URL of DELETE /teams/:id/repos/:owner/:repo (routes.txt:113) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteTeamsByIDReposByOwnerByRepo(env *wsgiref.Environ, id, owner, repo string) (string, error) {
-	return routerPattern76.URL(env, id, owner, repo)
+	return routerURL3(&routerPattern76, env, id, owner, repo)
 }
 
 // PathGetUserTeams returns the path of GET /user/teams (routes.txt:114).
@@ -4696,117 +4696,117 @@ func URLGetUserTeams(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoPulls(owner, repo string) (string, error) {
-	return routerPattern78.Path(owner, repo)
+	return routerPath2(&routerPattern78, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoPulls returns the absolute URL of GET /repos/:owner/:repo/pulls (routes.txt:115) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPulls(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern78.URL(env, owner, repo)
+	return routerURL2(&routerPattern78, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoPullsByNumber returns the path of GET /repos/:owner/:repo/pulls/:number (routes.txt:116), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoPullsByNumber(owner, repo, number string) (string, error) {
-	return routerPattern79.Path(owner, repo, number)
+	return routerPath3(&routerPattern79, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoPullsByNumber returns the absolute URL of GET /repos/:owner/:repo/pulls/:number (routes.txt:116) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumber(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern79.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern79, env, owner, repo, number)
 }
 
 // PathPostReposByOwnerByRepoPulls returns the path of POST /repos/:owner/:repo/pulls (routes.txt:117), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoPulls(owner, repo string) (string, error) {
-	return routerPattern78.Path(owner, repo)
+	return routerPath2(&routerPattern78, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoPulls returns the absolute URL of POST /repos/:owner/:repo/pulls (routes.txt:117) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoPulls(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern78.URL(env, owner, repo)
+	return routerURL2(&routerPattern78, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoPullsByNumberCommits returns the path of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoPullsByNumberCommits(owner, repo, number string) (string, error) {
-	return routerPattern80.Path(owner, repo, number)
+	return routerPath3(&routerPattern80, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoPullsByNumberCommits returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/commits (routes.txt:118) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberCommits(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern80.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern80, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoPullsByNumberFiles returns the path of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoPullsByNumberFiles(owner, repo, number string) (string, error) {
-	return routerPattern81.Path(owner, repo, number)
+	return routerPath3(&routerPattern81, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoPullsByNumberFiles returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/files (routes.txt:119) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberFiles(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern81.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern81, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoPullsByNumberMerge returns the path of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (string, error) {
-	return routerPattern82.Path(owner, repo, number)
+	return routerPath3(&routerPattern82, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/merge (routes.txt:120) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberMerge(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern82.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern82, env, owner, repo, number)
 }
 
 // PathPutReposByOwnerByRepoPullsByNumberMerge returns the path of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutReposByOwnerByRepoPullsByNumberMerge(owner, repo, number string) (string, error) {
-	return routerPattern82.Path(owner, repo, number)
+	return routerPath3(&routerPattern82, owner, repo, number)
 }
 
 // URLPutReposByOwnerByRepoPullsByNumberMerge returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/merge (routes.txt:121) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoPullsByNumberMerge(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern82.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern82, env, owner, repo, number)
 }
 
 // PathGetReposByOwnerByRepoPullsByNumberComments returns the path of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (string, error) {
-	return routerPattern83.Path(owner, repo, number)
+	return routerPath3(&routerPattern83, owner, repo, number)
 }
 
 // URLGetReposByOwnerByRepoPullsByNumberComments returns the absolute URL of GET /repos/:owner/:repo/pulls/:number/comments (routes.txt:122) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoPullsByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern83.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern83, env, owner, repo, number)
 }
 
 // PathPutReposByOwnerByRepoPullsByNumberComments returns the path of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutReposByOwnerByRepoPullsByNumberComments(owner, repo, number string) (string, error) {
-	return routerPattern83.Path(owner, repo, number)
+	return routerPath3(&routerPattern83, owner, repo, number)
 }
 
 // URLPutReposByOwnerByRepoPullsByNumberComments returns the absolute URL of PUT /repos/:owner/:repo/pulls/:number/comments (routes.txt:123) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoPullsByNumberComments(env *wsgiref.Environ, owner, repo, number string) (string, error) {
-	return routerPattern83.URL(env, owner, repo, number)
+	return routerURL3(&routerPattern83, env, owner, repo, number)
 }
 
 // PathGetUserRepos returns the path of GET /user/repos (routes.txt:124).
@@ -4824,26 +4824,26 @@ func URLGetUserRepos(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserRepos(user string) (string, error) {
-	return routerPattern85.Path(user)
+	return routerPath1(&routerPattern85, user)
 }
 
 // URLGetUsersByUserRepos returns the absolute URL of GET /users/:user/repos (routes.txt:125) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserRepos(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern85.URL(env, user)
+	return routerURL1(&routerPattern85, env, user)
 }
 
 // PathGetOrgsByOrgRepos returns the path of GET /orgs/:org/repos (routes.txt:126), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetOrgsByOrgRepos(org string) (string, error) {
-	return routerPattern86.Path(org)
+	return routerPath1(&routerPattern86, org)
 }
 
 // URLGetOrgsByOrgRepos returns the absolute URL of GET /orgs/:org/repos (routes.txt:126) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetOrgsByOrgRepos(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern86.URL(env, org)
+	return routerURL1(&routerPattern86, env, org)
 }
 
 // PathGetRepositories returns the path of GET /repositories (routes.txt:127).
@@ -4872,624 +4872,624 @@ func URLPostUserRepos(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostOrgsByOrgRepos(org string) (string, error) {
-	return routerPattern86.Path(org)
+	return routerPath1(&routerPattern86, org)
 }
 
 // URLPostOrgsByOrgRepos returns the absolute URL of POST /orgs/:org/repos (routes.txt:129) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostOrgsByOrgRepos(env *wsgiref.Environ, org string) (string, error) {
-	return routerPattern86.URL(env, org)
+	return routerURL1(&routerPattern86, env, org)
 }
 
 // PathGetReposByOwnerByRepo returns the path of GET /repos/:owner/:repo (routes.txt:130), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern88.Path(owner, repo)
+	return routerPath2(&routerPattern88, owner, repo)
 }
 
 // URLGetReposByOwnerByRepo returns the absolute URL of GET /repos/:owner/:repo (routes.txt:130) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern88.URL(env, owner, repo)
+	return routerURL2(&routerPattern88, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoContributors returns the path of GET /repos/:owner/:repo/contributors (routes.txt:131), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoContributors(owner, repo string) (string, error) {
-	return routerPattern89.Path(owner, repo)
+	return routerPath2(&routerPattern89, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoContributors returns the absolute URL of GET /repos/:owner/:repo/contributors (routes.txt:131) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoContributors(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern89.URL(env, owner, repo)
+	return routerURL2(&routerPattern89, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoLanguages returns the path of GET /repos/:owner/:repo/languages (routes.txt:132), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoLanguages(owner, repo string) (string, error) {
-	return routerPattern90.Path(owner, repo)
+	return routerPath2(&routerPattern90, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoLanguages returns the absolute URL of GET /repos/:owner/:repo/languages (routes.txt:132) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoLanguages(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern90.URL(env, owner, repo)
+	return routerURL2(&routerPattern90, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoTeams returns the path of GET /repos/:owner/:repo/teams (routes.txt:133), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoTeams(owner, repo string) (string, error) {
-	return routerPattern91.Path(owner, repo)
+	return routerPath2(&routerPattern91, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoTeams returns the absolute URL of GET /repos/:owner/:repo/teams (routes.txt:133) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoTeams(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern91.URL(env, owner, repo)
+	return routerURL2(&routerPattern91, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoTags returns the path of GET /repos/:owner/:repo/tags (routes.txt:134), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoTags(owner, repo string) (string, error) {
-	return routerPattern92.Path(owner, repo)
+	return routerPath2(&routerPattern92, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoTags returns the absolute URL of GET /repos/:owner/:repo/tags (routes.txt:134) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoTags(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern92.URL(env, owner, repo)
+	return routerURL2(&routerPattern92, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoBranches returns the path of GET /repos/:owner/:repo/branches (routes.txt:135), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoBranches(owner, repo string) (string, error) {
-	return routerPattern93.Path(owner, repo)
+	return routerPath2(&routerPattern93, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoBranches returns the absolute URL of GET /repos/:owner/:repo/branches (routes.txt:135) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoBranches(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern93.URL(env, owner, repo)
+	return routerURL2(&routerPattern93, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoBranchesByBranch returns the path of GET /repos/:owner/:repo/branches/:branch (routes.txt:136), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoBranchesByBranch(owner, repo, branch string) (string, error) {
-	return routerPattern94.Path(owner, repo, branch)
+	return routerPath3(&routerPattern94, owner, repo, branch)
 }
 
 // URLGetReposByOwnerByRepoBranchesByBranch returns the absolute URL of GET /repos/:owner/:repo/branches/:branch (routes.txt:136) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoBranchesByBranch(env *wsgiref.Environ, owner, repo, branch string) (string, error) {
-	return routerPattern94.URL(env, owner, repo, branch)
+	return routerURL3(&routerPattern94, env, owner, repo, branch)
 }
 
 // PathDeleteReposByOwnerByRepo returns the path of DELETE /repos/:owner/:repo (routes.txt:137), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepo(owner, repo string) (string, error) {
-	return routerPattern88.Path(owner, repo)
+	return routerPath2(&routerPattern88, owner, repo)
 }
 
 // URLDeleteReposByOwnerByRepo returns the absolute URL of DELETE /repos/:owner/:repo (routes.txt:137) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepo(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern88.URL(env, owner, repo)
+	return routerURL2(&routerPattern88, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoCollaborators returns the path of GET /repos/:owner/:repo/collaborators (routes.txt:138), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoCollaborators(owner, repo string) (string, error) {
-	return routerPattern95.Path(owner, repo)
+	return routerPath2(&routerPattern95, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoCollaborators returns the absolute URL of GET /repos/:owner/:repo/collaborators (routes.txt:138) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCollaborators(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern95.URL(env, owner, repo)
+	return routerURL2(&routerPattern95, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoCollaboratorsByUser returns the path of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (string, error) {
-	return routerPattern96.Path(owner, repo, user)
+	return routerPath3(&routerPattern96, owner, repo, user)
 }
 
 // URLGetReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of GET /repos/:owner/:repo/collaborators/:user (routes.txt:139) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
-	return routerPattern96.URL(env, owner, repo, user)
+	return routerURL3(&routerPattern96, env, owner, repo, user)
 }
 
 // PathPutReposByOwnerByRepoCollaboratorsByUser returns the path of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (string, error) {
-	return routerPattern96.Path(owner, repo, user)
+	return routerPath3(&routerPattern96, owner, repo, user)
 }
 
 // URLPutReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of PUT /repos/:owner/:repo/collaborators/:user (routes.txt:140) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
-	return routerPattern96.URL(env, owner, repo, user)
+	return routerURL3(&routerPattern96, env, owner, repo, user)
 }
 
 // PathDeleteReposByOwnerByRepoCollaboratorsByUser returns the path of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoCollaboratorsByUser(owner, repo, user string) (string, error) {
-	return routerPattern96.Path(owner, repo, user)
+	return routerPath3(&routerPattern96, owner, repo, user)
 }
 
 // URLDeleteReposByOwnerByRepoCollaboratorsByUser returns the absolute URL of DELETE /repos/:owner/:repo/collaborators/:user (routes.txt:141) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoCollaboratorsByUser(env *wsgiref.Environ, owner, repo, user string) (string, error) {
-	return routerPattern96.URL(env, owner, repo, user)
+	return routerURL3(&routerPattern96, env, owner, repo, user)
 }
 
 // PathGetReposByOwnerByRepoComments returns the path of GET /repos/:owner/:repo/comments (routes.txt:142), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoComments(owner, repo string) (string, error) {
-	return routerPattern97.Path(owner, repo)
+	return routerPath2(&routerPattern97, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoComments returns the absolute URL of GET /repos/:owner/:repo/comments (routes.txt:142) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoComments(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern97.URL(env, owner, repo)
+	return routerURL2(&routerPattern97, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoCommitsBySHAComments returns the path of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (string, error) {
-	return routerPattern98.Path(owner, repo, sha)
+	return routerPath3(&routerPattern98, owner, repo, sha)
 }
 
 // URLGetReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of GET /repos/:owner/:repo/commits/:sha/comments (routes.txt:143) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommitsBySHAComments(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern98.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern98, env, owner, repo, sha)
 }
 
 // PathPostReposByOwnerByRepoCommitsBySHAComments returns the path of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoCommitsBySHAComments(owner, repo, sha string) (string, error) {
-	return routerPattern98.Path(owner, repo, sha)
+	return routerPath3(&routerPattern98, owner, repo, sha)
 }
 
 // URLPostReposByOwnerByRepoCommitsBySHAComments returns the absolute URL of POST /repos/:owner/:repo/commits/:sha/comments (routes.txt:144) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoCommitsBySHAComments(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern98.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern98, env, owner, repo, sha)
 }
 
 // PathGetReposByOwnerByRepoCommentsByID returns the path of GET /repos/:owner/:repo/comments/:id (routes.txt:145), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoCommentsByID(owner, repo, id string) (string, error) {
-	return routerPattern99.Path(owner, repo, id)
+	return routerPath3(&routerPattern99, owner, repo, id)
 }
 
 // URLGetReposByOwnerByRepoCommentsByID returns the absolute URL of GET /repos/:owner/:repo/comments/:id (routes.txt:145) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommentsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern99.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern99, env, owner, repo, id)
 }
 
 // PathDeleteReposByOwnerByRepoCommentsByID returns the path of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoCommentsByID(owner, repo, id string) (string, error) {
-	return routerPattern99.Path(owner, repo, id)
+	return routerPath3(&routerPattern99, owner, repo, id)
 }
 
 // URLDeleteReposByOwnerByRepoCommentsByID returns the absolute URL of DELETE /repos/:owner/:repo/comments/:id (routes.txt:146) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoCommentsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern99.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern99, env, owner, repo, id)
 }
 
 // PathGetReposByOwnerByRepoCommits returns the path of GET /repos/:owner/:repo/commits (routes.txt:147), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoCommits(owner, repo string) (string, error) {
-	return routerPattern100.Path(owner, repo)
+	return routerPath2(&routerPattern100, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoCommits returns the absolute URL of GET /repos/:owner/:repo/commits (routes.txt:147) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommits(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern100.URL(env, owner, repo)
+	return routerURL2(&routerPattern100, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoCommitsBySHA returns the path of GET /repos/:owner/:repo/commits/:sha (routes.txt:148), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoCommitsBySHA(owner, repo, sha string) (string, error) {
-	return routerPattern101.Path(owner, repo, sha)
+	return routerPath3(&routerPattern101, owner, repo, sha)
 }
 
 // URLGetReposByOwnerByRepoCommitsBySHA returns the absolute URL of GET /repos/:owner/:repo/commits/:sha (routes.txt:148) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoCommitsBySHA(env *wsgiref.Environ, owner, repo, sha string) (string, error) {
-	return routerPattern101.URL(env, owner, repo, sha)
+	return routerURL3(&routerPattern101, env, owner, repo, sha)
 }
 
 // PathGetReposByOwnerByRepoReadme returns the path of GET /repos/:owner/:repo/readme (routes.txt:149), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoReadme(owner, repo string) (string, error) {
-	return routerPattern102.Path(owner, repo)
+	return routerPath2(&routerPattern102, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoReadme returns the absolute URL of GET /repos/:owner/:repo/readme (routes.txt:149) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReadme(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern102.URL(env, owner, repo)
+	return routerURL2(&routerPattern102, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoKeys returns the path of GET /repos/:owner/:repo/keys (routes.txt:150), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoKeys(owner, repo string) (string, error) {
-	return routerPattern103.Path(owner, repo)
+	return routerPath2(&routerPattern103, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoKeys returns the absolute URL of GET /repos/:owner/:repo/keys (routes.txt:150) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoKeys(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern103.URL(env, owner, repo)
+	return routerURL2(&routerPattern103, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoKeysByID returns the path of GET /repos/:owner/:repo/keys/:id (routes.txt:151), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoKeysByID(owner, repo, id string) (string, error) {
-	return routerPattern104.Path(owner, repo, id)
+	return routerPath3(&routerPattern104, owner, repo, id)
 }
 
 // URLGetReposByOwnerByRepoKeysByID returns the absolute URL of GET /repos/:owner/:repo/keys/:id (routes.txt:151) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoKeysByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern104.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern104, env, owner, repo, id)
 }
 
 // PathPostReposByOwnerByRepoKeys returns the path of POST /repos/:owner/:repo/keys (routes.txt:152), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoKeys(owner, repo string) (string, error) {
-	return routerPattern103.Path(owner, repo)
+	return routerPath2(&routerPattern103, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoKeys returns the absolute URL of POST /repos/:owner/:repo/keys (routes.txt:152) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoKeys(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern103.URL(env, owner, repo)
+	return routerURL2(&routerPattern103, env, owner, repo)
 }
 
 // PathDeleteReposByOwnerByRepoKeysByID returns the path of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoKeysByID(owner, repo, id string) (string, error) {
-	return routerPattern104.Path(owner, repo, id)
+	return routerPath3(&routerPattern104, owner, repo, id)
 }
 
 // URLDeleteReposByOwnerByRepoKeysByID returns the absolute URL of DELETE /repos/:owner/:repo/keys/:id (routes.txt:153) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoKeysByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern104.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern104, env, owner, repo, id)
 }
 
 // PathGetReposByOwnerByRepoDownloads returns the path of GET /repos/:owner/:repo/downloads (routes.txt:154), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoDownloads(owner, repo string) (string, error) {
-	return routerPattern105.Path(owner, repo)
+	return routerPath2(&routerPattern105, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoDownloads returns the absolute URL of GET /repos/:owner/:repo/downloads (routes.txt:154) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoDownloads(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern105.URL(env, owner, repo)
+	return routerURL2(&routerPattern105, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoDownloadsByID returns the path of GET /repos/:owner/:repo/downloads/:id (routes.txt:155), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoDownloadsByID(owner, repo, id string) (string, error) {
-	return routerPattern106.Path(owner, repo, id)
+	return routerPath3(&routerPattern106, owner, repo, id)
 }
 
 // URLGetReposByOwnerByRepoDownloadsByID returns the absolute URL of GET /repos/:owner/:repo/downloads/:id (routes.txt:155) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoDownloadsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern106.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern106, env, owner, repo, id)
 }
 
 // PathDeleteReposByOwnerByRepoDownloadsByID returns the path of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoDownloadsByID(owner, repo, id string) (string, error) {
-	return routerPattern106.Path(owner, repo, id)
+	return routerPath3(&routerPattern106, owner, repo, id)
 }
 
 // URLDeleteReposByOwnerByRepoDownloadsByID returns the absolute URL of DELETE /repos/:owner/:repo/downloads/:id (routes.txt:156) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoDownloadsByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern106.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern106, env, owner, repo, id)
 }
 
 // PathGetReposByOwnerByRepoForks returns the path of GET /repos/:owner/:repo/forks (routes.txt:157), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoForks(owner, repo string) (string, error) {
-	return routerPattern107.Path(owner, repo)
+	return routerPath2(&routerPattern107, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoForks returns the absolute URL of GET /repos/:owner/:repo/forks (routes.txt:157) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoForks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern107.URL(env, owner, repo)
+	return routerURL2(&routerPattern107, env, owner, repo)
 }
 
 // PathPostReposByOwnerByRepoForks returns the path of POST /repos/:owner/:repo/forks (routes.txt:158), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoForks(owner, repo string) (string, error) {
-	return routerPattern107.Path(owner, repo)
+	return routerPath2(&routerPattern107, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoForks returns the absolute URL of POST /repos/:owner/:repo/forks (routes.txt:158) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoForks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern107.URL(env, owner, repo)
+	return routerURL2(&routerPattern107, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoHooks returns the path of GET /repos/:owner/:repo/hooks (routes.txt:159), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoHooks(owner, repo string) (string, error) {
-	return routerPattern108.Path(owner, repo)
+	return routerPath2(&routerPattern108, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoHooks returns the absolute URL of GET /repos/:owner/:repo/hooks (routes.txt:159) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoHooks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern108.URL(env, owner, repo)
+	return routerURL2(&routerPattern108, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoHooksByID returns the path of GET /repos/:owner/:repo/hooks/:id (routes.txt:160), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoHooksByID(owner, repo, id string) (string, error) {
-	return routerPattern109.Path(owner, repo, id)
+	return routerPath3(&routerPattern109, owner, repo, id)
 }
 
 // URLGetReposByOwnerByRepoHooksByID returns the absolute URL of GET /repos/:owner/:repo/hooks/:id (routes.txt:160) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoHooksByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern109.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern109, env, owner, repo, id)
 }
 
 // PathPostReposByOwnerByRepoHooks returns the path of POST /repos/:owner/:repo/hooks (routes.txt:161), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoHooks(owner, repo string) (string, error) {
-	return routerPattern108.Path(owner, repo)
+	return routerPath2(&routerPattern108, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoHooks returns the absolute URL of POST /repos/:owner/:repo/hooks (routes.txt:161) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoHooks(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern108.URL(env, owner, repo)
+	return routerURL2(&routerPattern108, env, owner, repo)
 }
 
 // PathPostReposByOwnerByRepoHooksByIDTests returns the path of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoHooksByIDTests(owner, repo, id string) (string, error) {
-	return routerPattern110.Path(owner, repo, id)
+	return routerPath3(&routerPattern110, owner, repo, id)
 }
 
 // URLPostReposByOwnerByRepoHooksByIDTests returns the absolute URL of POST /repos/:owner/:repo/hooks/:id/tests (routes.txt:162) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoHooksByIDTests(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern110.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern110, env, owner, repo, id)
 }
 
 // PathDeleteReposByOwnerByRepoHooksByID returns the path of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoHooksByID(owner, repo, id string) (string, error) {
-	return routerPattern109.Path(owner, repo, id)
+	return routerPath3(&routerPattern109, owner, repo, id)
 }
 
 // URLDeleteReposByOwnerByRepoHooksByID returns the absolute URL of DELETE /repos/:owner/:repo/hooks/:id (routes.txt:163) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoHooksByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern109.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern109, env, owner, repo, id)
 }
 
 // PathPostReposByOwnerByRepoMerges returns the path of POST /repos/:owner/:repo/merges (routes.txt:164), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoMerges(owner, repo string) (string, error) {
-	return routerPattern111.Path(owner, repo)
+	return routerPath2(&routerPattern111, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoMerges returns the absolute URL of POST /repos/:owner/:repo/merges (routes.txt:164) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoMerges(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern111.URL(env, owner, repo)
+	return routerURL2(&routerPattern111, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoReleases returns the path of GET /repos/:owner/:repo/releases (routes.txt:165), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoReleases(owner, repo string) (string, error) {
-	return routerPattern112.Path(owner, repo)
+	return routerPath2(&routerPattern112, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoReleases returns the absolute URL of GET /repos/:owner/:repo/releases (routes.txt:165) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReleases(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern112.URL(env, owner, repo)
+	return routerURL2(&routerPattern112, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoReleasesByID returns the path of GET /repos/:owner/:repo/releases/:id (routes.txt:166), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoReleasesByID(owner, repo, id string) (string, error) {
-	return routerPattern113.Path(owner, repo, id)
+	return routerPath3(&routerPattern113, owner, repo, id)
 }
 
 // URLGetReposByOwnerByRepoReleasesByID returns the absolute URL of GET /repos/:owner/:repo/releases/:id (routes.txt:166) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReleasesByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern113.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern113, env, owner, repo, id)
 }
 
 // PathPostReposByOwnerByRepoReleases returns the path of POST /repos/:owner/:repo/releases (routes.txt:167), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoReleases(owner, repo string) (string, error) {
-	return routerPattern112.Path(owner, repo)
+	return routerPath2(&routerPattern112, owner, repo)
 }
 
 // URLPostReposByOwnerByRepoReleases returns the absolute URL of POST /repos/:owner/:repo/releases (routes.txt:167) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoReleases(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern112.URL(env, owner, repo)
+	return routerURL2(&routerPattern112, env, owner, repo)
 }
 
 // PathDeleteReposByOwnerByRepoReleasesByID returns the path of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteReposByOwnerByRepoReleasesByID(owner, repo, id string) (string, error) {
-	return routerPattern113.Path(owner, repo, id)
+	return routerPath3(&routerPattern113, owner, repo, id)
 }
 
 // URLDeleteReposByOwnerByRepoReleasesByID returns the absolute URL of DELETE /repos/:owner/:repo/releases/:id (routes.txt:168) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteReposByOwnerByRepoReleasesByID(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern113.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern113, env, owner, repo, id)
 }
 
 // PathGetReposByOwnerByRepoReleasesByIDAssets returns the path of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoReleasesByIDAssets(owner, repo, id string) (string, error) {
-	return routerPattern114.Path(owner, repo, id)
+	return routerPath3(&routerPattern114, owner, repo, id)
 }
 
 // URLGetReposByOwnerByRepoReleasesByIDAssets returns the absolute URL of GET /repos/:owner/:repo/releases/:id/assets (routes.txt:169) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoReleasesByIDAssets(env *wsgiref.Environ, owner, repo, id string) (string, error) {
-	return routerPattern114.URL(env, owner, repo, id)
+	return routerURL3(&routerPattern114, env, owner, repo, id)
 }
 
 // PathGetReposByOwnerByRepoStatsContributors returns the path of GET /repos/:owner/:repo/stats/contributors (routes.txt:170), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStatsContributors(owner, repo string) (string, error) {
-	return routerPattern115.Path(owner, repo)
+	return routerPath2(&routerPattern115, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoStatsContributors returns the absolute URL of GET /repos/:owner/:repo/stats/contributors (routes.txt:170) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsContributors(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern115.URL(env, owner, repo)
+	return routerURL2(&routerPattern115, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoStatsCommitActivity returns the path of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStatsCommitActivity(owner, repo string) (string, error) {
-	return routerPattern116.Path(owner, repo)
+	return routerPath2(&routerPattern116, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoStatsCommitActivity returns the absolute URL of GET /repos/:owner/:repo/stats/commit_activity (routes.txt:171) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsCommitActivity(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern116.URL(env, owner, repo)
+	return routerURL2(&routerPattern116, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoStatsCodeFrequency returns the path of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStatsCodeFrequency(owner, repo string) (string, error) {
-	return routerPattern117.Path(owner, repo)
+	return routerPath2(&routerPattern117, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoStatsCodeFrequency returns the absolute URL of GET /repos/:owner/:repo/stats/code_frequency (routes.txt:172) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsCodeFrequency(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern117.URL(env, owner, repo)
+	return routerURL2(&routerPattern117, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoStatsParticipation returns the path of GET /repos/:owner/:repo/stats/participation (routes.txt:173), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStatsParticipation(owner, repo string) (string, error) {
-	return routerPattern118.Path(owner, repo)
+	return routerPath2(&routerPattern118, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoStatsParticipation returns the absolute URL of GET /repos/:owner/:repo/stats/participation (routes.txt:173) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsParticipation(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern118.URL(env, owner, repo)
+	return routerURL2(&routerPattern118, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoStatsPunchCard returns the path of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStatsPunchCard(owner, repo string) (string, error) {
-	return routerPattern119.Path(owner, repo)
+	return routerPath2(&routerPattern119, owner, repo)
 }
 
 // URLGetReposByOwnerByRepoStatsPunchCard returns the absolute URL of GET /repos/:owner/:repo/stats/punch_card (routes.txt:174) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatsPunchCard(env *wsgiref.Environ, owner, repo string) (string, error) {
-	return routerPattern119.URL(env, owner, repo)
+	return routerURL2(&routerPattern119, env, owner, repo)
 }
 
 // PathGetReposByOwnerByRepoStatusesByRef returns the path of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (string, error) {
-	return routerPattern120.Path(owner, repo, ref)
+	return routerPath3(&routerPattern120, owner, repo, ref)
 }
 
 // URLGetReposByOwnerByRepoStatusesByRef returns the absolute URL of GET /repos/:owner/:repo/statuses/:ref (routes.txt:175) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetReposByOwnerByRepoStatusesByRef(env *wsgiref.Environ, owner, repo, ref string) (string, error) {
-	return routerPattern120.URL(env, owner, repo, ref)
+	return routerURL3(&routerPattern120, env, owner, repo, ref)
 }
 
 // PathPostReposByOwnerByRepoStatusesByRef returns the path of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPostReposByOwnerByRepoStatusesByRef(owner, repo, ref string) (string, error) {
-	return routerPattern120.Path(owner, repo, ref)
+	return routerPath3(&routerPattern120, owner, repo, ref)
 }
 
 // URLPostReposByOwnerByRepoStatusesByRef returns the absolute URL of POST /repos/:owner/:repo/statuses/:ref (routes.txt:176) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPostReposByOwnerByRepoStatusesByRef(env *wsgiref.Environ, owner, repo, ref string) (string, error) {
-	return routerPattern120.URL(env, owner, repo, ref)
+	return routerURL3(&routerPattern120, env, owner, repo, ref)
 }
 
 // PathGetSearchRepositories returns the path of GET /search/repositories (routes.txt:177).
@@ -5540,65 +5540,65 @@ func URLGetSearchUsers(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(owner, repository, state, keyword string) (string, error) {
-	return routerPattern125.Path(owner, repository, state, keyword)
+	return routerPath4(&routerPattern125, owner, repository, state, keyword)
 }
 
 // URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword returns the absolute URL of GET /legacy/issues/search/:owner/:repository/:state/:keyword (routes.txt:181) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyIssuesSearchByOwnerByRepositoryByStateByKeyword(env *wsgiref.Environ, owner, repository, state, keyword string) (string, error) {
-	return routerPattern125.URL(env, owner, repository, state, keyword)
+	return routerURL4(&routerPattern125, env, owner, repository, state, keyword)
 }
 
 // PathGetLegacyReposSearchByKeyword returns the path of GET /legacy/repos/search/:keyword (routes.txt:182), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetLegacyReposSearchByKeyword(keyword string) (string, error) {
-	return routerPattern126.Path(keyword)
+	return routerPath1(&routerPattern126, keyword)
 }
 
 // URLGetLegacyReposSearchByKeyword returns the absolute URL of GET /legacy/repos/search/:keyword (routes.txt:182) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyReposSearchByKeyword(env *wsgiref.Environ, keyword string) (string, error) {
-	return routerPattern126.URL(env, keyword)
+	return routerURL1(&routerPattern126, env, keyword)
 }
 
 // PathGetLegacyUserSearchByKeyword returns the path of GET /legacy/user/search/:keyword (routes.txt:183), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetLegacyUserSearchByKeyword(keyword string) (string, error) {
-	return routerPattern127.Path(keyword)
+	return routerPath1(&routerPattern127, keyword)
 }
 
 // URLGetLegacyUserSearchByKeyword returns the absolute URL of GET /legacy/user/search/:keyword (routes.txt:183) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyUserSearchByKeyword(env *wsgiref.Environ, keyword string) (string, error) {
-	return routerPattern127.URL(env, keyword)
+	return routerURL1(&routerPattern127, env, keyword)
 }
 
 // PathGetLegacyUserEmailByEmail returns the path of GET /legacy/user/email/:email (routes.txt:184), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetLegacyUserEmailByEmail(email string) (string, error) {
-	return routerPattern128.Path(email)
+	return routerPath1(&routerPattern128, email)
 }
 
 // URLGetLegacyUserEmailByEmail returns the absolute URL of GET /legacy/user/email/:email (routes.txt:184) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetLegacyUserEmailByEmail(env *wsgiref.Environ, email string) (string, error) {
-	return routerPattern128.URL(env, email)
+	return routerURL1(&routerPattern128, env, email)
 }
 
 // PathGetUsersByUser returns the path of GET /users/:user (routes.txt:185), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUser(user string) (string, error) {
-	return routerPattern129.Path(user)
+	return routerPath1(&routerPattern129, user)
 }
 
 // URLGetUsersByUser returns the absolute URL of GET /users/:user (routes.txt:185) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUser(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern129.URL(env, user)
+	return routerURL1(&routerPattern129, env, user)
 }
 
 // PathGetUser returns the path of GET /user (routes.txt:186).
@@ -5660,13 +5660,13 @@ func URLDeleteUserEmails(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserFollowers(user string) (string, error) {
-	return routerPattern133.Path(user)
+	return routerPath1(&routerPattern133, user)
 }
 
 // URLGetUsersByUserFollowers returns the absolute URL of GET /users/:user/followers (routes.txt:191) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserFollowers(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern133.URL(env, user)
+	return routerURL1(&routerPattern133, env, user)
 }
 
 // PathGetUserFollowers returns the path of GET /user/followers (routes.txt:192).
@@ -5684,13 +5684,13 @@ func URLGetUserFollowers(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserFollowing(user string) (string, error) {
-	return routerPattern135.Path(user)
+	return routerPath1(&routerPattern135, user)
 }
 
 // URLGetUsersByUserFollowing returns the absolute URL of GET /users/:user/following (routes.txt:193) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserFollowing(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern135.URL(env, user)
+	return routerURL1(&routerPattern135, env, user)
 }
 
 // PathGetUserFollowing returns the path of GET /user/following (routes.txt:194).
@@ -5708,65 +5708,65 @@ func URLGetUserFollowing(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUserFollowingByUser(user string) (string, error) {
-	return routerPattern137.Path(user)
+	return routerPath1(&routerPattern137, user)
 }
 
 // URLGetUserFollowingByUser returns the absolute URL of GET /user/following/:user (routes.txt:195) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern137.URL(env, user)
+	return routerURL1(&routerPattern137, env, user)
 }
 
 // PathGetUsersByUserFollowingByTargetUser returns the path of GET /users/:user/following/:target_user (routes.txt:196), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserFollowingByTargetUser(user, target_user string) (string, error) {
-	return routerPattern138.Path(user, target_user)
+	return routerPath2(&routerPattern138, user, target_user)
 }
 
 // URLGetUsersByUserFollowingByTargetUser returns the absolute URL of GET /users/:user/following/:target_user (routes.txt:196) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserFollowingByTargetUser(env *wsgiref.Environ, user, target_user string) (string, error) {
-	return routerPattern138.URL(env, user, target_user)
+	return routerURL2(&routerPattern138, env, user, target_user)
 }
 
 // PathPutUserFollowingByUser returns the path of PUT /user/following/:user (routes.txt:197), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathPutUserFollowingByUser(user string) (string, error) {
-	return routerPattern137.Path(user)
+	return routerPath1(&routerPattern137, user)
 }
 
 // URLPutUserFollowingByUser returns the absolute URL of PUT /user/following/:user (routes.txt:197) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLPutUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern137.URL(env, user)
+	return routerURL1(&routerPattern137, env, user)
 }
 
 // PathDeleteUserFollowingByUser returns the path of DELETE /user/following/:user (routes.txt:198), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteUserFollowingByUser(user string) (string, error) {
-	return routerPattern137.Path(user)
+	return routerPath1(&routerPattern137, user)
 }
 
 // URLDeleteUserFollowingByUser returns the absolute URL of DELETE /user/following/:user (routes.txt:198) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserFollowingByUser(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern137.URL(env, user)
+	return routerURL1(&routerPattern137, env, user)
 }
 
 // PathGetUsersByUserKeys returns the path of GET /users/:user/keys (routes.txt:199), the values
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUsersByUserKeys(user string) (string, error) {
-	return routerPattern139.Path(user)
+	return routerPath1(&routerPattern139, user)
 }
 
 // URLGetUsersByUserKeys returns the absolute URL of GET /users/:user/keys (routes.txt:199) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUsersByUserKeys(env *wsgiref.Environ, user string) (string, error) {
-	return routerPattern139.URL(env, user)
+	return routerURL1(&routerPattern139, env, user)
 }
 
 // PathGetUserKeys returns the path of GET /user/keys (routes.txt:200).
@@ -5784,13 +5784,13 @@ func URLGetUserKeys(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathGetUserKeysByID(id string) (string, error) {
-	return routerPattern141.Path(id)
+	return routerPath1(&routerPattern141, id)
 }
 
 // URLGetUserKeysByID returns the absolute URL of GET /user/keys/:id (routes.txt:201) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLGetUserKeysByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern141.URL(env, id)
+	return routerURL1(&routerPattern141, env, id)
 }
 
 // PathPostUserKeys returns the path of POST /user/keys (routes.txt:202).
@@ -5808,11 +5808,71 @@ func URLPostUserKeys(env *wsgiref.Environ) string {
 // percent-encoded so that a request for it routes back to them; a value no
 // request path can carry is a *routing.BuildError (see routing.Segment and routing.Rest).
 func PathDeleteUserKeysByID(id string) (string, error) {
-	return routerPattern141.Path(id)
+	return routerPath1(&routerPattern141, id)
 }
 
 // URLDeleteUserKeysByID returns the absolute URL of DELETE /user/keys/:id (routes.txt:203) under env's
 // application root (routing.AbsoluteURL): env's SCRIPT_NAME is the router's mount point.
 func URLDeleteUserKeysByID(env *wsgiref.Environ, id string) (string, error) {
-	return routerPattern141.URL(env, id)
+	return routerURL1(&routerPattern141, env, id)
+}
+
+// routerPath1 builds the path of a route of 1 parameter; see builderHelpers in
+// routegen for why the builders call it.
+//
+//go:noinline
+func routerPath1(p *routing.Pattern, v0 string) (string, error) {
+	return p.Path(v0)
+}
+
+// routerURL1 builds the absolute URL of a route of 1 parameter.
+//
+//go:noinline
+func routerURL1(p *routing.Pattern, env *wsgiref.Environ, v0 string) (string, error) {
+	return p.URL(env, v0)
+}
+
+// routerPath2 builds the path of a route of 2 parameters; see builderHelpers in
+// routegen for why the builders call it.
+//
+//go:noinline
+func routerPath2(p *routing.Pattern, v0, v1 string) (string, error) {
+	return p.Path(v0, v1)
+}
+
+// routerURL2 builds the absolute URL of a route of 2 parameters.
+//
+//go:noinline
+func routerURL2(p *routing.Pattern, env *wsgiref.Environ, v0, v1 string) (string, error) {
+	return p.URL(env, v0, v1)
+}
+
+// routerPath3 builds the path of a route of 3 parameters; see builderHelpers in
+// routegen for why the builders call it.
+//
+//go:noinline
+func routerPath3(p *routing.Pattern, v0, v1, v2 string) (string, error) {
+	return p.Path(v0, v1, v2)
+}
+
+// routerURL3 builds the absolute URL of a route of 3 parameters.
+//
+//go:noinline
+func routerURL3(p *routing.Pattern, env *wsgiref.Environ, v0, v1, v2 string) (string, error) {
+	return p.URL(env, v0, v1, v2)
+}
+
+// routerPath4 builds the path of a route of 4 parameters; see builderHelpers in
+// routegen for why the builders call it.
+//
+//go:noinline
+func routerPath4(p *routing.Pattern, v0, v1, v2, v3 string) (string, error) {
+	return p.Path(v0, v1, v2, v3)
+}
+
+// routerURL4 builds the absolute URL of a route of 4 parameters.
+//
+//go:noinline
+func routerURL4(p *routing.Pattern, env *wsgiref.Environ, v0, v1, v2, v3 string) (string, error) {
+	return p.URL(env, v0, v1, v2, v3)
 }

@@ -26,6 +26,7 @@ type gen struct {
 	patterns    map[string]string // routing.Pattern -> its variable
 	patternDecl []jen.Code
 	patternPath map[string]string // variable -> the path of a pattern without parameters
+	arities     map[int]bool      // the parameter counts of the builders, for their helpers
 }
 
 // file writes the whole generated file.
@@ -164,6 +165,7 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	for _, r := range routes {
 		g.builder(f, r)
 	}
+	g.builderHelpers(f)
 	return f
 }
 
