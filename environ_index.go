@@ -81,8 +81,14 @@ func (e *Environ) probe(key string, h uint32) (pos int, free uint32) {
 
 // find returns the position of a key that is not hot, or -1.
 func (e *Environ) find(key string) int {
+	tag := keyTag(key)
 	if len(e.idx) == 0 {
-		return e.scan(key)
+		return e.scanTag(key, tag)
+	}
+	if !e.mayHold(tag) {
+		// Absent for sure: a header field's bare key, an unset
+		// variable; no hash. Not remembered, so a Set hashes.
+		return -1
 	}
 	i, free := e.probe(key, e.hashOf(key))
 	e.memo.free = 0
