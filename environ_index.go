@@ -42,10 +42,12 @@ func hashKey(key string) uint32 { return uint32(maphash.String(indexSeed, key)) 
 // hashOf is hashKey, remembering the last key hashed: the Has-then-Set
 // of a reader joining repeated fields, or a Get before a Set, hashes the
 // key once.
-func (e *Environ) hashOf(key string) uint32 {
+func (e *Environ) hashOf(key string) uint32 { return e.hashOfTag(key, keyTag(key)) }
+
+// hashOfTag is hashOf for a key whose tag the caller computed.
+func (e *Environ) hashOfTag(key string, tag uint32) uint32 {
 	// The tags differ for most other keys, which then cost no string
 	// comparison; the zero memo's tag is that of "", never hashed here.
-	tag := keyTag(key)
 	if tag == e.memo.tag && key == e.memo.key && key != "" {
 		return e.memo.hash
 	}
@@ -90,7 +92,7 @@ func (e *Environ) find(key string) int {
 		// variable; no hash. Not remembered, so a Set hashes.
 		return -1
 	}
-	i, free := e.probe(key, e.hashOf(key))
+	i, free := e.probe(key, e.hashOfTag(key, tag))
 	e.memo.free = 0
 	if i < 0 {
 		e.memo.free = free + 1
