@@ -42,7 +42,13 @@
 // concurrent connections ([WithMaxConns]). Nothing else runs per request:
 // the connection keeps its buffers, environ and handler from one request to
 // the next, so a steady stream of requests allocates the copy of its head
-// and little beyond what the application does.
+// and little beyond what the application does. The price: the environ,
+// its wsgi.input and wsgi.errors belong to one request, until its body is
+// closed. An application that hands them to a goroutine outliving the
+// response must copy what it needs first (as net/http's Request.Body is
+// closed after ServeHTTP); a kept wsgi.input would read the next
+// request's body on the same connection, which behind a front end's
+// upstream keep-alive can be another client's.
 //
 // CPython's ServerHandler copies os.environ into every request environ, so
 // its demo_app shows the process environment (tokens, keys, paths) to any
