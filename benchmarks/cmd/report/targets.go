@@ -92,6 +92,10 @@ func profileMissed(ctx context.Context, cfg *config, res *Results) {
 		case strings.HasPrefix(t.Name, "Router "):
 			op := strings.Fields(t.Name)[1]
 			bench, profName = "^BenchmarkRouter$/^"+op+"$/^wsgiref$", "router-"+op
+		case strings.HasPrefix(t.Name, "Environ ") && strings.HasSuffix(t.Name, " per key, 150 keys vs 10"):
+			// The large size: where the per-key cost grew.
+			op := strings.Fields(t.Name)[1]
+			bench, profName = "^BenchmarkEnvironGrowth$/^"+op+"$/^keys=150$/^wsgiref$", "environ-"+op
 		}
 		switch {
 		case bench != "":
