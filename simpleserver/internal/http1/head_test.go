@@ -166,6 +166,10 @@ func TestReadHeadRefusals(t *testing.T) {
 		{"absolute URI without authority", "GET http:/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http:/p HTTP/1.1"},
 		{"empty authority", "GET http:///p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http:///p HTTP/1.1"},
 		{"escape in the authority", "GET http://h%00/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http://h%00/p HTTP/1.1"},
+		{"brace in the authority", "GET http://} HTTP/1.0\r\n\r\n", ErrTargetForm, 400, "GET http://} HTTP/1.0"},
+		{"userinfo in the authority", "GET http://u@h/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http://u@h/p HTTP/1.1"},
+		{"port not digits", "GET http://h:x/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http://h:x/p HTTP/1.1"},
+		{"open IP literal", "GET http://[::1/p HTTP/1.1\r\nHost: x\r\n\r\n", ErrTargetForm, 400, "GET http://[::1/p HTTP/1.1"},
 		{"request line at the limit plus one", "GET /" + long[:DefaultMaxRequestLine-len("GET / HTTP/1.1")+1] + " HTTP/1.1\r\nHost: x\r\n\r\n", ErrRequestLineTooLong, 414, ""},
 		{"request line without end", "GET /" + long + long, ErrRequestLineTooLong, 414, ""},
 		{"field line over the limit", "GET / HTTP/1.1\r\nHost: x\r\nX: " + long[:DefaultMaxFieldLine-2] + "\r\n\r\n", ErrFieldLineTooLong, 431, "GET / HTTP/1.1"},
@@ -275,5 +279,24 @@ func TestReadHeadAllocs(t *testing.T) {
 	})
 	if allocs > 1 {
 		t.Errorf("%v allocations per head, want 1", allocs)
+	}
+}
+
+// TestValidAuthority: the hosts real clients send pass; what becomes a
+// refusal in TestReadHeadRefusals does not.
+func TestValidAuthority(t *testing.T) {
+	for _, tc := range []struct {
+		authority string
+		want      bool
+	}{
+		{"example.org", true}, {"example.org:8080", true}, {"h:", true}, {"127.0.0.1:80", true},
+		{"[::1]", true}, {"[::1]:8000", true}, {"[2001:db8::7]:443", true}, {"xn--caf-dma.example", true},
+		{"a!$&'()*+,;=b", true},
+		{"u@h", false}, {"h%41", false}, {"}", false}, {"h:x", false}, {"h:1:2", false},
+		{"[::1", false}, {"[::1]x", false}, {"[zz::1]", false}, {"a b", false}, {"<h>", false}, {`"h"`, false},
+	} {
+		if got := validAuthority(tc.authority); got != tc.want {
+			t.Errorf("validAuthority(%q) = %v, want %v", tc.authority, got, tc.want)
+		}
 	}
 }

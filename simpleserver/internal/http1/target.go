@@ -11,6 +11,7 @@ import "strings"
 //	*                       asterisk form, OPTIONS only
 //	a:?x, http:/p, /%zz     refused
 //	http://h%41/p           refused: an escape in the authority
+//	http://u@h/, http://}/  refused: userinfo, a byte no host has
 func checkTarget(method, target string) error {
 	switch {
 	case target[0] == '/':
@@ -23,11 +24,8 @@ func checkTarget(method, target string) error {
 		if _, ok := absolutePath(target); !ok {
 			return ErrTargetForm
 		}
-		// The authority becomes HTTP_HOST: a DNS name or an IP
-		// literal, never percent-encoded by a real client, and an
-		// escape there ("http://h%00/") would reach the application
-		// undecoded.
-		if host, _ := Authority(target); strings.IndexByte(host, '%') >= 0 {
+		// The authority becomes HTTP_HOST, so it must be one.
+		if host, _ := Authority(target); !validAuthority(host) {
 			return ErrTargetForm
 		}
 	}
@@ -48,6 +46,58 @@ func checkTarget(method, target string) error {
 		i += 2
 	}
 	return nil
+}
+
+// validAuthority reports whether a, the authority of an absolute-form
+// target, is a host and an optional port (RFC 3986 section 3.2.2 and
+// 3.2.3): a reg-name of unreserved and sub-delims bytes, or an IP literal
+// in brackets of hex digits, colons and dots; then ":" and digits.
+// Refused besides: userinfo ("u@h", which RFC 9110 section 4.2.4 has a
+// recipient treat as an error) and percent-escapes, which no client
+// sends in a host and which would reach the application undecoded.
+//
+//	example.org:8080, [::1]:80, h:   valid
+//	u@h, h%41, }, h:x, [::1          not
+func validAuthority(a string) bool {
+	host, port := a, ""
+	if strings.HasPrefix(a, "[") {
+		end := strings.IndexByte(a, ']')
+		if end < 0 {
+			return false
+		}
+		for i := 1; i < end; i++ {
+			if c := a[i]; c != ':' && c != '.' && hexValue[c] == 0xFF {
+				return false
+			}
+		}
+		host, port = "", a[end+1:]
+		if port != "" && port[0] != ':' {
+			return false
+		}
+	} else if i := strings.IndexByte(a, ':'); i >= 0 {
+		host, port = a[:i], a[i:]
+	}
+	for i := 0; i < len(host); i++ {
+		if !regNameByte(host[i]) {
+			return false
+		}
+	}
+	for i := 1; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// regNameByte reports whether c may stand in a reg-name without an
+// escape: unreserved or sub-delims (RFC 3986 section 3.2.2).
+func regNameByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=", c) >= 0
 }
 
 // absolutePath returns the path and query of an absolute-form target,
