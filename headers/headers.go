@@ -127,9 +127,33 @@ func (h *Headers) Del(name string) {
 
 // Set replaces every field of that name with one field at the end of the
 // list, as Python's h[name] = value does (delete, then append).
+//
+// The result is Del then Add, but the fields before the first match are
+// not rewritten: setting a field that is already last, the common case
+// of a middleware overwriting what it set, writes one field.
 func (h *Headers) Set(name, value string) {
-	h.Del(name)
-	*h = append(*h, Field{name, value})
+	s := *h
+	first := -1
+	for i := range s {
+		if EqualFold(s[i].Name, name) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		*h = append(s, Field{name, value})
+		return
+	}
+	kept := s[:first]
+	for _, f := range s[first+1:] {
+		if !EqualFold(f.Name, name) {
+			kept = append(kept, f)
+		}
+	}
+	// At least one field went, so the new one fits in place.
+	kept = append(kept, Field{name, value})
+	clear(s[len(kept):])
+	*h = kept
 }
 
 // SetDefault returns the first value of the named field; when there is none

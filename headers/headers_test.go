@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,6 +110,10 @@ func TestListSemantics(t *testing.T) {
 		{"setdefault absent", func(h *headers.Headers) { h.SetDefault("d", "x") }, "A=1 B=2 a=1b C=3 d=x"},
 		{"add keeps duplicates", func(h *headers.Headers) { h.Add("b", "x") }, "A=1 B=2 a=1b C=3 b=x"},
 		{"set empty value", func(h *headers.Headers) { h.Set("B", "") }, "A=1 a=1b C=3 B="},
+		{"set the last field", func(h *headers.Headers) { h.Set("c", "9") }, "A=1 B=2 a=1b c=9"},
+		{"set a middle field", func(h *headers.Headers) { h.Set("b", "9") }, "A=1 a=1b C=3 b=9"},
+		{"set twice", func(h *headers.Headers) { h.Set("a", "8"); h.Set("A", "9") }, "B=2 C=3 A=9"},
+		{"set after add", func(h *headers.Headers) { h.Add("c", "4"); h.Set("C", "5") }, "A=1 B=2 a=1b C=5"},
 	} {
 		h := headers.New("A", "1", "B", "2", "a", "1b", "C", "3")
 		tt.op(&h)
@@ -367,5 +372,51 @@ func TestResponseFixture(t *testing.T) {
 	}
 	if err := h.Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+// Set edits the caller's backing array and clears the vacated tail, as Del
+// does, and always gives what Del then Add gives (checked on every list of
+// up to five fields named A, a, B or c).
+func TestSetIsDelThenAdd(t *testing.T) {
+	backing := headers.New("A", "1", "B", "2", "a", "3")
+	h := backing
+	h.Set("a", "9")
+	if len(h) != 2 || &h[0] != &backing[0] || h[1] != (headers.Field{"a", "9"}) || backing[2] != (headers.Field{}) {
+		t.Errorf("Set did not compact in place and clear the tail: %v / %v", h, backing)
+	}
+	names := []string{"A", "a", "B", "c"}
+	var lists func(n int) [][]string
+	lists = func(n int) [][]string {
+		if n == 0 {
+			return [][]string{nil}
+		}
+		var out [][]string
+		for _, l := range lists(n - 1) {
+			for _, name := range names {
+				out = append(out, append(append([]string(nil), l...), name))
+			}
+		}
+		return out
+	}
+	checked := 0
+	for n := range 6 {
+		for _, l := range lists(n) {
+			var got, want headers.Headers
+			for i, name := range l {
+				got.Add(name, strconv.Itoa(i))
+				want.Add(name, strconv.Itoa(i))
+			}
+			got.Set("a", "new")
+			want.Del("a")
+			want.Add("a", "new")
+			if !slices.Equal(got, want) {
+				t.Fatalf("Set on %v = %v, Del then Add = %v", l, got, want)
+			}
+			checked++
+		}
+	}
+	if checked != 1+4+16+64+256+1024 {
+		t.Errorf("checked %d lists", checked)
 	}
 }
