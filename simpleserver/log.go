@@ -8,7 +8,10 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/gowsgi/wsgiref/internal/httpdate"
 )
 
 // LogHandler is the default [slog.Handler] of the access log: it writes the
@@ -59,12 +62,20 @@ func (h *LogHandler) Enabled(_ context.Context, level slog.Level) bool {
 // goroutine already writing. The error is that of the writes this call
 // made, which may carry other goroutines' lines too.
 func (h *LogHandler) Handle(_ context.Context, r slog.Record) error {
+	return h.writeLine(r.Message, nil)
+}
+
+// writeLine writes s, then line, then a newline, as Handle writes a
+// record's message. The server's own access lines come this way, without
+// a Record: the handler would drop everything but the message.
+func (h *LogHandler) writeLine(s string, line []byte) error {
 	h.mu.Lock()
 	st := h.st
 	for st.writing && len(st.pending) >= maxLogBatch {
 		st.taken.Wait()
 	}
-	st.pending = append(st.pending, r.Message...)
+	st.pending = append(st.pending, s...)
+	st.pending = append(st.pending, line...)
 	st.pending = append(st.pending, '\n')
 	if st.writing {
 		h.mu.Unlock()
@@ -101,12 +112,43 @@ func (h *LogHandler) WithGroup(string) slog.Handler { return h }
 const logDateLayout = "02/Jan/2006 15:04:05"
 
 // appendLogPrefix appends CPython's log_message prefix,
-// "127.0.0.1 - - [21/Nov/2026 09:44:34] ", in local time.
+// "127.0.0.1 - - [21/Nov/2026 09:44:34] ", in local time: t's, or when t
+// is zero the current second's (see appendLogDate).
 func appendLogPrefix(b []byte, ip string, t time.Time) []byte {
 	b = append(b, ip...)
 	b = append(b, " - - ["...)
-	b = t.AppendFormat(b, logDateLayout)
+	if t.IsZero() {
+		b = appendLogDate(b)
+	} else {
+		b = t.AppendFormat(b, logDateLayout)
+	}
 	return append(b, "] "...)
+}
+
+// A logDate is the log's local date text of one Unix second.
+type logDate struct {
+	sec  int64
+	text string
+}
+
+// logDateOfSecond is the newest date text formatted.
+var logDateOfSecond atomic.Pointer[logDate]
+
+// appendLogDate appends the current local time in logDateLayout. While
+// the server runs, httpdate's held clock gives the second without reading
+// the clock (over 100 ns on a virtual machine), and the text is formatted
+// once a second; the log's resolution is the second anyway.
+func appendLogDate(b []byte) []byte {
+	sec, held := httpdate.Second()
+	if !held {
+		return time.Now().AppendFormat(b, logDateLayout)
+	}
+	d := logDateOfSecond.Load()
+	if d == nil || d.sec != sec {
+		d = &logDate{sec: sec, text: time.Unix(sec, 0).Format(logDateLayout)}
+		logDateOfSecond.Store(d)
+	}
+	return append(b, d.text...)
 }
 
 // appendEscaped appends raw request bytes as CPython's log_message writes
@@ -143,14 +185,22 @@ func (s *WSGIServer) logRequest(r *Request) {
 // logLine writes one log_message line: an access line (request line,
 // code, size; a negative size prints "-") or, when errMsg is set, a
 // log_error line "code 414, message ..." first.
+//
+// With the default [LogHandler], which keeps only the message, the line
+// goes to it as bytes, dated from the held clock: no Record, no clock
+// read, no allocation. Any other handler gets a Record with the time of
+// the call and the attributes.
 func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, level slog.Level, errMsg string) {
-	lg := s.cfg.logger
+	lg, lines := s.cfg.logger, s.cfg.lines
 	ctx := context.Background()
 	if !lg.Enabled(ctx, level) {
 		return
 	}
 	ip := c.remoteIP
-	now := time.Now()
+	var now time.Time // zero: appendLogPrefix dates from the held clock
+	if lines == nil {
+		now = time.Now()
+	}
 	if errMsg != "" {
 		b := appendLogPrefix(c.log[:0], ip, now)
 		b = append(b, "code "...)
@@ -158,7 +208,11 @@ func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, l
 		b = append(b, ", message "...)
 		b = appendEscaped(b, errMsg)
 		c.log = b
-		logRecord(ctx, lg, level, now, string(b), slog.String("client", ip), slog.String("code", code), slog.String("error", errMsg))
+		if lines != nil {
+			lines.writeLine("", b)
+		} else {
+			logRecord(ctx, lg, level, now, string(b), slog.String("client", ip), slog.String("code", code), slog.String("error", errMsg))
+		}
 	}
 	b := appendLogPrefix(c.log[:0], ip, now)
 	b = append(b, '"')
@@ -174,6 +228,10 @@ func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, l
 		b = strconv.AppendInt(b, size, 10)
 	}
 	c.log = b
+	if lines != nil {
+		lines.writeLine("", b)
+		return
+	}
 	msg := string(b)
 	logRecord(ctx, lg, slog.LevelInfo, now, msg,
 		slog.String("client", ip), slog.String("request", msg[start:end]),

@@ -2,12 +2,19 @@ package simpleserver
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/httpdate"
+	"github.com/gowsgi/wsgiref/internal/logbuf"
 )
 
 // slowWriter is a real fault we cannot cause on a terminal: a stderr that
@@ -78,5 +85,109 @@ func TestLogPrefix(t *testing.T) {
 		if got := string(appendLogPrefix(nil, "127.0.0.1", tc.t)); got != tc.want {
 			t.Errorf("appendLogPrefix(%v) = %q, want %q", tc.t, got, tc.want)
 		}
+	}
+}
+
+// messages is a slog handler other than LogHandler: it keeps each
+// record's message and time, so logLine takes its Record path.
+type messages struct {
+	mu   sync.Mutex
+	msgs []string
+	when []time.Time
+}
+
+func (m *messages) Enabled(context.Context, slog.Level) bool { return true }
+func (m *messages) Handle(_ context.Context, r slog.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.msgs, m.when = append(m.msgs, r.Message), append(m.when, r.Time)
+	return nil
+}
+func (m *messages) WithAttrs([]slog.Attr) slog.Handler { return m }
+func (m *messages) WithGroup(string) slog.Handler      { return m }
+
+// TestAccessLineEitherHandler: the default LogHandler (lines as bytes,
+// dated from the held clock) and any other handler (Records with the
+// clock read) get the same lines for the same requests, an access line
+// and a refusal's two lines, dated now to the second.
+func TestAccessLineEitherHandler(t *testing.T) {
+	requests := []string{
+		"GET /a%20b?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nBad-Name : 1\r\n\r\n",
+	}
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		start("200 OK", headers.Headers{{Name: "Content-Length", Value: "2"}})
+		return wsgiref.Strings("ok"), nil
+	})
+	var lineBuf logbuf.Buffer
+	rec := &messages{}
+	var got [2][]string
+	for i, lg := range []*slog.Logger{slog.New(NewLogHandler(&lineBuf)), slog.New(rec)} {
+		ts := startServer(t, app, WithLogger(lg))
+		if (ts.cfg.lines != nil) != (i == 0) {
+			t.Fatalf("server %d: lines = %v", i, ts.cfg.lines)
+		}
+		before := time.Now().Truncate(time.Second)
+		for _, raw := range requests {
+			roundTrip(t, ts.Addr(), raw)
+		}
+		ts.Close()
+		after := time.Now()
+		var lines []string
+		if i == 0 {
+			lines = strings.Split(strings.TrimSuffix(lineBuf.String(), "\n"), "\n")
+		} else {
+			rec.mu.Lock()
+			lines = append(lines, rec.msgs...)
+			for _, w := range rec.when {
+				if w.Before(before) || w.After(after) {
+					t.Errorf("record time %v outside [%v, %v]", w, before, after)
+				}
+			}
+			rec.mu.Unlock()
+		}
+		for _, l := range lines {
+			open, close := strings.Index(l, "["), strings.Index(l, "] ")
+			if open < 0 || close < open {
+				t.Fatalf("line %q has no date", l)
+			}
+			d, err := time.ParseInLocation(logDateLayout, l[open+1:close], time.Local)
+			if err != nil || d.Before(before) || d.After(after) {
+				t.Errorf("line %q: date %v (%v) outside [%v, %v]", l, d, err, before, after)
+			}
+			got[i] = append(got[i], l[:open]+l[close:])
+		}
+	}
+	want := []string{
+		`127.0.0.1 - - ] "GET /a%20b?q=1 HTTP/1.1" 200 2`,
+		`127.0.0.1 - - ] code 400, message Whitespace between a header field name and its colon`,
+		`127.0.0.1 - - ] "GET / HTTP/1.1" 400 -`,
+	}
+	if !slices.Equal(got[0], want) {
+		t.Errorf("LogHandler lines:\n%s", strings.Join(got[0], "\n"))
+	}
+	if !slices.Equal(got[0], got[1]) {
+		t.Errorf("lines differ:\nLogHandler:\n%s\nother handler:\n%s", strings.Join(got[0], "\n"), strings.Join(got[1], "\n"))
+	}
+}
+
+// TestAccessLineAllocs: with the default LogHandler an access line
+// allocates nothing once the connection's line buffer has grown.
+func TestAccessLineAllocs(t *testing.T) {
+	var buf bytes.Buffer
+	s := &WSGIServer{}
+	s.cfg.lines = NewLogHandler(&buf)
+	s.cfg.logger = slog.New(s.cfg.lines)
+	defer httpdate.Hold()()
+	c := &conn{remoteIP: "127.0.0.1"}
+	n := testing.AllocsPerRun(100, func() {
+		buf.Reset()
+		s.logLine(c, "GET /index.html HTTP/1.1", "200", 5120, slog.LevelInfo, "")
+	})
+	if n != 0 {
+		t.Errorf("an access line allocates %v times", n)
+	}
+	if !strings.HasSuffix(buf.String(), `] "GET /index.html HTTP/1.1" 200 5120`+"\n") {
+		t.Errorf("line %q", buf.String())
 	}
 }

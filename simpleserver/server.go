@@ -97,6 +97,7 @@ type config struct {
 	writeTimeout      time.Duration
 	idleTimeout       time.Duration
 	logger            *slog.Logger
+	lines             *LogHandler // logger's handler when it is a *LogHandler (see logLine)
 	stderr            io.Writer
 	osEnviron         *wsgiref.Environ
 	serverName        *string
@@ -284,6 +285,7 @@ func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGISe
 	if cfg.logger == nil {
 		cfg.logger = slog.New(NewLogHandler(os.Stderr))
 	}
+	cfg.lines, _ = cfg.logger.Handler().(*LogHandler)
 	if cfg.stderr == nil {
 		cfg.stderr = io.Discard
 	}
