@@ -3,6 +3,7 @@ package wsgiref
 import (
 	"io"
 	"iter"
+	"slices"
 )
 
 // Body is a response body: the iterable of PEP 3333. Next returns the next
@@ -139,4 +140,43 @@ func (b *ClosingBody) Blocks() int {
 		return c.Blocks()
 	}
 	return -1
+}
+
+// lentBlocks is how many blocks an environ's own body holds without
+// allocating: a page, or a head and a tail around it.
+const lentBlocks = 2
+
+// lentBody is the body an environ lends its application for one request,
+// with room for its block list.
+type lentBody struct {
+	SliceBody
+	blocks [lentBlocks][]byte
+	lent   bool // Blocks handed it out since the last Reset
+}
+
+// Blocks returns a body yielding each block in turn, as [Blocks] does, but
+// one that the environ owns: the first call of a request returns the
+// environ's own [SliceBody], filled with the blocks, so an application
+// answers without allocating. The list of blocks is copied (up to two
+// without allocating) and the bytes are not: they must stay unchanged
+// until the response is sent, which a package-level page does.
+//
+// The environ belongs to one request, and so does the body: it is valid
+// until the environ is reset for the next request, which a server does
+// only after it has sent the body and called Close. It is an ordinary
+// Body for everything that consumes it (a one-block body gets a
+// Content-Length, it is iterated once). A second call in the same request,
+// a middleware's say, returns a new SliceBody, so the first stays as it was.
+//
+//	var page = []byte("Hello world!\n")
+//	return env.Blocks(page), nil // no allocation
+func (e *Environ) Blocks(blocks ...[]byte) *SliceBody {
+	lb := &e.body
+	if lb.lent || len(blocks) > lentBlocks {
+		return Blocks(slices.Clone(blocks)...)
+	}
+	lb.lent = true
+	n := copy(lb.blocks[:], blocks)
+	lb.SliceBody.Reset(lb.blocks[:n:n]...)
+	return &lb.SliceBody
 }

@@ -214,3 +214,90 @@ func TestAppFunc(t *testing.T) {
 		t.Errorf("status %q headers %v out %q", status, hs, out)
 	}
 }
+
+// Environ.Blocks lends the environ's own body: the same one for each
+// request after a Reset, a new one for a second call in a request, and an
+// ordinary body to its consumer.
+func TestEnvironBlocks(t *testing.T) {
+	var env wsgiref.Environ
+	page := []byte("page")
+	first := env.Blocks(page)
+	if n := first.Blocks(); n != 1 {
+		t.Errorf("Blocks() = %d, want 1", n)
+	}
+	second := env.Blocks([]byte("other"), []byte("!"))
+	if second == first {
+		t.Fatal("a second call in the same request returned the lent body again")
+	}
+	if got, err := drain(first); strings.Join(got, "|") != "page" || err != io.EOF {
+		t.Errorf("first body: %q %v", got, err)
+	}
+	if got, err := drain(second); strings.Join(got, "|") != "other|!" || err != io.EOF {
+		t.Errorf("second body: %q %v", got, err)
+	}
+	if _, err := first.Next(); err != io.EOF {
+		t.Errorf("Next after the end = %v", err)
+	}
+
+	env.Reset()
+	again := env.Blocks([]byte("a"), nil)
+	if again != first {
+		t.Error("after Reset the environ did not lend its own body again")
+	}
+	if got, err := drain(again); strings.Join(got, "|") != "a|" || err != io.EOF || again.Blocks() != 2 {
+		t.Errorf("reused body: %q %v, %d blocks", got, err, again.Blocks())
+	}
+
+	// The list is copied: the caller's slice may change afterwards.
+	env.Reset()
+	list := [][]byte{[]byte("x")}
+	b := env.Blocks(list...)
+	list[0] = []byte("changed")
+	if got, _ := drain(b); strings.Join(got, "") != "x" {
+		t.Errorf("body follows the caller's list: %q", got)
+	}
+
+	// More blocks than the environ holds: a body of its own, all blocks.
+	env.Reset()
+	many := [][]byte{[]byte("1"), []byte("2"), []byte("3"), []byte("4"), []byte("5")}
+	b = env.Blocks(many...)
+	if got, err := drain(b); strings.Join(got, "") != "12345" || err != io.EOF || b.Blocks() != 5 {
+		t.Errorf("many blocks: %q %v", got, err)
+	}
+	if env.Blocks(page) != first {
+		t.Error("a long list, given a body of its own, kept the environ's body from being lent")
+	}
+
+	// None: an empty body.
+	env.Reset()
+	if got, err := drain(env.Blocks()); len(got) != 0 || err != io.EOF {
+		t.Errorf("no blocks: %q %v", got, err)
+	}
+}
+
+// A one- or two-block body from a reused environ costs no allocation: the
+// point of Environ.Blocks.
+func TestEnvironBlocksAllocs(t *testing.T) {
+	var env wsgiref.Environ
+	page, tail := []byte("Hello world!\n"), []byte("bye")
+	for _, tc := range []struct {
+		name string
+		f    func() wsgiref.Body
+	}{
+		{"one", func() wsgiref.Body { return env.Blocks(page) }},
+		{"two", func() wsgiref.Body { return env.Blocks(page, tail) }},
+	} {
+		n := testing.AllocsPerRun(100, func() {
+			env.Reset()
+			body := tc.f()
+			for {
+				if _, err := body.Next(); err != nil {
+					break
+				}
+			}
+		})
+		if n != 0 {
+			t.Errorf("%s: %v allocations per request, want 0", tc.name, n)
+		}
+	}
+}

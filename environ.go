@@ -58,6 +58,10 @@ type Environ struct {
 	RunOnce bool
 	// FileWrapper is wsgi.file_wrapper; nil when the server offers none.
 	FileWrapper FileWrapperFunc
+
+	// body is the response body the environ lends its application
+	// (Blocks in body.go); Reset takes it back.
+	body lentBody
 }
 
 // NewEnviron returns an environ holding the string variables given as

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	wsgiref "github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/handlers"
 	"github.com/gowsgi/wsgiref/headers"
 )
 
@@ -156,4 +157,32 @@ func ExampleEnviron_LookupOrSet() {
 	// Output:
 	// HTTP_ACCEPT a,b
 	// HTTP_DNT 1
+}
+
+// An application answers from a page built once, through the environ's own
+// body: no allocation per request, and the one block gets its
+// Content-Length. Here a CGI-style handler writes the response.
+func ExampleEnviron_Blocks() {
+	page := []byte("Hello world!\n")
+	fields := headers.New("Content-Type", "text/plain")
+	app := wsgiref.AppFunc(func(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		if _, err := start("200 OK", fields); err != nil {
+			return nil, err
+		}
+		return env.Blocks(page), nil
+	})
+
+	var out strings.Builder
+	env := wsgiref.NewEnviron("REQUEST_METHOD", "GET", "SERVER_PROTOCOL", "HTTP/1.1")
+	h := handlers.NewBaseCGIHandler(strings.NewReader(""), &out, io.Discard, env, false, false)
+	if err := h.Run(app); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Print(strings.ReplaceAll(out.String(), "\r\n", "\n"))
+	// Output:
+	// Status: 200 OK
+	// Content-Type: text/plain
+	// Content-Length: 13
+	//
+	// Hello world!
 }
