@@ -69,6 +69,16 @@ func (p *Path) Begin(env *wsgiref.Environ) (method string) {
 	// concatenating when SCRIPT_NAME is empty or was set by an outer
 	// router's walk.
 	method, path, base := env.MethodPath()
+	p.BeginPath(env, path, base)
+	return method
+}
+
+// BeginPath is [Path.Begin] for a router that has read the environ
+// already: path and base are what [wsgiref.Environ.MethodPath] returned
+// for env (SCRIPT_NAME+PATH_INFO and the length of SCRIPT_NAME). A
+// generated router with static routes reads them once, matches the whole
+// path against those routes ([WholePath]), and only then begins the walk.
+func (p *Path) BeginPath(env *wsgiref.Environ, path string, base int) {
 	pi := path[base:]
 	if base == 0 || cleanScript(path[:base]) {
 		// Most request paths take mapSlashes: called here rather than
@@ -81,11 +91,10 @@ func (p *Path) Begin(env *wsgiref.Environ) (method string) {
 		}
 		if clean {
 			p.path, p.base, p.pi, p.steps = path, base, pi, nil
-			return method
+			return
 		}
 	}
 	*p = slowPath(env, pi)
-	return method
 }
 
 // Start returns the position before the first segment.

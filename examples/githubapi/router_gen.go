@@ -1178,8 +1178,206 @@ var (
 
 // ServeWSGI routes the request; see the type's documentation.
 func (r *Router) ServeWSGI(env *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+	m, path, base := env.MethodPath()
+	switch routing.WholePath(path, base) {
+	case "/authorizations":
+		switch m {
+		case "GET", "HEAD":
+			// GET /authorizations (routes.txt:1)
+			return routing.ServeWhole(env, path, r.h.GetAuthorizations, "GetAuthorizations", start)
+		case "POST":
+			// POST /authorizations (routes.txt:3)
+			return routing.ServeWhole(env, path, r.h.PostAuthorizations, "PostAuthorizations", start)
+		}
+	case "/emojis":
+		switch m {
+		case "GET", "HEAD":
+			// GET /emojis (routes.txt:85)
+			return routing.ServeWhole(env, path, r.h.GetEmojis, "GetEmojis", start)
+		}
+	case "/events":
+		switch m {
+		case "GET", "HEAD":
+			// GET /events (routes.txt:8)
+			return routing.ServeWhole(env, path, r.h.GetEvents, "GetEvents", start)
+		}
+	case "/feeds":
+		switch m {
+		case "GET", "HEAD":
+			// GET /feeds (routes.txt:17)
+			return routing.ServeWhole(env, path, r.h.GetFeeds, "GetFeeds", start)
+		}
+	case "/gists":
+		switch m {
+		case "GET", "HEAD":
+			// GET /gists (routes.txt:42)
+			return routing.ServeWhole(env, path, r.h.GetGists, "GetGists", start)
+		case "POST":
+			// POST /gists (routes.txt:44)
+			return routing.ServeWhole(env, path, r.h.PostGists, "PostGists", start)
+		}
+	case "/gitignore/templates":
+		switch m {
+		case "GET", "HEAD":
+			// GET /gitignore/templates (routes.txt:86)
+			return routing.ServeWhole(env, path, r.h.GetGitignoreTemplates, "GetGitignoreTemplates", start)
+		}
+	case "/issues":
+		switch m {
+		case "GET", "HEAD":
+			// GET /issues (routes.txt:60)
+			return routing.ServeWhole(env, path, r.h.GetIssues, "GetIssues", start)
+		}
+	case "/markdown":
+		switch m {
+		case "POST":
+			// POST /markdown (routes.txt:88)
+			return routing.ServeWhole(env, path, r.h.PostMarkdown, "PostMarkdown", start)
+		}
+	case "/markdown/raw":
+		switch m {
+		case "POST":
+			// POST /markdown/raw (routes.txt:89)
+			return routing.ServeWhole(env, path, r.h.PostMarkdownRaw, "PostMarkdownRaw", start)
+		}
+	case "/meta":
+		switch m {
+		case "GET", "HEAD":
+			// GET /meta (routes.txt:90)
+			return routing.ServeWhole(env, path, r.h.GetMeta, "GetMeta", start)
+		}
+	case "/notifications":
+		switch m {
+		case "GET", "HEAD":
+			// GET /notifications (routes.txt:18)
+			return routing.ServeWhole(env, path, r.h.GetNotifications, "GetNotifications", start)
+		case "PUT":
+			// PUT /notifications (routes.txt:20)
+			return routing.ServeWhole(env, path, r.h.PutNotifications, "PutNotifications", start)
+		}
+	case "/rate_limit":
+		switch m {
+		case "GET", "HEAD":
+			// GET /rate_limit (routes.txt:91)
+			return routing.ServeWhole(env, path, r.h.GetRateLimit, "GetRateLimit", start)
+		}
+	case "/repositories":
+		switch m {
+		case "GET", "HEAD":
+			// GET /repositories (routes.txt:127)
+			return routing.ServeWhole(env, path, r.h.GetRepositories, "GetRepositories", start)
+		}
+	case "/search/code":
+		switch m {
+		case "GET", "HEAD":
+			// GET /search/code (routes.txt:178)
+			return routing.ServeWhole(env, path, r.h.GetSearchCode, "GetSearchCode", start)
+		}
+	case "/search/issues":
+		switch m {
+		case "GET", "HEAD":
+			// GET /search/issues (routes.txt:179)
+			return routing.ServeWhole(env, path, r.h.GetSearchIssues, "GetSearchIssues", start)
+		}
+	case "/search/repositories":
+		switch m {
+		case "GET", "HEAD":
+			// GET /search/repositories (routes.txt:177)
+			return routing.ServeWhole(env, path, r.h.GetSearchRepositories, "GetSearchRepositories", start)
+		}
+	case "/search/users":
+		switch m {
+		case "GET", "HEAD":
+			// GET /search/users (routes.txt:180)
+			return routing.ServeWhole(env, path, r.h.GetSearchUsers, "GetSearchUsers", start)
+		}
+	case "/user":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user (routes.txt:186)
+			return routing.ServeWhole(env, path, r.h.GetUser, "GetUser", start)
+		}
+	case "/user/emails":
+		switch m {
+		case "DELETE":
+			// DELETE /user/emails (routes.txt:190)
+			return routing.ServeWhole(env, path, r.h.DeleteUserEmails, "DeleteUserEmails", start)
+		case "GET", "HEAD":
+			// GET /user/emails (routes.txt:188)
+			return routing.ServeWhole(env, path, r.h.GetUserEmails, "GetUserEmails", start)
+		case "POST":
+			// POST /user/emails (routes.txt:189)
+			return routing.ServeWhole(env, path, r.h.PostUserEmails, "PostUserEmails", start)
+		}
+	case "/user/followers":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/followers (routes.txt:192)
+			return routing.ServeWhole(env, path, r.h.GetUserFollowers, "GetUserFollowers", start)
+		}
+	case "/user/following":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/following (routes.txt:194)
+			return routing.ServeWhole(env, path, r.h.GetUserFollowing, "GetUserFollowing", start)
+		}
+	case "/user/issues":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/issues (routes.txt:61)
+			return routing.ServeWhole(env, path, r.h.GetUserIssues, "GetUserIssues", start)
+		}
+	case "/user/keys":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/keys (routes.txt:200)
+			return routing.ServeWhole(env, path, r.h.GetUserKeys, "GetUserKeys", start)
+		case "POST":
+			// POST /user/keys (routes.txt:202)
+			return routing.ServeWhole(env, path, r.h.PostUserKeys, "PostUserKeys", start)
+		}
+	case "/user/orgs":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/orgs (routes.txt:93)
+			return routing.ServeWhole(env, path, r.h.GetUserOrgs, "GetUserOrgs", start)
+		}
+	case "/user/repos":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/repos (routes.txt:124)
+			return routing.ServeWhole(env, path, r.h.GetUserRepos, "GetUserRepos", start)
+		case "POST":
+			// POST /user/repos (routes.txt:128)
+			return routing.ServeWhole(env, path, r.h.PostUserRepos, "PostUserRepos", start)
+		}
+	case "/user/starred":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/starred (routes.txt:28)
+			return routing.ServeWhole(env, path, r.h.GetUserStarred, "GetUserStarred", start)
+		}
+	case "/user/subscriptions":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/subscriptions (routes.txt:34)
+			return routing.ServeWhole(env, path, r.h.GetUserSubscriptions, "GetUserSubscriptions", start)
+		}
+	case "/user/teams":
+		switch m {
+		case "GET", "HEAD":
+			// GET /user/teams (routes.txt:114)
+			return routing.ServeWhole(env, path, r.h.GetUserTeams, "GetUserTeams", start)
+		}
+	case "/users":
+		switch m {
+		case "GET", "HEAD":
+			// GET /users (routes.txt:187)
+			return routing.ServeWhole(env, path, r.h.GetUsers, "GetUsers", start)
+		}
+	}
 	var p routing.Path
-	m := p.Begin(env)
+	p.BeginPath(env, path, base)
 	var allow routing.MethodSet
 	i0 := p.Start()
 	if s1, i1, ok := p.Next(i0); ok {

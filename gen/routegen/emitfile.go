@@ -160,7 +160,7 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	if useTable {
 		g.tableServe(f, nodes)
 	} else {
-		g.switchServe(f, body, terminates)
+		g.switchServe(f, g.whole(root), body, terminates)
 	}
 	for _, r := range routes {
 		g.builder(f, r)
@@ -169,16 +169,26 @@ func (g *gen) file(routes []*route, root *node) *jen.File {
 	return f
 }
 
-// switchServe writes ServeWSGI as the switch tree's root, body, and the
-// methods split off the tree.
-func (g *gen) switchServe(f *jen.File, body []jen.Code, terminates bool) {
+// switchServe writes ServeWSGI as the switch on the whole path of the
+// static routes, whole (nil when there is none), the switch tree's root,
+// body, and the methods split off the tree.
+func (g *gen) switchServe(f *jen.File, whole, body []jen.Code, terminates bool) {
 	n := g.n
-	stmts := []jen.Code{
-		// The walk is filled in place: returning it by value costs a copy.
-		jen.Var().Id("p").Qual(routingPath, "Path"),
-		jen.Id("m").Op(":=").Id("p").Dot("Begin").Call(jen.Id("env")),
-		jen.Var().Id("allow").Qual(routingPath, "MethodSet"),
+	var stmts []jen.Code
+	if len(whole) > 0 {
+		// The environ read once, for the whole path and for the walk.
+		stmts = append(stmts, jen.List(jen.Id("m"), jen.Id("path"), jen.Id("base")).Op(":=").Id("env").Dot("MethodPath").Call())
+		stmts = append(stmts, whole...)
+		stmts = append(stmts,
+			jen.Var().Id("p").Qual(routingPath, "Path"),
+			jen.Id("p").Dot("BeginPath").Call(jen.Id("env"), jen.Id("path"), jen.Id("base")))
+	} else {
+		stmts = append(stmts,
+			// The walk is filled in place: returning it by value costs a copy.
+			jen.Var().Id("p").Qual(routingPath, "Path"),
+			jen.Id("m").Op(":=").Id("p").Dot("Begin").Call(jen.Id("env")))
 	}
+	stmts = append(stmts, jen.Var().Id("allow").Qual(routingPath, "MethodSet"))
 	if g.c.redirectSlash {
 		stmts = append(stmts, jen.Var().Id("slash").Qual(routingPath, "Slash"))
 	}
