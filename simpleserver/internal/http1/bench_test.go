@@ -33,8 +33,18 @@ func benchHead(b *testing.B, req string) {
 	}
 }
 
-// BenchmarkReadHead is the head of a small request read from the buffer.
+// BenchmarkReadHead is the head of a small request read from the buffer,
+// the same head each time, as a client polling one URL sends it: the
+// memo's case.
 func BenchmarkReadHead(b *testing.B) { benchHead(b, smallRequest) }
+
+// BenchmarkReadHeadNew alternates two small heads that differ in the
+// request line and in a field value, so that no part repeats the head
+// before it: each is parsed and copied.
+func BenchmarkReadHeadNew(b *testing.B) {
+	other := strings.Replace(strings.Replace(smallRequest, "name=x", "name=y", 1), "bench", "bench2", 1)
+	benchHead(b, smallRequest+other)
+}
 
 // fieldsRequest has n fields after Host: names the table knows, names it
 // does not (the key cache's), or one name repeated.

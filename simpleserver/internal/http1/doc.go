@@ -3,15 +3,21 @@
 // where RFC 9112 is strict, driven by tables that gen/tablegen writes.
 //
 // A request head is parsed where it lies in the [Reader]'s buffer and then
-// copied once into a string; the method, the target, the field names and
-// values of the [Head] are substrings of that copy, so a request costs one
-// allocation for its head however many fields it has, and nothing the
-// application keeps points into a reused buffer.
+// copied once into a string carved from a block shared with the
+// connection's other heads; the method, the target, the field names and
+// values of the [Head] are substrings of that copy, so a request costs at
+// most one allocation for its head however many fields it has (a small
+// head a fraction of one), and nothing the application keeps points into
+// a reused buffer. A request line or field section that repeats the
+// previous head's byte for byte gets that head's strings, neither parsed
+// nor copied again.
 //
 // The files, one concern each:
 //
 //	reader.go   the connection's read buffer
 //	head.go     request line and field lines
+//	memo.go     what the last head parsed to, for a head that repeats it
+//	arena.go    the blocks heads are copied into
 //	fields.go   what the fields mean to framing (Content-Length, Transfer-Encoding, Host, ...)
 //	target.go   request-target forms, PATH_INFO and QUERY_STRING
 //	body.go     the body of a Content-Length request

@@ -11,58 +11,74 @@ const (
 	keyExpect           = "HTTP_EXPECT"
 )
 
-// check reads what the fields mean together and refuses the heads whose
-// framing or addressing a proxy in front could read otherwise (RFC 9112
-// sections 3.2, 6 and 7):
+// scanFields reads what the fields mean for framing into h.Framing,
+// refusing a Content-Length that is not one number:
 //
 //	Content-Length: 5, Content-Length: 5   ErrDupLength
 //	Content-Length: +5                     ErrContentLength
-//	Content-Length: 5, Transfer-Encoding   ErrLengthAndTE
-//	Transfer-Encoding: gzip                ErrTransferCode (501)
-//	HTTP/1.1 without Host                  ErrNoHost
-func (h *Head) check() error {
-	lengths, codings, hosts := 0, 0, 0
+//	Connection: keep-alive, close          Close
+func (h *Head) scanFields() error {
+	f := &h.Framing
 	for i, key := range h.Keys {
 		v := h.Fields[i].Value
 		switch key {
 		case keyContentLength:
-			lengths++
+			f.lengths++
 			n, ok := parseLength(v)
 			if !ok {
 				return ErrContentLength
 			}
-			if lengths > 1 {
+			if f.lengths > 1 {
 				return ErrDupLength
 			}
-			h.ContentLength = n
+			f.ContentLength = n
 		case keyTransferEncoding:
-			codings++
-			h.Chunked = codings == 1 && strings.EqualFold(v, "chunked")
+			f.codings++
+			f.Chunked = f.codings == 1 && strings.EqualFold(v, "chunked")
 		case keyHost:
-			hosts++
-			h.HasHost = true
+			f.hosts++
+			f.HasHost = true
 		case keyConnection:
-			h.Close = h.Close || hasToken(v, "close")
+			f.Close = f.Close || hasToken(v, "close")
 		case keyExpect:
-			h.Expects++
-			h.Expect = v
+			f.Expects++
+			f.Expect = v
 		}
 	}
+	return nil
+}
+
+// judge refuses the heads whose framing or addressing a proxy in front
+// could read otherwise (RFC 9112 sections 3.2, 6 and 7), from h.Framing
+// and the request line, which is line's: a target that passed
+// checkTarget with the same method once is not checked again.
+//
+//	Content-Length: 5, Transfer-Encoding   ErrLengthAndTE
+//	Transfer-Encoding: gzip                ErrTransferCode (501)
+//	HTTP/1.1 without Host                  ErrNoHost
+func (h *Head) judge(line *lineMemo) error {
+	f := &h.Framing
 	switch {
 	case h.Method == "CONNECT":
 		return ErrConnect
-	case hosts > 1:
+	case f.hosts > 1:
 		return ErrDupHost
-	case hosts == 0 && h.Minor >= 1:
+	case f.hosts == 0 && h.Minor >= 1:
 		return ErrNoHost
-	case codings > 0 && lengths > 0:
+	case f.codings > 0 && f.lengths > 0:
 		return ErrLengthAndTE
-	case codings > 0 && h.Minor == 0:
+	case f.codings > 0 && h.Minor == 0:
 		return ErrTE10
-	case codings > 0 && !h.Chunked:
+	case f.codings > 0 && !f.Chunked:
 		return ErrTransferCode
+	case line.targetOK:
+		return nil
 	}
-	return checkTarget(h.Method, h.Target)
+	if err := checkTarget(h.Method, h.Target); err != nil {
+		return err
+	}
+	line.targetOK = true
+	return nil
 }
 
 // parseLength reads Content-Length = 1*DIGIT (RFC 9110 section 8.6): no

@@ -10,11 +10,9 @@ import (
 
 // Head is a request head as the reader found it: the request line and the
 // field lines in wire order, with what they mean for framing. Every string
-// is a substring of Raw, the one copy of the head made per request.
+// is the request's own: a copy of the head's bytes, or the same string the
+// connection's previous request got for the same bytes (see memo.go).
 type Head struct {
-	// Raw is the head as sent, from the request line to the empty line
-	// (leading empty lines excluded).
-	Raw string
 	// Line is the request line without its CRLF (CPython's requestline).
 	// On an error it holds what arrived of it, for the log.
 	Line string
@@ -31,6 +29,16 @@ type Head struct {
 	// Fields[i]): "HTTP_USER_AGENT", "CONTENT_TYPE".
 	Keys []string
 
+	// Framing is what the fields say about the body and the connection.
+	Framing
+
+	// Started is set once any byte of the request arrived: a timeout
+	// before it is an idle connection, after it a slow client.
+	Started bool
+}
+
+// Framing is what a head's fields mean for the body and the connection.
+type Framing struct {
 	// ContentLength is the body length; -1 without a Content-Length.
 	ContentLength int64
 	// Chunked is set for "Transfer-Encoding: chunked".
@@ -43,24 +51,23 @@ type Head struct {
 	// HasHost is set when the head has a Host field.
 	HasHost bool
 
-	// Started is set once any byte of the request arrived: a timeout
-	// before it is an idle connection, after it a slow client.
-	Started bool
+	// lengths, codings and hosts count the Content-Length,
+	// Transfer-Encoding and Host fields.
+	lengths, codings, hosts int
 }
 
-// span locates one field line in the head: the name and the value
-// (whitespace trimmed), as offsets from the head's start.
+// span locates one field line in its field section: the name and the
+// value (whitespace trimmed), as offsets from the section's start.
 type span struct {
 	name0, name1, val0, val1 int32
 	key                      string
 }
 
 // reset empties h for the next request, keeping its slices' storage.
-// The storage is not cleared: fill overwrites it, and what it still holds
-// meanwhile are substrings of the previous head, which the Reader keeps
-// anyway (see Reader.prevRaw).
+// The storage is not cleared: ReadHead overwrites it, and what it still
+// holds meanwhile are strings the Reader's memo keeps anyway.
 func (h *Head) reset() {
-	*h = Head{Fields: h.Fields[:0], Keys: h.Keys[:0], ContentLength: -1}
+	*h = Head{Fields: h.Fields[:0], Keys: h.Keys[:0], Framing: Framing{ContentLength: -1}}
 }
 
 // ReadHead reads the next request head into h: the request line, the
@@ -75,7 +82,10 @@ func (h *Head) reset() {
 //
 // h gets Method "GET", Target "/a%20b?x=1", Version "HTTP/1.1", and Fields
 // [{Host example.org} {X-Id 7}] with Keys [HTTP_HOST HTTP_X_ID]. The bytes
-// are read where they lie in the buffer and copied once, into Raw.
+// are read where they lie in the buffer and copied at most once, into a
+// block shared with the connection's other heads (see arena.go); a request
+// line or field section that repeats the previous head's is not copied,
+// nor parsed again (see memo.go).
 //
 // An error is an *Error (a refused request, to be answered and the
 // connection closed), io.EOF when the connection closed before a request
@@ -91,87 +101,160 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 		return err
 	}
 	h.Started = true
+	lineEnd, sameLine, err := b.readRequestLine(h, lim)
+	if err != nil {
+		return err
+	}
+	fs := lineEnd + 2 // the field section's start, from b.r
+	end := 0          // the head's end, past the empty line
+	sameFields := b.fields.repeats(b.buf[b.r+fs:b.w], lim)
+	if sameFields {
+		end = fs + len(b.fields.raw)
+	} else if end, err = b.readFields(h, lim, lineEnd); err != nil {
+		return err
+	}
+	data := b.buf[b.r : b.r+end]
+	b.r += end
+	var raw string // the copy of a new field section
+	switch {
+	case !sameLine && !sameFields:
+		head := b.arena.copy(data)
+		b.cutLine(h, head[:lineEnd])
+		raw = head[fs:]
+	case !sameLine:
+		b.cutLine(h, b.arena.copy(data[:lineEnd]))
+	case !sameFields:
+		raw = b.arena.copy(data[fs:])
+	}
+	if sameFields {
+		b.fields.reuse(h)
+		return h.judge(&b.line)
+	}
+	for _, sp := range b.spans {
+		h.Fields = append(h.Fields, headers.Field{Name: raw[sp.name0:sp.name1], Value: raw[sp.val0:sp.val1]})
+		h.Keys = append(h.Keys, sp.key)
+	}
+	if err := h.scanFields(); err != nil {
+		return err
+	}
+	b.spans = b.fields.keep(h, raw, b.spans, b.longest)
+	return h.judge(&b.line)
+}
+
+// readRequestLine finds the request line in the buffer, reading until its
+// LF arrives, and checks it. It returns the line's length without the
+// CRLF, and whether it repeats the previous request's line: then h has
+// that line's strings already; otherwise h has its version's digits and
+// ReadHead copies the line and cuts it into its parts.
+func (b *Reader) readRequestLine(h *Head, lim Limits) (n int, same bool, err error) {
 	maxBuf := lim.MaxRequestLine + 2 + lim.MaxHeaderBytes
-	spans := b.spans[:0]
-	read := false
-	defer func() {
-		if read {
-			// This head's fields are the next head's guesses.
-			b.prev, b.spans = spans, b.prev[:0]
-		} else {
-			b.spans = spans[:0]
+	pos := 0 // where the search for the LF goes on, from b.r
+	for {
+		data := b.buf[b.r:b.w]
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i >= 0 {
+			pos += i
+			break
 		}
-	}()
-	var (
-		pos       int  // where the search for the next LF goes on, from b.r
-		lineStart int  // the start of the current line, from b.r
-		inFields  bool // past the request line
-		lineEnd   int  // the end of the request line
-		end       int  // the end of the head, past its empty line
-	)
-	for end == 0 {
+		pos = len(data)
+		if err := partialLimits(data, 0, false, 0, 0, lim); err != nil {
+			h.Line = partialLine(data, err)
+			return 0, false, err
+		}
+		if err := b.fill(maxBuf); err != nil {
+			h.Line = partialLine(b.buf[b.r:b.w], err)
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, false, err
+		}
+	}
+	data := b.buf[b.r:b.w]
+	if pos == 0 || data[pos-1] != '\r' {
+		h.Line = partialLine(data, ErrBareLF)
+		return 0, false, ErrBareLF
+	}
+	line := data[:pos-1]
+	if len(line) > lim.MaxRequestLine {
+		return 0, false, ErrRequestLineTooLong
+	}
+	if m := &b.line; m.line != "" && string(line) == m.line {
+		h.Line, h.Method, h.Target, h.Version, h.Major, h.Minor = m.line, m.method, m.target, m.version, m.major, m.minor
+		return len(line), true, nil
+	}
+	if err := h.requestLine(line); err != nil {
+		h.Line = string(line)
+		return 0, false, err
+	}
+	return len(line), false, nil
+}
+
+// cutLine sets h.Line to line, a copy of the request line requestLine
+// accepted, and its parts to substrings of it: "GET /p HTTP/1.1" gives
+// "GET", "/p", "HTTP/1.1". The line becomes the one the next request may
+// repeat.
+func (b *Reader) cutLine(h *Head, line string) {
+	sp1 := strings.IndexByte(line, ' ')
+	rest := line[sp1+1:]
+	sp2 := strings.IndexByte(rest, ' ')
+	h.Line, h.Method, h.Target, h.Version = line, line[:sp1], rest[:sp2], rest[sp2+1:]
+	b.line = lineMemo{line: line, method: h.Method, target: h.Target, version: h.Version, major: h.Major, minor: h.Minor}
+}
+
+// readFields reads the field lines that follow the request line, which
+// is lineEnd bytes long, up to the empty line, into b.spans (offsets from
+// the field section's start), and returns where the head ends, past the
+// empty line. It sets b.longest to the length of the longest field line.
+func (b *Reader) readFields(h *Head, lim Limits, lineEnd int) (int, error) {
+	maxBuf := lim.MaxRequestLine + 2 + lim.MaxHeaderBytes
+	fs := lineEnd + 2
+	b.spans, b.longest = b.spans[:0], 0
+	pos := fs       // where the search for the next LF goes on, from b.r
+	lineStart := fs // the start of the current line, from b.r
+	for {
 		data := b.buf[b.r:b.w]
 		i := bytes.IndexByte(data[pos:], '\n')
 		if i < 0 {
 			pos = len(data)
-			if err := b.partialLimits(data, lineStart, inFields, lineEnd, len(spans), lim); err != nil {
-				b.keepLine(h, data, lineStart, inFields, lineEnd, err)
-				return err
+			if err := partialLimits(data, lineStart, true, lineEnd, len(b.spans), lim); err != nil {
+				return fieldsError(h, data[:lineEnd], err)
 			}
 			if err := b.fill(maxBuf); err != nil {
-				b.keepLine(h, b.buf[b.r:b.w], lineStart, inFields, lineEnd, err)
 				if err == io.EOF {
 					err = io.ErrUnexpectedEOF
 				}
-				return err
+				return fieldsError(h, b.buf[b.r:b.r+lineEnd], err)
 			}
 			continue
 		}
 		lf := pos + i
 		pos = lf + 1
 		if lf == lineStart || data[lf-1] != '\r' {
-			b.keepLine(h, data, lineStart, inFields, lineEnd, ErrBareLF)
-			return ErrBareLF
+			return fieldsError(h, data[:lineEnd], ErrBareLF)
 		}
 		line := data[lineStart : lf-1]
-		if !inFields {
-			if len(line) > lim.MaxRequestLine {
-				return ErrRequestLineTooLong
+		switch {
+		case len(line) == 0:
+			if pos-fs > lim.MaxHeaderBytes {
+				return fieldsError(h, data[:lineEnd], ErrHeadTooLarge)
 			}
-			if err := h.requestLine(line); err != nil {
-				h.Line = string(line)
-				return err
-			}
-			inFields, lineEnd = true, len(line)
-		} else if len(line) == 0 {
-			end = pos
-		} else {
-			if len(line) > lim.MaxFieldLine {
-				b.keepLine(h, data, lineStart, inFields, lineEnd, ErrFieldLineTooLong)
-				return ErrFieldLineTooLong
-			}
-			if len(spans) >= lim.MaxFields {
-				b.keepLine(h, data, lineStart, inFields, lineEnd, ErrTooManyFields)
-				return ErrTooManyFields
-			}
-			sp, err := b.field(line, int32(lineStart), len(spans))
-			if err != nil {
-				b.keepLine(h, data, lineStart, inFields, lineEnd, err)
-				return err
-			}
-			spans = append(spans, sp)
+			return pos, nil
+		case len(line) > lim.MaxFieldLine:
+			return fieldsError(h, data[:lineEnd], ErrFieldLineTooLong)
+		case len(b.spans) >= lim.MaxFields:
+			return fieldsError(h, data[:lineEnd], ErrTooManyFields)
 		}
-		if inFields && pos-lineEnd-2 > lim.MaxHeaderBytes {
-			b.keepLine(h, data, lineStart, inFields, lineEnd, ErrHeadTooLarge)
-			return ErrHeadTooLarge
+		sp, err := b.field(line, int32(lineStart-fs), len(b.spans))
+		if err != nil {
+			return fieldsError(h, data[:lineEnd], err)
+		}
+		b.spans = append(b.spans, sp)
+		b.longest = max(b.longest, len(line))
+		if pos-fs > lim.MaxHeaderBytes {
+			return fieldsError(h, data[:lineEnd], ErrHeadTooLarge)
 		}
 		lineStart = pos
 	}
-	h.Raw = string(b.buf[b.r : b.r+end])
-	b.r += end
-	h.fill(spans, lineEnd)
-	b.prevRaw, read = h.Raw, true
-	return h.check()
 }
 
 // skipEmptyLines drops the CRLFs a client may send before a request line
@@ -193,7 +276,7 @@ func (b *Reader) skipEmptyLines() error {
 
 // partialLimits checks the line that has no LF yet against the limits, so
 // that a client cannot make the reader buffer past them.
-func (b *Reader) partialLimits(data []byte, lineStart int, inFields bool, lineEnd, fields int, lim Limits) error {
+func partialLimits(data []byte, lineStart int, inFields bool, lineEnd, fields int, lim Limits) error {
 	n := len(data) - lineStart
 	switch {
 	case !inFields && n > lim.MaxRequestLine+1: // +1: the CR may have come
@@ -208,26 +291,30 @@ func (b *Reader) partialLimits(data []byte, lineStart int, inFields bool, lineEn
 	return nil
 }
 
-// keepLine sets h.Line, for the log of a refused or unfinished request, to
-// the request line or what arrived of it. A request line over the limit
-// is not kept: CPython logs none for its 414.
-func (b *Reader) keepLine(h *Head, data []byte, lineStart int, inFields bool, lineEnd int, err error) {
-	switch {
-	case err == ErrRequestLineTooLong:
-	case inFields:
-		h.Line = string(data[:lineEnd])
-	default:
-		line := data[lineStart:]
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
-		line = bytes.TrimRight(line, "\r")
-		h.Line = string(line)
+// partialLine is h.Line, for the log of a refused or unfinished request,
+// when the request line has not been read whole: what arrived of it. A
+// request line over the limit is not kept: CPython logs none for its 414.
+func partialLine(data []byte, err error) string {
+	if err == ErrRequestLineTooLong {
+		return ""
 	}
+	line := data
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return string(bytes.TrimRight(line, "\r"))
+}
+
+// fieldsError is ReadHead's result for a refused or unfinished field
+// section: the error, and the request line kept for the log.
+func fieldsError(h *Head, line []byte, err error) (int, error) {
+	h.Line = string(line)
+	return 0, err
 }
 
 // requestLine parses "METHOD SP request-target SP HTTP-version" (RFC 9112
-// section 3), one space apart, into offsets h.fill turns into strings.
+// section 3), one space apart, checking each part; ReadHead cuts the
+// copied line into its parts.
 //
 //	GET /p HTTP/1.1   method GET, target /p, version 1.1
 //	GET  /p HTTP/1.1  ErrRequestLine: two spaces
@@ -302,9 +389,9 @@ func parseVersion(v []byte) (major, minor int, err error) {
 // the line "User-Agent: wget" as a second field costs a comparison of
 // "User-Agent" and gets the key HTTP_USER_AGENT without a lookup.
 func (b *Reader) field(line []byte, off int32, j int) (span, error) {
-	if j < len(b.prev) {
-		p := b.prev[j]
-		name := b.prevRaw[p.name0:p.name1]
+	if m := &b.fields; j < len(m.spans) {
+		p := m.spans[j]
+		name := m.raw[p.name0:p.name1]
 		if len(line) > len(name) && line[len(name)] == ':' && string(line[:len(name)]) == name {
 			sp, err := parseValue(line, off, len(name))
 			sp.key = p.key
@@ -325,7 +412,7 @@ func (b *Reader) field(line []byte, off int32, j int) (span, error) {
 // "Host: example.org " gives the name "Host" and the value "example.org".
 // A line starting with whitespace is obsolete folding, whitespace before
 // the colon is refused, and the value may hold VCHAR, obs-text, SP and HTAB
-// only. Offsets are from the head's start; off is the line's.
+// only. Offsets are from the field section's start; off is the line's.
 func parseField(line []byte, off int32) (span, error) {
 	var sp span
 	if c := line[0]; c == ' ' || c == '\t' {
@@ -376,19 +463,4 @@ func parseValue(line []byte, off int32, colon int) (span, error) {
 		return sp, ErrValueByte
 	}
 	return span{name0: off, name1: off + int32(colon), val0: off + int32(v0), val1: off + int32(v1)}, nil
-}
-
-// fill turns the offsets into substrings of h.Raw.
-func (h *Head) fill(spans []span, lineEnd int) {
-	raw := h.Raw
-	h.Line = raw[:lineEnd]
-	sp1 := strings.IndexByte(h.Line, ' ')
-	h.Method = h.Line[:sp1]
-	rest := h.Line[sp1+1:]
-	sp2 := strings.IndexByte(rest, ' ')
-	h.Target, h.Version = rest[:sp2], rest[sp2+1:]
-	for _, sp := range spans {
-		h.Fields = append(h.Fields, headers.Field{Name: raw[sp.name0:sp.name1], Value: raw[sp.val0:sp.val1]})
-		h.Keys = append(h.Keys, sp.key)
-	}
 }

@@ -32,13 +32,16 @@ type Reader struct {
 	// the server itself waits for the client.
 	BeforeBlock func()
 
-	keys  keyCache
-	spans []span
-	// prev holds the spans of the last head read, offsets into prevRaw,
-	// that head's Raw: the names and keys the next head likely repeats
-	// (see Reader.field). Only this one head is kept alive by them.
-	prev    []span
-	prevRaw string
+	keys keyCache
+	// spans and longest are the field lines of the head being read and
+	// the length of the longest.
+	spans   []span
+	longest int
+	// line and fields are what the last head parsed said (see memo.go);
+	// arena is where new heads are copied (see arena.go).
+	line   lineMemo
+	fields fieldsMemo
+	arena  arena
 }
 
 // NewReader returns a Reader reading from rd.
@@ -49,7 +52,8 @@ func NewReader(rd io.Reader) *Reader {
 }
 
 // Reset makes the Reader read from rd, dropping what it buffered. The key
-// cache is kept: the same clients send the same names.
+// cache and the last head's memo are kept: the same clients send the same
+// names.
 func (b *Reader) Reset(rd io.Reader) {
 	b.rd, b.r, b.w, b.err = rd, 0, 0, nil
 	if cap(b.buf) > maxKeptBuffer {
