@@ -143,6 +143,7 @@ type Handler struct {
 	sink func(status string, h headers.Headers, contentLength int64) error
 
 	checked checkCache // kept across requests
+	head    headCache  // the last head's bytes, kept across requests
 
 	status      string
 	appHeaders  headers.Headers

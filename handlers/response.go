@@ -8,7 +8,6 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
-	"github.com/gowsgi/wsgiref/internal/httpdate"
 )
 
 // Write is the write callable of PEP 3333 that start_response returns: it
@@ -36,11 +35,36 @@ func (h *Handler) emit(data []byte) error {
 		return ErrWriteBeforeStart
 	}
 	if !h.headersSent {
-		if err := h.sendHeaders(int64(len(data))); err != nil {
+		head, err := h.buildHead(int64(len(data)))
+		if err != nil {
+			return err
+		}
+		if h.fitsHead(data) {
+			// A small first block goes out with the head in one write:
+			// one call of Stdout less, for a copy of a few bytes.
+			h.buf = append(head, data...)
+			if err := h.writeAll(h.buf); err != nil {
+				return err
+			}
+			h.bytesSent += int64(len(data))
+			return nil
+		}
+		if err := h.writeAll(head); err != nil {
 			return err
 		}
 	}
 	return h.writeBody(data)
+}
+
+// maxJoinedBlock is the largest first block sent in one write with the
+// head (copied after it); a larger one is written on its own.
+const maxJoinedBlock = 512
+
+// fitsHead reports whether data, the first block, may be appended to the
+// head just built: small, sent whole, and not chunked (see writeBody).
+func (h *Handler) fitsHead(data []byte) bool {
+	return len(data) > 0 && len(data) <= maxJoinedBlock && !h.noBody && !h.chunked &&
+		(h.declared < 0 || int64(len(data)) <= h.declared) && h.sink == nil
 }
 
 func (h *Handler) writeBody(data []byte) error {
@@ -151,6 +175,17 @@ func (h *Handler) SendHeaders() error {
 // first is the length of the first block (bytes_sent at that point), or -1
 // when the body is sent by other means and its length is unknown.
 func (h *Handler) sendHeaders(first int64) error {
+	head, err := h.buildHead(first)
+	if err != nil || len(head) == 0 {
+		return err
+	}
+	return h.writeAll(head)
+}
+
+// buildHead is sendHeaders but the write: it decides the framing, marks
+// the headers sent and returns the head's bytes (in h.buf; none for an
+// HTTP/0.9 client or a sink, which has taken them).
+func (h *Handler) buildHead(first int64) ([]byte, error) {
 	// start_response checked these fields, kept a copy of them and noted
 	// their facts.
 	hdrs := h.appHeaders
@@ -165,7 +200,7 @@ func (h *Handler) sendHeaders(first int64) error {
 			addLength = 0
 		} else if h.fileLength >= 0 {
 			addLength = h.fileLength
-		} else if bc, ok := h.result.(wsgiref.BlockCounter); ok && h.inResult && first >= 0 && bc.Blocks() == 1 {
+		} else if h.inResult && first >= 0 && blockCount(h.result) == 1 {
 			addLength = first
 		}
 		h.declared = addLength
@@ -174,75 +209,61 @@ func (h *Handler) sendHeaders(first int64) error {
 		// A gateway that refuses the status leaves the headers unsent, so
 		// the error page can still go out.
 		if err := h.sink(h.status, hdrs, h.declared); err != nil {
-			return err
+			return nil, err
 		}
 		h.headersSent = true
-		return nil
+		return nil, nil
 	}
 	h.headersSent = true
 
 	proto := h.env.Get("SERVER_PROTOCOL")
 	if h.OriginServer && !clientIsModern(proto) {
-		return nil // HTTP/0.9: no status line, no headers
+		return nil, nil // HTTP/0.9: no status line, no headers
 	}
-	b := h.buf[:0]
-	var http11 bool
+	key := headKey{status: h.status, fieldGen: h.checked.gen, length: addLength, origin: h.OriginServer}
 	if h.OriginServer {
 		v := h.HTTPVersion
 		if v == "" {
 			v = "1.0"
 		}
-		http11 = v == "1.1"
-		b = append(b, "HTTP/"...)
-		b = append(b, v...)
-		b = append(b, ' ')
-		b = append(b, h.status...)
-		b = append(b, '\r', '\n')
-		if !hasDate {
-			b = httpdate.AppendLine(b)
+		http11 := v == "1.1"
+		key.version, key.date = v, !hasDate
+		if !hasServer {
+			key.software = h.ServerSoftware
 		}
-		if h.ServerSoftware != "" && !hasServer {
-			b = append(b, "Server: "...)
-			b = append(b, h.ServerSoftware...)
-			b = append(b, '\r', '\n')
-		}
-	} else {
-		b = append(b, "Status: "...)
-		b = append(b, h.status...)
-		b = append(b, '\r', '\n')
-	}
-	for i := range hdrs {
-		b = append(b, hdrs[i].Name...)
-		b = append(b, ':', ' ')
-		b = append(b, hdrs[i].Value...)
-		b = append(b, '\r', '\n')
-	}
-	if addLength >= 0 {
-		b = append(b, "Content-Length: "...)
-		b = strconv.AppendInt(b, addLength, 10)
-		b = append(b, '\r', '\n')
-	}
-	if h.OriginServer {
 		// No body goes out after HEAD, 1xx, 204 or 304 (RFC 9110 6.4.1):
 		// a client reads none, so bytes sent would start the next response.
 		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD" || !bodyAllowed(h.status)
 		if http11 && !hasLength && addLength < 0 && !h.noBody && clientIs11(proto) {
-			h.chunked = true
-			b = append(b, "Transfer-Encoding: chunked\r\n"...)
+			h.chunked, key.chunked = true, true
 		}
 		framed := h.declared >= 0 || h.chunked || h.noBody
 		// A 1xx as the final status leaves the client waiting for the
 		// real one: the connection cannot serve another request.
 		h.persistent = h.KeepAlive && framed && h.status[0] != '1'
 		if http11 && !h.persistent || h.AnnounceClose {
-			b = append(b, "Connection: close\r\n"...)
+			key.conn = connClose
 		} else if !http11 && h.persistent {
-			b = append(b, "Connection: keep-alive\r\n"...)
+			key.conn = connKeepAlive
 		}
 	}
-	b = append(b, '\r', '\n')
-	h.buf = b
-	return h.writeAll(b)
+	if !h.checked.holds(hdrs) {
+		h.head.valid = false // fields the check cache does not stand for
+	}
+	h.buf = h.head.appendHead(h.buf[:0], &key, hdrs)
+	return h.buf, nil
+}
+
+// blockCount is the body's number of blocks, the len() of
+// set_content_length, or -1 when it has none.
+func blockCount(body wsgiref.Body) int {
+	if sb, ok := body.(*wsgiref.SliceBody); ok && sb != nil {
+		return sb.Blocks() // the commonest body, without an interface assertion
+	}
+	if bc, ok := body.(wsgiref.BlockCounter); ok {
+		return bc.Blocks()
+	}
+	return -1
 }
 
 // parseLength returns the value of a Content-Length header, or -1 when it
@@ -306,6 +327,9 @@ func (h *Handler) sendBody(body wsgiref.Body) error {
 			return err
 		}
 	}
+	if sb, ok := body.(*wsgiref.SliceBody); ok && sb != nil {
+		return h.sendSlices(sb)
+	}
 	// Blocks known in advance are in memory: no need to flush each, the
 	// final flush sends them. Blocks produced on demand are flushed one by
 	// one, so that a slow producer never holds back what is ready (PEP 3333).
@@ -329,6 +353,21 @@ func (h *Handler) sendBody(body wsgiref.Body) error {
 			return nil
 		}
 		if err != nil {
+			return err
+		}
+	}
+}
+
+// sendSlices is sendBody for the commonest body, blocks in memory: its
+// Next cannot panic and ends with io.EOF only, so the blocks are sent
+// without a recover each, and flushed at the end only.
+func (h *Handler) sendSlices(sb *wsgiref.SliceBody) error {
+	for {
+		data, err := sb.Next()
+		if err != nil {
+			return nil
+		}
+		if err := h.emit(data); err != nil {
 			return err
 		}
 	}

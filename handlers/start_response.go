@@ -66,6 +66,7 @@ type checkCache struct {
 	status string
 	fields headers.Headers
 	facts  fieldFacts
+	gen    uint64 // counts the lists fields has held, for the head cache
 }
 
 // checkStatus checks status unless it is the last one that passed.
@@ -94,7 +95,14 @@ func (h *Handler) checkFields(hdrs headers.Headers) error {
 	}
 	h.facts = facts
 	c.fields, c.facts = append(c.fields[:0], hdrs...), facts
+	c.gen++
 	return nil
+}
+
+// holds reports whether hdrs is the cache's own list, which its gen
+// stands for: what start_response left for a response that passed.
+func (c *checkCache) holds(hdrs headers.Headers) bool {
+	return len(hdrs) == len(c.fields) && (len(hdrs) == 0 || &hdrs[0] == &c.fields[0])
 }
 
 // statusByte marks the bytes a status line may not hold: the controls
