@@ -96,27 +96,37 @@ func (p *Path) cutPath(pi string) bool {
 
 // mapSlashes is cutPath for a path of 8 to 63 bytes: it keeps the
 // slashes as a bitmap (Path.slashes) rather than a cut per slash, and
-// makes a second bitmap of the slashes and dots; a slash or dot right
-// after a slash is then one test on the two, after the loop, so no
-// branch depends on where the slashes are. The last word overlaps the
-// one before rather than being shifted: its bits fall where they are.
+// takes a second bitmap of the slashes and dots (slashMaps); a slash or
+// dot right after a slash is then one test on the two, so no branch
+// depends on where the slashes are.
 //
 //	mapSlashes("/user/repos") = true, slashes 0b1000_0010_0001 (bits 0, 5, 11)
 func (p *Path) mapSlashes(pi string) bool {
-	sd, s := slashesAndDots(load64(pi))
-	slashes, slashOrDot := gatherHighBits(s), gatherHighBits(sd)
-	for i := 8; i < len(pi); i += 8 {
-		at := min(i, len(pi)-8)
-		sd, s := slashesAndDots(load64(pi[at:]))
-		slashes |= gatherHighBits(s) << (uint(at) & 63)
-		slashOrDot |= gatherHighBits(sd) << (uint(at) & 63)
-	}
+	slashes, slashOrDot := slashMaps(pi)
 	if slashes<<1&slashOrDot != 0 {
 		return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
 	}
 	p.slashes = slashes | 1<<(uint(len(pi))&63)
 	p.n, p.end = len(pi), len(pi)
 	return true
+}
+
+// slashMapsWords is slashMaps eight bytes at a time, in Go, for a path of
+// 8 to 63 bytes: bit i of slashes is set where s[i] is a slash, bit i of
+// slashOrDot where it is a slash or a dot. The last word overlaps the one
+// before rather than being shifted: its bits fall where they are.
+//
+//	slashMapsWords("/a.b/cdef") = 0b1_0001, 0b1_0101
+func slashMapsWords(s string) (slashes, slashOrDot uint64) {
+	sd, sl := slashesAndDots(load64(s))
+	slashes, slashOrDot = gatherHighBits(sl), gatherHighBits(sd)
+	for i := 8; i < len(s); i += 8 {
+		at := min(i, len(s)-8)
+		sd, sl := slashesAndDots(load64(s[at:]))
+		slashes |= gatherHighBits(sl) << (uint(at) & 63)
+		slashOrDot |= gatherHighBits(sd) << (uint(at) & 63)
+	}
+	return slashes, slashOrDot
 }
 
 // gatherHighBits packs the high bit of each byte of x, which has no other
