@@ -145,12 +145,19 @@ func (a *Args) reset() {
 // element and no bulk copy through the runtime.
 func (a *Args) add(names, values []string) {
 	n, m := len(a.values), len(a.values)+len(values)
-	if m > cap(a.values) || m > cap(a.names) || len(names) < len(values) {
-		a.names = append(a.names, names[:len(values)]...)
+	if m > len(a.valueBuf) || len(names) < len(values) {
+		// Past the arrays. a.names[:n:n], so that a route's own list of
+		// names (see set) is copied, never written.
+		a.names = append(a.names[:n:n], names[:len(values)]...)
 		a.values = append(a.values, values...)
 		return
 	}
-	a.names, a.values = a.names[:m], a.values[:m]
+	// The values so far are in valueBuf (they spill out only past it);
+	// the names may be a route's own list, kept by set: copy them in.
+	if n > 0 && &a.names[0] != &a.nameBuf[0] {
+		copy(a.nameBuf[:n], a.names)
+	}
+	a.names, a.values = a.nameBuf[:m], a.valueBuf[:m]
 	names, dstNames, dstValues := names[:len(values)], a.names[n:m], a.values[n:m]
 	for i, v := range values {
 		dstValues[i] = v
@@ -159,8 +166,10 @@ func (a *Args) add(names, values []string) {
 }
 
 // set makes names and values all of a's args: reset and add in one, for
-// the common case of a request with no outer router's args, so that
-// the slice headers are written once.
+// the common case of a request with no outer router's args. The values
+// are copied into valueBuf; the names are the route's own list, which
+// no request changes, kept as it is (capped, so that an append copies
+// it), rather than copied a string at a time.
 func (a *Args) set(names, values []string) {
 	n := len(values)
 	if n > len(a.valueBuf) || len(names) < n {
@@ -168,13 +177,11 @@ func (a *Args) set(names, values []string) {
 		a.add(names, values)
 		return
 	}
-	dstNames, dstValues := a.nameBuf[:n], a.valueBuf[:n]
-	names = names[:n]
+	dstValues := a.valueBuf[:n]
 	for i, v := range values {
 		dstValues[i] = v
-		dstNames[i] = names[i]
 	}
-	a.names, a.values = dstNames, dstValues
+	a.names, a.values = names[:n:n], dstValues
 }
 
 // ArgsCache hands out the [*Args] of a router, one per environ, and keeps
@@ -193,7 +200,9 @@ const cacheSlots = 1 << cacheBits
 // Capture appends names and their values to env's routing args. If an
 // outer router already set args on env, they are kept and added to;
 // otherwise the Args of env from the cache (or a new one) starts empty.
-// names and values have the same length.
+// names and values have the same length. names is kept, not copied (the
+// values are): it must not change while the request runs, as a generated
+// router's package variable of a route's names never does.
 func (c *ArgsCache) Capture(env *wsgiref.Environ, names []string, values ...string) {
 	var outer *Args
 	if v, ok := env.Extension(Key); ok {

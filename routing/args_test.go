@@ -56,9 +56,12 @@ func TestCaptureNestedAndReused(t *testing.T) {
 	if b := ArgsOf(env); b != a || !slices.Equal(b.Positional(), []string{"3"}) {
 		t.Errorf("second request: Args %p (first %p), positional %q", b, a, b.Positional())
 	}
+	// The names as a generated router passes them: a package variable,
+	// which the Args keeps rather than copies.
+	names = []string{"n"}
 	if n := testing.AllocsPerRun(50, func() {
 		env.Reset()
-		outer.Capture(env, []string{"n"}, "3")
+		outer.Capture(env, names, "3")
 	}); n != 0 {
 		t.Errorf("Capture on a reused environ allocates %v times", n)
 	}
@@ -135,5 +138,33 @@ func TestArgsInt(t *testing.T) {
 	_, err = a.Int("missing")
 	if err == nil || err.Error() != `routing: no routing arg "missing"` {
 		t.Errorf("Int(missing) error = %v", err)
+	}
+}
+
+// The Args keeps a route's list of names instead of copying it; an inner
+// router's capture, in the arrays or past them, must then copy the list
+// and never write into it, even where the list has room after its end.
+func TestCaptureKeepsNamesUnchanged(t *testing.T) {
+	for _, inner := range []int{1, 9} {
+		var outerCache, innerCache ArgsCache
+		env := new(wsgiref.Environ)
+		names := make([]string, 2, 16)
+		copy(names, []string{"owner", "id"})
+		outerCache.Capture(env, names, "gowsgi", "1")
+		innerNames, innerValues := make([]string, inner), make([]string, inner)
+		for i := range inner {
+			innerNames[i], innerValues[i] = "p"+strconv.Itoa(i), strconv.Itoa(i)
+		}
+		innerCache.Capture(env, innerNames, innerValues...)
+		if spare := names[:16]; !slices.Equal(spare[:2], []string{"owner", "id"}) || slices.ContainsFunc(spare[2:], func(s string) bool { return s != "" }) {
+			t.Errorf("%d inner params: the outer route's names became %q", inner, spare)
+		}
+		a := ArgsOf(env)
+		if got, want := a.Positional(), append([]string{"gowsgi", "1"}, innerValues...); !slices.Equal(got, want) {
+			t.Errorf("%d inner params: Positional = %q, want %q", inner, got, want)
+		}
+		if a.Get("owner") != "gowsgi" || a.Get("p0") != "0" {
+			t.Errorf("%d inner params: owner %q, p0 %q", inner, a.Get("owner"), a.Get("p0"))
+		}
 	}
 }
