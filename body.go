@@ -176,7 +176,10 @@ func (e *Environ) Blocks(blocks ...[]byte) *SliceBody {
 		return Blocks(slices.Clone(blocks)...)
 	}
 	lb.lent = true
-	n := copy(lb.blocks[:], blocks)
+	for i, b := range blocks { // not copy: typedslicecopy costs a call
+		lb.blocks[i] = b
+	}
+	n := len(blocks)
 	lb.SliceBody.Reset(lb.blocks[:n:n]...)
 	return &lb.SliceBody
 }

@@ -164,6 +164,7 @@ type Handler struct {
 	persistent  bool
 	complete    bool
 	ended       bool // Run returned: the write callable is dead
+	fresh       bool // Reset cleared the request state and Run has not begun
 	inResult    bool
 }
 
@@ -250,6 +251,7 @@ func (h *Handler) init() {
 func (h *Handler) Reset() {
 	h.env.Reset()
 	h.resetRequest()
+	h.fresh = true
 }
 
 func (h *Handler) resetRequest() {
@@ -316,7 +318,12 @@ func (h *Handler) Reusable() bool {
 // or the error page itself failed. The body's Close is called in every case.
 func (h *Handler) Run(app wsgiref.App) error {
 	h.init()
-	h.resetRequest()
+	if !h.fresh || h.outErr != nil {
+		// A write between Reset and Run (an interim response) may have
+		// failed: the request starts clean all the same.
+		h.resetRequest()
+	}
+	h.fresh = false
 	defer h.end()
 	h.setupEnviron()
 	if app == nil {
