@@ -106,9 +106,15 @@ func (p *Path) mapSlashes(pi string) bool {
 	if slashes<<1&slashOrDot != 0 {
 		return p.cutBytes(pi) // a "//" or a "/.": the exact loop decides
 	}
-	p.slashes = slashes | 1<<(uint(len(pi))&63)
-	p.n, p.end = len(pi), len(pi)
+	p.keepMap(slashes, len(pi))
 	return true
+}
+
+// keepMap makes slashes, the slash bitmap of a clean path of n bytes
+// (8 <= n < 64), the walk's: the end bit at n stops Next's scan.
+func (p *Path) keepMap(slashes uint64, n int) {
+	p.slashes = slashes | 1<<(uint(n)&63)
+	p.n, p.end = n, n
 }
 
 // slashMapsWords is slashMaps eight bytes at a time, in Go, for a path of
