@@ -165,25 +165,6 @@ func (a *Args) add(names, values []string) {
 	}
 }
 
-// set makes names and values all of a's args: reset and add in one, for
-// the common case of a request with no outer router's args. The values
-// are copied into valueBuf; the names are the route's own list, which
-// no request changes, kept as it is (capped, so that an append copies
-// it), rather than copied a string at a time.
-func (a *Args) set(names, values []string) {
-	n := len(values)
-	if n > len(a.valueBuf) || len(names) < n {
-		a.reset()
-		a.add(names, values)
-		return
-	}
-	dstValues := a.valueBuf[:n]
-	for i, v := range values {
-		dstValues[i] = v
-	}
-	a.names, a.values = names[:n:n], dstValues
-}
-
 // ArgsCache hands out the [*Args] of a router, one per environ, and keeps
 // them so that the next request on a pooled environ reuses its Args. A
 // generated router holds one; its zero value is ready to use and it is
@@ -212,32 +193,46 @@ func (c *ArgsCache) Capture(env *wsgiref.Environ, names []string, values ...stri
 			return
 		}
 	}
+	// env's own Args, from its slot. Fibonacci hashing of the address;
+	// the address only picks the slot, the owner check decides. owner is
+	// set once, before the Store publishes the Args, and never written
+	// again: another environ hashed to the same slot may read it while
+	// this one's request is running.
+	slot := &c.slots[uint64(uintptr(unsafe.Pointer(env)))*0x9E3779B97F4A7C15>>(64-cacheBits)]
+	a := slot.Load()
+	if a == nil || a.owner != env {
+		a = fresh(slot, env)
+	}
 	// A clone of an environ carries the Args of the original: copy it
 	// rather than write to an Args another request may be reading.
-	a := c.get(env)
 	if outer != nil {
 		a.reset()
 		a.add(outer.names, outer.values)
 		a.add(names, values)
+	} else if n := len(values); n <= len(a.valueBuf) && n <= len(names) {
+		// The common case, a request with no outer router's args, written
+		// out here: the values copied into valueBuf, the names the
+		// route's own list, kept as it is (capped, so that an append by
+		// an inner router copies it), rather than copied a string at a
+		// time.
+		dst := a.valueBuf[:n]
+		for i, v := range values {
+			dst[i] = v
+		}
+		a.names, a.values = names[:n:n], dst
 	} else {
-		a.set(names, values)
+		a.reset()
+		a.add(names, values)
 	}
 	env.SetExtension(Key, a)
 }
 
-// get returns the Args of env, to be filled with set or reset and add.
-func (c *ArgsCache) get(env *wsgiref.Environ) *Args {
-	// Fibonacci hashing of the address; the address only picks the slot,
-	// the owner check decides.
-	h := uint64(uintptr(unsafe.Pointer(env))) * 0x9E3779B97F4A7C15 >> (64 - cacheBits)
-	slot := &c.slots[h]
-	a := slot.Load()
-	// owner is set once, before the Store publishes the Args, and never
-	// written again: another environ hashed to the same slot may read it
-	// while this one's request is running.
-	if a == nil || a.owner != env {
-		a = &Args{owner: env}
-		slot.Store(a)
-	}
+// fresh puts a new Args for env in slot: the first request on an
+// environ, or one whose slot another environ took.
+//
+//go:noinline
+func fresh(slot *atomic.Pointer[Args], env *wsgiref.Environ) *Args {
+	a := &Args{owner: env}
+	slot.Store(a)
 	return a
 }
