@@ -37,8 +37,8 @@ type Environ struct {
 	// idx indexes the variables that are not hot once there are
 	// indexMin of them; empty before (see environ_index.go).
 	idx []indexSlot
-	// memo is the last key the index hashed (see hashOf).
-	memo hashMemo
+	// memo is the last key a lookup found absent (see find).
+	memo missMemo
 	// tags has the filter bit (see tagBit) of every variable that is not
 	// hot: a lookup whose bit is clear misses without a scan. Del leaves
 	// the bits (a stale bit costs a scan, never a wrong answer).
@@ -92,41 +92,24 @@ type FileWrapperFunc func(r io.Reader, blksize int) Body
 
 type variable struct {
 	name, value string
-	// tag is keyTag(name): a scan compares it before the name, so a
-	// miss costs one integer comparison per variable.
-	tag uint32
+	// hash is keyHash(name) for a variable that is not hot (0 for a hot
+	// one, found by its position): a scan compares it before the name,
+	// so a miss costs one integer comparison per variable.
+	hash uint32
 }
 
-// keyTag is a fingerprint of a key: its length and three of its bytes,
-// the last two and the middle one, where names that share a prefix
-// ("SERVER_NAME", "SERVER_PORT"; "HTTP_X_FIELD_017", "HTTP_X_FIELD_018")
-// differ. Equal keys have equal tags; a tag match is confirmed by
-// comparing the names.
-//
-// For example, keyTag("HTTP_HOST") is 9<<24 | 'T'<<16 | 'S'<<8 | '_'.
-func keyTag(key string) uint32 {
-	n := len(key)
-	if n < 2 {
-		if n == 0 {
-			return 0
-		}
-		return 1<<24 | uint32(key[0])
-	}
-	return uint32(n)<<24 | uint32(key[n-1])<<16 | uint32(key[n-2])<<8 | uint32(key[n/2])
-}
-
-// tagBit is the filter bit of a tag in Environ.tags: one of 128, picked
-// by Fibonacci hashing, so that the dozen or so variables of a request
-// that are not hot leave nine lookups of an absent key in ten a single
-// AND.
-func tagBit(tag uint32) (word int, bit uint64) {
-	b := (tag * 0x9E3779B1) >> 25
+// tagBit is the filter bit of a hash in Environ.tags: one of 128, from
+// the hash's top bits (the index uses the low ones), so that the dozen
+// or so variables of a request that are not hot leave nine lookups of an
+// absent key in ten a single AND.
+func tagBit(h uint32) (word int, bit uint64) {
+	b := h >> 25
 	return int(b >> 6), 1 << (b & 63)
 }
 
-// mayHold reports whether the filter lets a variable of this tag exist.
-func (e *Environ) mayHold(tag uint32) bool {
-	w, bit := tagBit(tag)
+// mayHold reports whether the filter lets a variable of this hash exist.
+func (e *Environ) mayHold(h uint32) bool {
+	w, bit := tagBit(h)
 	return e.tags[w]&bit != 0
 }
 
@@ -141,7 +124,8 @@ type extension struct {
 // SERVER_SOFTWARE, wsgi.url_scheme and HTTPS for guess_scheme); their
 // positions are kept, so finding one costs no scan and no hash, whatever
 // the environ's size. The other variables are few enough per request
-// that a scan of tags finds them (see keyTag).
+// that a scan of their hashes finds them (see keyHash), or past
+// indexMin of them the index.
 const hotKeys = 7
 
 // hotSlot returns the hint slot of a hot key, or -1: one switch on the
@@ -189,29 +173,61 @@ const (
 	hotHTTPS
 )
 
+// index returns the position of key in vars, or -1. A miss of a key
+// that is not hot is remembered (see missMemo), so that the Set which
+// usually follows appends at once.
 func (e *Environ) index(key string) int {
 	if h := hotSlot(key); h >= 0 {
 		return e.hotIndex(h)
 	}
-	return e.find(key)
+	h := keyHash(key)
+	// lookup by hand: the probe and the scan inline here, one call less.
+	var free uint32
+	if len(e.idx) != 0 {
+		var i int
+		if i, free = e.probe(key, h); i >= 0 {
+			return i
+		}
+	} else if e.mayHold(h) {
+		for i := range e.vars {
+			if e.vars[i].hash == h && e.vars[i].name == key {
+				return i
+			}
+		}
+	}
+	e.memo = missMemo{key: key, hash: h, free: free + 1}
+	return -1
 }
 
 // hotIndex is index for a hot key whose slot the caller knows.
 func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
 
-func (e *Environ) scan(key string) int { return e.scanTag(key, keyTag(key)) }
-
-// scanTag is scan for a key whose tag the caller computed.
-func (e *Environ) scanTag(key string, tag uint32) int {
-	if !e.mayHold(tag) {
-		return -1
+// lookup returns the position of a key that is not hot, of hash h, or
+// -1 and, with an index, the empty slot where the key would go (see
+// probe). Without an index it scans the hashes; a key whose filter bit
+// is clear misses without a scan.
+func (e *Environ) lookup(key string, h uint32) (pos int, free uint32) {
+	if len(e.idx) != 0 {
+		return e.probe(key, h)
+	}
+	if !e.mayHold(h) {
+		return -1, 0
 	}
 	for i := range e.vars {
-		if e.vars[i].tag == tag && e.vars[i].name == key {
-			return i
+		if e.vars[i].hash == h && e.vars[i].name == key {
+			return i, 0
 		}
 	}
-	return -1
+	return -1, 0
+}
+
+// missed reports whether key is the one the last lookup found absent,
+// with nothing added or removed since: then it is still absent, and
+// e.memo has its hash and slot. The lengths are compared first, so a key
+// of another length (the bare key of a header field against its HTTP_
+// key) costs two comparisons.
+func (e *Environ) missed(key string) bool {
+	return e.memo.free != 0 && len(key) == len(e.memo.key) && key == e.memo.key
 }
 
 // Get returns the value of a string variable, or "" when it is absent.
@@ -236,26 +252,19 @@ func (e *Environ) Has(key string) bool { return e.index(key) >= 0 }
 // Set sets a string variable. A new key goes after the existing ones; an
 // existing key keeps its place.
 func (e *Environ) Set(key, value string) {
+	if e.missed(key) {
+		e.appendIndexed(key, value, e.memo.hash, e.memo.free-1)
+		return
+	}
 	if h := hotSlot(key); h >= 0 {
 		e.setHot(h, key, value)
 		return
 	}
-	if len(e.idx) == 0 {
-		tag := keyTag(key)
-		if i := e.scanTag(key, tag); i >= 0 {
-			e.vars[i].value = value
-			return
-		}
-		e.appendIndexed(key, value, tag, 0, 0)
-		return
-	}
-	hash := e.hashOf(key)
-	if free, ok := e.absentSlot(); ok {
-		e.appendIndexed(key, value, e.memo.tag, hash, free)
-	} else if i, free := e.probe(key, hash); i >= 0 {
+	h := keyHash(key)
+	if i, free := e.lookup(key, h); i >= 0 {
 		e.vars[i].value = value
 	} else {
-		e.appendIndexed(key, value, e.memo.tag, hash, free)
+		e.appendIndexed(key, value, h, free)
 	}
 }
 
@@ -265,9 +274,12 @@ func (e *Environ) setHot(h int, key, value string) {
 		e.vars[i].value = value
 		return
 	}
-	// No tag: a hot key is found by its position, never by a scan.
+	// No hash: a hot key is found by its position, never by a scan.
 	e.hot[h] = int32(len(e.vars) + 1)
-	e.vars = append(e.vars, variable{name: key, value: value})
+	e.vars = append(e.vars, variable{})
+	v := &e.vars[len(e.vars)-1]
+	v.name = key
+	v.value = value
 }
 
 // SetDefault sets key to value unless it is present, and returns the value
@@ -287,6 +299,10 @@ func (e *Environ) SetDefault(key, value string) string {
 // "b") returns "a", true and changes nothing, and LookupOrSet("HTTP_DNT",
 // "1") returns "1", false and adds HTTP_DNT=1 after HTTP_ACCEPT.
 func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
+	if e.missed(key) {
+		e.appendIndexed(key, value, e.memo.hash, e.memo.free-1)
+		return value, false
+	}
 	if h := hotSlot(key); h >= 0 {
 		if i := e.hotIndex(h); i >= 0 {
 			return e.vars[i].value, true
@@ -294,23 +310,12 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 		e.setHot(h, key, value)
 		return value, false
 	}
-	if len(e.idx) == 0 {
-		tag := keyTag(key)
-		if i := e.scanTag(key, tag); i >= 0 {
-			return e.vars[i].value, true
-		}
-		e.appendIndexed(key, value, tag, 0, 0)
-		return value, false
+	h := keyHash(key)
+	i, free := e.lookup(key, h)
+	if i >= 0 {
+		return e.vars[i].value, true
 	}
-	hash := e.hashOf(key)
-	free, ok := e.absentSlot()
-	if !ok {
-		var i int
-		if i, free = e.probe(key, hash); i >= 0 {
-			return e.vars[i].value, true
-		}
-	}
-	e.appendIndexed(key, value, e.memo.tag, hash, free)
+	e.appendIndexed(key, value, h, free)
 	return value, false
 }
 
@@ -426,6 +431,7 @@ func (e *Environ) Clone() *Environ {
 	c.vars = append([]variable(nil), e.vars...)
 	c.ext = append([]extension(nil), e.ext...)
 	c.idx = slices.Clone(e.idx)
+	c.memo = missMemo{}
 	return &c
 }
 

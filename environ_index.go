@@ -1,9 +1,7 @@
 package wsgiref
 
-import "hash/maphash"
-
 // An environ of a few dozen variables is fastest scanned: comparing a
-// dozen short strings costs less than hashing one. A request with many
+// dozen hashes costs less than a probe's bookkeeping. A request with many
 // header fields makes a scan the whole cost (each Has-then-Set of a reader
 // that joins repeated fields scans every variable before it), so past
 // indexMin variables the environ keeps an open-addressing hash index of
@@ -12,10 +10,12 @@ import "hash/maphash"
 // only answers "where is key" in constant time.
 //
 // The hot keys (see hotSlot) never enter the index: their kept positions
-// already answer in constant time.
+// already answer in constant time. The index takes each variable's kept
+// hash (see keyHash), so building or growing it hashes no key again, and
+// a lookup hashes its key once for the filter and the probe.
 
 // indexMin is the number of variables that are not hot at which an
-// environ builds its index. Below it, lookups scan the tags (see keyTag);
+// environ builds its index. Below it, lookups scan the hashes;
 // the hot keys never need either, so a hello-world request's environ,
 // of about ten such variables, is never indexed.
 const indexMin = 16
@@ -24,46 +24,23 @@ const indexMin = 16
 // so the next few dozen fields go in without growing it.
 const indexMinSlots = 64
 
-// indexSeed keys the hash. It is random per process, so a client cannot
-// pick header names that collide in every server (hash flooding).
-var indexSeed = maphash.MakeSeed()
-
 // An indexSlot is one entry of the index: the hash of a variable's name
-// and its position in vars plus one. A pos of 0 marks an empty slot. The
-// hash is kept so that probing compares strings only on a full hash match,
-// and so that growing the index never hashes a name again.
+// (keyHash) and its position in vars plus one. A pos of 0 marks an empty
+// slot. The hash is kept so that probing compares strings only on a full
+// hash match, and so that growing the index reads no name.
 type indexSlot struct {
 	hash uint32
 	pos  int32
 }
 
-func hashKey(key string) uint32 { return uint32(maphash.String(indexSeed, key)) }
-
-// hashOf is hashKey, remembering the last key hashed: the Has-then-Set
-// of a reader joining repeated fields, or a Get before a Set, hashes the
-// key once.
-func (e *Environ) hashOf(key string) uint32 { return e.hashOfTag(key, keyTag(key)) }
-
-// hashOfTag is hashOf for a key whose tag the caller computed.
-func (e *Environ) hashOfTag(key string, tag uint32) uint32 {
-	// The tags differ for most other keys, which then cost no string
-	// comparison; the zero memo's tag is that of "", never hashed here.
-	if tag == e.memo.tag && key == e.memo.key && key != "" {
-		return e.memo.hash
-	}
-	h := hashKey(key)
-	e.memo = hashMemo{key: key, tag: tag, hash: h}
-	return h
-}
-
-// hashMemo is the last key hashOf hashed, its tag and its hash; and,
-// when the last lookup of that key missed and nothing has changed the
-// index since, where it would go plus one (0 otherwise), so that the Set
-// after a Has that missed probes no more.
-type hashMemo struct {
-	key       string
-	tag, hash uint32
-	free      uint32
+// A missMemo is the key that the last lookup found absent, its hash and,
+// plus one, the slot where it would go in the index (1 without an
+// index); free is 0 when there is none, or when a variable was added or
+// removed since. A reader's Has then Set of a new key, or Get then Set,
+// thus hashes and probes once: the Set appends where the lookup stopped.
+type missMemo struct {
+	key        string
+	hash, free uint32
 }
 
 // probe looks key up in the index by linear probing from its home slot.
@@ -81,44 +58,34 @@ func (e *Environ) probe(key string, h uint32) (pos int, free uint32) {
 	}
 }
 
-// find returns the position of a key that is not hot, or -1.
-func (e *Environ) find(key string) int {
-	tag := keyTag(key)
-	if len(e.idx) == 0 {
-		return e.scanTag(key, tag)
-	}
-	if !e.mayHold(tag) {
-		// Absent for sure: a header field's bare key, an unset
-		// variable; no hash. Not remembered, so a Set hashes.
-		return -1
-	}
-	i, free := e.probe(key, e.hashOfTag(key, tag))
-	e.memo.free = 0
-	if i < 0 {
-		e.memo.free = free + 1
-	}
-	return i
-}
-
-// absentSlot returns the slot where key, just hashed, would go when the
-// lookup before found it absent and the index has not changed since.
-func (e *Environ) absentSlot() (free uint32, ok bool) {
-	return e.memo.free - 1, e.memo.free != 0
-}
-
 // appendIndexed appends a variable that is not hot and known to be absent,
-// of tag keyTag(key). With an index, h is the key's hash and free the slot
-// probe returned.
-func (e *Environ) appendIndexed(key, value string, tag, h, free uint32) {
-	e.vars = append(e.vars, variable{key, value, tag})
-	w, bit := tagBit(tag)
+// of hash h. With an index, free is the slot lookup returned.
+//
+// It adds a variable, so the memo of a missed key no longer holds: that
+// key may be this one.
+func (e *Environ) appendIndexed(key, value string, h, free uint32) {
+	// The fields are stored in place (an append of a variable literal
+	// builds it on the stack and copies it with a typed move), and the
+	// list grows in a call after which nothing of the variable is live,
+	// so that the common case spills no argument.
+	n := len(e.vars)
+	if n < cap(e.vars) {
+		e.vars = e.vars[:n+1]
+		v := &e.vars[n]
+		v.name = key
+		v.value = value
+		v.hash = h
+	} else {
+		e.growAppend(key, value, h)
+	}
+	n++
+	w, bit := tagBit(h)
 	e.tags[w] |= bit
 	e.memo.free = 0
-	n := len(e.vars)
 	switch {
 	case len(e.idx) == 0:
-		if n >= indexMin && n-e.hotCount() >= indexMin {
-			e.buildIndex()
+		if n >= indexMin {
+			e.maybeBuildIndex()
 		}
 	case 2*n > len(e.idx):
 		// More than half full: grow, then place the new key afresh.
@@ -126,6 +93,23 @@ func (e *Environ) appendIndexed(key, value string, tag, h, free uint32) {
 		e.placeSlot(indexSlot{h, int32(n)})
 	default:
 		e.idx[free] = indexSlot{h, int32(n)}
+	}
+}
+
+// growAppend is the append of appendIndexed when vars is full.
+//
+//go:noinline
+func (e *Environ) growAppend(key, value string, h uint32) {
+	e.vars = append(e.vars, variable{name: key, value: value, hash: h})
+}
+
+// maybeBuildIndex builds the index once indexMin variables that are not
+// hot are present.
+//
+//go:noinline
+func (e *Environ) maybeBuildIndex() {
+	if len(e.vars)-e.hotCount() >= indexMin {
+		e.buildIndex()
 	}
 }
 
@@ -158,12 +142,14 @@ func (e *Environ) buildIndex() {
 	}
 	for i, v := range e.vars {
 		if hotSlot(v.name) < 0 {
-			e.placeSlot(indexSlot{hashKey(v.name), int32(i + 1)})
+			e.placeSlot(indexSlot{v.hash, int32(i + 1)})
 		}
 	}
 }
 
 // growIndex doubles the index, moving each slot by its kept hash.
+//
+//go:noinline
 func (e *Environ) growIndex() {
 	old := e.idx
 	e.idx = make([]indexSlot, 2*len(old))
@@ -189,7 +175,7 @@ func (e *Environ) placeSlot(s indexSlot) {
 // Linear probing allows no holes in a run, so the slots after the freed
 // one move back when their home allows (Knuth's algorithm R).
 func (e *Environ) unindex(key string, i int) {
-	_, s := e.probe(key, e.hashOf(key))
+	_, s := e.probe(key, keyHash(key))
 	mask := uint32(len(e.idx) - 1)
 	for j := (s + 1) & mask; e.idx[j].pos != 0; j = (j + 1) & mask {
 		// The slot at j may fill the hole at s unless its home lies
@@ -200,7 +186,6 @@ func (e *Environ) unindex(key string, i int) {
 		}
 	}
 	e.idx[s] = indexSlot{}
-	e.memo.free = 0
 	e.renumber(i)
 }
 

@@ -16,8 +16,8 @@ func checkIndex(t *testing.T, e *Environ, where string) {
 		if hotSlot(v.name) >= 0 {
 			continue // found by position, never by tag
 		}
-		if v.tag != keyTag(v.name) || !e.mayHold(v.tag) {
-			t.Fatalf("%s: %q at %d has tag %#x (want %#x), filter bit set %v", where, v.name, i, v.tag, keyTag(v.name), e.mayHold(v.tag))
+		if v.hash != keyHash(v.name) || !e.mayHold(v.hash) {
+			t.Fatalf("%s: %q at %d has hash %#x (want %#x), filter bit set %v", where, v.name, i, v.hash, keyHash(v.name), e.mayHold(v.hash))
 		}
 	}
 	if len(e.idx) == 0 {
@@ -47,7 +47,7 @@ func checkIndex(t *testing.T, e *Environ, where string) {
 			t.Fatalf("%s: slot points at %d of %d variables (or twice)", where, p, len(e.vars))
 		}
 		seen[p] = true
-		if name := e.vars[p].name; hashKey(name) != s.hash || hotSlot(name) >= 0 {
+		if name := e.vars[p].name; keyHash(name) != s.hash || hotSlot(name) >= 0 {
 			t.Fatalf("%s: slot for %q holds a wrong hash or a hot key", where, name)
 		}
 	}
@@ -56,7 +56,7 @@ func checkIndex(t *testing.T, e *Environ, where string) {
 			t.Fatalf("%s: %q at %d indexed %v, want %v", where, v.name, i, seen[i], want)
 		}
 		if hotSlot(v.name) < 0 {
-			if got, _ := e.probe(v.name, hashKey(v.name)); got != i {
+			if got, _ := e.probe(v.name, keyHash(v.name)); got != i {
 				t.Fatalf("%s: probe(%q) = %d, want %d", where, v.name, got, i)
 			}
 		}
@@ -223,61 +223,134 @@ func plainScan(e *Environ, key string) int {
 	return slices.IndexFunc(e.vars, func(v variable) bool { return v.name == key })
 }
 
-// TestTagCollisions fills environs with keys that share a tag (same
-// length, same last two and middle bytes) or a filter bit, below and
-// above the index's threshold, and checks that each key still finds its
-// own value and that absent keys of the same tag miss.
-func TestTagCollisions(t *testing.T) {
-	if keyTag("HTTP_AAQQ_XYZW") != keyTag("HTTP_BCQQ_XYZW") {
-		t.Fatal("the test's keys do not share a tag")
+// collidingKeys returns two distinct keys of the HTTP_X_nnnnnn shape
+// whose hashes are equal under hashSeed, found by the birthday bound
+// (about 2^16 keys for 32 bits).
+func collidingKeys(t *testing.T) (string, string) {
+	t.Helper()
+	seen := make(map[uint32]string)
+	for i := range 1 << 20 {
+		k := fmt.Sprintf("HTTP_X_%06d", i)
+		if other, ok := seen[keyHash(k)]; ok {
+			return other, k
+		}
+		seen[keyHash(k)] = k
 	}
-	for _, n := range []int{2, 10, indexMin - 1, indexMin, 3 * indexMin} {
-		var e Environ
-		var keys []string
-		for i := range n {
-			// Vary the first bytes only: every key has the same tag.
-			keys = append(keys, fmt.Sprintf("HTTP_%c%cQQ_XYZW", 'A'+i%26, 'A'+i/26))
-		}
-		for i, k := range keys {
-			e.Set(k, fmt.Sprint(i))
-		}
-		checkIndex(t, &e, fmt.Sprintf("%d keys", n))
-		for i, k := range keys {
-			if got, ok := e.Lookup(k); !ok || got != fmt.Sprint(i) {
-				t.Fatalf("%d keys: Lookup(%q) = %q, %v", n, k, got, ok)
+	t.Fatal("no two keys of 2^20 share a hash: the hash is not 32 bits wide?")
+	return "", ""
+}
+
+// withSeed runs f with hashSeed fixed, so that the keys a test finds
+// colliding collide on every run.
+func withSeed(f func()) {
+	saved := hashSeed
+	defer func() { hashSeed = saved }()
+	hashSeed = [2]uint64{0x243F6A8885A308D3, 0x13198A2E03707344}
+	f()
+}
+
+// TestHashCollisions fills environs, below and above the index's
+// threshold, with two keys of the same full hash among others, and
+// checks that the second misses while only the first is set, that each
+// then finds its own value, and that Del of one leaves the other.
+func TestHashCollisions(t *testing.T) {
+	withSeed(func() {
+		k1, k2 := collidingKeys(t)
+		for _, n := range []int{0, 2, indexMin - 2, indexMin, 3 * indexMin} {
+			where := fmt.Sprintf("%d other keys", n)
+			var e Environ
+			for i := range n {
+				e.Set(fmt.Sprintf("HTTP_Y_%d", i), "y")
+			}
+			e.Set(k1, "1")
+			if e.Has(k2) {
+				t.Fatalf("%s: absent %s of the same hash as %s is present", where, k2, k1)
+			}
+			e.Set(k2, "2")
+			checkIndex(t, &e, where)
+			if e.Get(k1) != "1" || e.Get(k2) != "2" {
+				t.Fatalf("%s: %s=%q %s=%q", where, k1, e.Get(k1), k2, e.Get(k2))
+			}
+			// A deleted key leaves its filter bit: lookups must still miss it.
+			e.Del(k1)
+			checkIndex(t, &e, where+", after Del")
+			if e.Has(k1) || plainScan(&e, k1) >= 0 || e.Get(k2) != "2" {
+				t.Fatalf("%s: after Del(%s): Has %v, %s=%q", where, k1, e.Has(k1), k2, e.Get(k2))
 			}
 		}
-		if e.Has("HTTP_ZZQQ_XYZW") || e.Has("HTTP_AZQQ_XYZW") {
-			t.Fatalf("%d keys: an absent key of the same tag is present", n)
-		}
-		// A deleted key leaves its filter bit: lookups must still miss it.
-		e.Del(keys[0])
-		if e.Has(keys[0]) || plainScan(&e, keys[0]) >= 0 {
-			t.Fatalf("%d keys: %q present after Del", n, keys[0])
-		}
-	}
+	})
 }
 
-func TestKeyTag(t *testing.T) {
-	for _, tt := range []struct {
-		key  string
-		want uint32
-	}{
-		{"", 0},
-		{"A", 1<<24 | 'A'},
-		{"AB", 2<<24 | 'B'<<16 | 'A'<<8 | 'B'},
-		{"HTTP_HOST", 9<<24 | 'T'<<16 | 'S'<<8 | '_'},
-	} {
-		if got := keyTag(tt.key); got != tt.want {
-			t.Errorf("keyTag(%q) = %#x, want %#x", tt.key, got, tt.want)
+// TestKeyHashReadsEveryByte changes each byte of keys of 0 to 70 bytes
+// and checks that the hash changes (under a fixed seed, so the check is
+// the same on every run), that equal keys hash equal whatever their
+// backing array, and that the length counts: "" and "\x00" differ.
+func TestKeyHashReadsEveryByte(t *testing.T) {
+	withSeed(func() {
+		for n := range 71 {
+			key := make([]byte, n)
+			for i := range key {
+				key[i] = 'A' + byte(i%26)
+			}
+			h := keyHash(string(key))
+			if again := keyHash(string(append([]byte(nil), key...))); again != h {
+				t.Fatalf("%d bytes: equal keys hash %#x and %#x", n, h, again)
+			}
+			for i := range key {
+				for _, flip := range []byte{0x01, 0x20, 0x80} {
+					key[i] ^= flip
+					if keyHash(string(key)) == h {
+						t.Errorf("%d bytes: flipping %#x at %d leaves the hash", n, flip, i)
+					}
+					key[i] ^= flip
+				}
+			}
 		}
-	}
+		if keyHash("") == keyHash("\x00") || keyHash("\x00") == keyHash("\x00\x00") {
+			t.Error("the length does not count")
+		}
+	})
 }
 
-// TestAbsentSlotKept checks the Set after a lookup that missed, which
-// reuses the lookup's probe, across every change that may move the slot
-// in between: a Del (which shifts slots back), an append that grows the
-// index, a CopyFrom and a hot key's append.
+// TestProbeRunsShort fills an index with key families that an attacker
+// or a client might send, keys that share a long prefix and suffix and
+// differ in the middle bytes only, and checks that lookups probe a few
+// slots on average and never a long run: the hash spreads them.
+func TestProbeRunsShort(t *testing.T) {
+	families := map[string]func(i int) string{
+		"growth":       func(i int) string { return fmt.Sprintf("HTTP_X_FIELD_%03d", i) },
+		"short":        func(i int) string { return fmt.Sprintf("HTTP_%d", i) },
+		"middle of 40": func(i int) string { return fmt.Sprintf("HTTP_AAAAAAAAAAAAAA%04dAAAAAAAAAAAAAAAAAA", i) },
+		"first bytes":  func(i int) string { return fmt.Sprintf("%03d_HTTP_SAME_SUFFIX", i) },
+	}
+	withSeed(func() {
+		for name, key := range families {
+			var e Environ
+			for i := range 500 {
+				e.Set(key(i), "v")
+			}
+			checkIndex(t, &e, name)
+			total, longest := 0, 0
+			mask := uint32(len(e.idx) - 1)
+			for _, v := range e.vars {
+				steps := 1
+				for s := v.hash & mask; int(e.idx[s].pos) != 0 && e.vars[e.idx[s].pos-1].name != v.name; s = (s + 1) & mask {
+					steps++
+				}
+				total += steps
+				longest = max(longest, steps)
+			}
+			if mean := float64(total) / float64(len(e.vars)); mean > 2.5 || longest > 40 {
+				t.Errorf("%s: %d keys in %d slots probe %.2f slots on average, %d at most", name, len(e.vars), len(e.idx), mean, longest)
+			}
+		}
+	})
+}
+
+// TestAbsentSlotKept checks the Set after a lookup that missed across
+// every change that may move the slot in between: a Del (which shifts
+// slots back), an append that builds or grows the index, a CopyFrom, a
+// Reset, a Clone and a hot key's append, with and without an index.
 func TestAbsentSlotKept(t *testing.T) {
 	between := map[string]func(e *Environ){
 		"nothing":     func(*Environ) {},
@@ -288,33 +361,39 @@ func TestAbsentSlotKept(t *testing.T) {
 		"hot append":  func(e *Environ) { e.Set("HTTPS", "on") },
 		"copy":        func(e *Environ) { var c Environ; growTo(&c, 40); e.CopyFrom(&c) },
 		"set present": func(e *Environ) { e.Set("HTTP_X_5", "w") },
+		"reset":       func(e *Environ) { e.Reset(); e.Set("HTTP_A", "a") },
+		"clone":       func(e *Environ) { *e = *e.Clone(); e.Set("HTTP_B", "b") },
 	}
 	for name, change := range between {
 		for _, first := range []func(e *Environ, k string){
 			func(e *Environ, k string) { e.Has(k) },
 			func(e *Environ, k string) { e.Get(k) },
 		} {
-			var e Environ
-			e.Set("PATH_INFO", "/")
-			growTo(&e, 30)
-			first(&e, "HTTP_NEW")
-			change(&e)
-			e.Set("HTTP_NEW", "x")
-			n := e.Len()
-			e.Set("HTTP_NEW", "n") // present now: no second slot
-			if e.Len() != n {
-				t.Fatalf("%s: a second Set of HTTP_NEW added a variable", name)
+			// 8 variables are scanned, 30 indexed.
+			for _, size := range []int{8, 30} {
+				name := fmt.Sprintf("%s at %d", name, size)
+				var e Environ
+				e.Set("PATH_INFO", "/")
+				growTo(&e, size)
+				first(&e, "HTTP_NEW")
+				change(&e)
+				e.Set("HTTP_NEW", "x")
+				n := e.Len()
+				e.Set("HTTP_NEW", "n") // present now: no second slot
+				if e.Len() != n {
+					t.Fatalf("%s: a second Set of HTTP_NEW added a variable", name)
+				}
+				checkIndex(t, &e, name)
+				if got := e.Get("HTTP_NEW"); got != "n" || plainScan(&e, "HTTP_NEW") < 0 {
+					t.Fatalf("%s: HTTP_NEW = %q after Set", name, got)
+				}
+				first(&e, "HTTP_NEW2")
+				change(&e)
+				if got, present := e.LookupOrSet("HTTP_NEW2", "m"); got != "m" || present {
+					t.Fatalf("%s: LookupOrSet = %q, %v", name, got, present)
+				}
+				checkIndex(t, &e, name+" LookupOrSet")
 			}
-			checkIndex(t, &e, name)
-			if got := e.Get("HTTP_NEW"); got != "n" || plainScan(&e, "HTTP_NEW") < 0 {
-				t.Fatalf("%s: HTTP_NEW = %q after Set", name, got)
-			}
-			first(&e, "HTTP_NEW2")
-			change(&e)
-			if got, present := e.LookupOrSet("HTTP_NEW2", "m"); got != "m" || present {
-				t.Fatalf("%s: LookupOrSet = %q, %v", name, got, present)
-			}
-			checkIndex(t, &e, name+" LookupOrSet")
 		}
 	}
 }
