@@ -181,44 +181,43 @@ func (e *Environ) index(key string) int {
 		return e.hotIndex(h)
 	}
 	h := keyHash(key)
-	// lookup by hand: the probe and the scan inline here, one call less.
+	var i int
 	var free uint32
 	if len(e.idx) != 0 {
-		var i int
-		if i, free = e.probe(key, h); i >= 0 {
-			return i
-		}
-	} else if e.mayHold(h) {
+		i, free = e.probe(key, h)
+	} else {
+		i = e.scan(key, h)
+	}
+	if i < 0 {
+		e.memo = missMemo{key: key, hash: h, free: free + 1}
+	}
+	return i
+}
+
+// hotIndex is index for a hot key whose slot the caller knows.
+func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
+
+// The lookup of a key that is not hot, of hash h, is written out where
+// it is used (index, Set, LookupOrSet), since as a call it is too big to
+// inline:
+//
+//	if len(e.idx) != 0 {
+//		i, free = e.probe(key, h) // the position, or -1 and the empty slot
+//	} else {
+//		i = e.scan(key, h)
+//	}
+
+// scan is the lookup without an index: it compares the hashes, then the
+// name on a match; a key whose filter bit is clear misses without a scan.
+func (e *Environ) scan(key string, h uint32) int {
+	if e.mayHold(h) {
 		for i := range e.vars {
 			if e.vars[i].hash == h && e.vars[i].name == key {
 				return i
 			}
 		}
 	}
-	e.memo = missMemo{key: key, hash: h, free: free + 1}
 	return -1
-}
-
-// hotIndex is index for a hot key whose slot the caller knows.
-func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
-
-// lookup returns the position of a key that is not hot, of hash h, or
-// -1 and, with an index, the empty slot where the key would go (see
-// probe). Without an index it scans the hashes; a key whose filter bit
-// is clear misses without a scan.
-func (e *Environ) lookup(key string, h uint32) (pos int, free uint32) {
-	if len(e.idx) != 0 {
-		return e.probe(key, h)
-	}
-	if !e.mayHold(h) {
-		return -1, 0
-	}
-	for i := range e.vars {
-		if e.vars[i].hash == h && e.vars[i].name == key {
-			return i, 0
-		}
-	}
-	return -1, 0
 }
 
 // missed reports whether key is the one the last lookup found absent,
@@ -261,7 +260,14 @@ func (e *Environ) Set(key, value string) {
 		return
 	}
 	h := keyHash(key)
-	if i, free := e.lookup(key, h); i >= 0 {
+	var i int
+	var free uint32
+	if len(e.idx) != 0 {
+		i, free = e.probe(key, h)
+	} else {
+		i = e.scan(key, h)
+	}
+	if i >= 0 {
 		e.vars[i].value = value
 	} else {
 		e.appendIndexed(key, value, h, free)
@@ -311,7 +317,13 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 		return value, false
 	}
 	h := keyHash(key)
-	i, free := e.lookup(key, h)
+	var i int
+	var free uint32
+	if len(e.idx) != 0 {
+		i, free = e.probe(key, h)
+	} else {
+		i = e.scan(key, h)
+	}
 	if i >= 0 {
 		return e.vars[i].value, true
 	}
@@ -440,7 +452,35 @@ func (e *Environ) Clone() *Environ {
 // index is cleared when it is next built, so a small request never pays
 // for the large one before it.
 func (e *Environ) Reset() {
+	// Field by field, and only what a request wrote: an assignment of
+	// a whole Environ is a typed copy of its 240 bytes, every pointer
+	// word of them a write barrier while the collector marks. The used
+	// part of the lists is cleared so that they keep no old strings or
+	// values alive.
 	clear(e.vars)
-	clear(e.ext)
-	*e = Environ{vars: e.vars[:0], ext: e.ext[:0], idx: e.idx[:0]}
+	e.vars = e.vars[:0]
+	if len(e.ext) != 0 {
+		clear(e.ext)
+		e.ext = e.ext[:0]
+	}
+	if e.path != "" {
+		e.path = ""
+	}
+	e.hot = [hotKeys]int32{}
+	e.idx = e.idx[:0]
+	if e.memo.key != "" {
+		e.memo = missMemo{}
+	}
+	e.tags = [2]uint64{}
+	if e.Input != nil {
+		e.Input = nil
+	}
+	if e.Errors != nil {
+		e.Errors = nil
+	}
+	e.Version = [2]int{}
+	e.Multithread, e.Multiprocess, e.RunOnce = false, false, false
+	if e.FileWrapper != nil {
+		e.FileWrapper = nil
+	}
 }

@@ -1,8 +1,12 @@
 package wsgiref
 
 import (
+	"fmt"
+	"io"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -114,5 +118,39 @@ func TestHotSlot(t *testing.T) {
 		if got := hotSlot(k[:len(k)-1]); got != -1 {
 			t.Errorf("hotSlot(%q) = %d, want -1", k[:len(k)-1], got)
 		}
+	}
+}
+
+// TestResetEveryField fills every field of an Environ, resets it and
+// checks that it equals the zero Environ but for the capacity of its
+// lists and index. Reset clears field by field, so the count of fields
+// is checked too: a new field must be added here and to Reset.
+func TestResetEveryField(t *testing.T) {
+	const fields = 14
+	if n := reflect.TypeFor[Environ]().NumField(); n != fields {
+		t.Fatalf("Environ has %d fields, this test and Reset know %d: add the new ones to both", n, fields)
+	}
+	var e Environ
+	for i := range 40 {
+		e.Set(fmt.Sprintf("HTTP_X_%d", i), "v")
+	}
+	e.Has("HTTP_ABSENT") // leaves a memo
+	e.SetScriptPath("/a/b", 2)
+	e.SetExtension("x", 1)
+	e.Input, e.Errors = strings.NewReader("body"), io.Discard
+	e.Version = [2]int{1, 0}
+	e.Multithread, e.Multiprocess, e.RunOnce = true, true, true
+	e.FileWrapper = func(io.Reader, int) Body { return nil }
+	if e.memo.free == 0 || len(e.idx) == 0 || e.tags == [2]uint64{} || e.hot == [hotKeys]int32{} || e.path == "" {
+		t.Fatal("the fill left a field zero")
+	}
+	vars, ext := e.vars[:cap(e.vars)], e.ext[:cap(e.ext)]
+	e.Reset()
+	want := Environ{vars: vars[:0], ext: ext[:0], idx: e.idx[:0]}
+	if !reflect.DeepEqual(e, want) || cap(e.idx) == 0 {
+		t.Fatalf("after Reset: %+v", e)
+	}
+	if slices.ContainsFunc(vars, func(v variable) bool { return v != variable{} }) || slices.ContainsFunc(ext, func(x extension) bool { return x != extension{} }) {
+		t.Fatal("Reset left old variables or extensions in the lists' capacity")
 	}
 }
