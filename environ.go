@@ -483,4 +483,7 @@ func (e *Environ) Reset() {
 	if e.FileWrapper != nil {
 		e.FileWrapper = nil
 	}
+	if e.body.lent {
+		e.body = lentBody{}
+	}
 }

@@ -126,7 +126,7 @@ func TestHotSlot(t *testing.T) {
 // lists and index. Reset clears field by field, so the count of fields
 // is checked too: a new field must be added here and to Reset.
 func TestResetEveryField(t *testing.T) {
-	const fields = 14
+	const fields = 15
 	if n := reflect.TypeFor[Environ]().NumField(); n != fields {
 		t.Fatalf("Environ has %d fields, this test and Reset know %d: add the new ones to both", n, fields)
 	}
@@ -141,7 +141,8 @@ func TestResetEveryField(t *testing.T) {
 	e.Version = [2]int{1, 0}
 	e.Multithread, e.Multiprocess, e.RunOnce = true, true, true
 	e.FileWrapper = func(io.Reader, int) Body { return nil }
-	if e.memo.free == 0 || len(e.idx) == 0 || e.tags == [2]uint64{} || e.hot == [hotKeys]int32{} || e.path == "" {
+	e.Blocks([]byte("page"))
+	if e.memo.free == 0 || len(e.idx) == 0 || e.tags == [2]uint64{} || e.hot == [hotKeys]int32{} || e.path == "" || !e.body.lent {
 		t.Fatal("the fill left a field zero")
 	}
 	vars, ext := e.vars[:cap(e.vars)], e.ext[:cap(e.ext)]
