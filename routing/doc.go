@@ -26,6 +26,11 @@
 // wsgiutil.ShiftPathInfo itself on a scratch environ, so the odd paths get
 // CPython's answer by construction; the tests compare the two walks on
 // every path they can think of and a fuzzer compares them on the rest.
+// A request for a static route (one without parameters) does not walk
+// at all: the generated router first compares the whole PATH_INFO with
+// the literal paths of its static routes ([WholePath]) and serves a match
+// with one write of the environ ([ServeWhole]), which is what the walk
+// would have done; anything else begins the walk ([Path.BeginPath]).
 // The walk does not touch the environ until a route is chosen
 // ([Path.Commit], or [Path.Serve] which commits and calls the route's
 // application): a request that matches nothing reaches the 404 as it

@@ -30,4 +30,11 @@ func TestNextInlines(t *testing.T) {
 		t.Fatalf("Path.Next is not inlinable: %s", why)
 	}
 	t.Logf("Path.Next inline cost %s", m[1])
+	// WholePath is the first thing a static route's request runs, in
+	// every router with static routes: a call there would cost a tenth of
+	// such a request.
+	if !regexp.MustCompile(`can inline WholePath with cost \d+`).Match(out) {
+		why := regexp.MustCompile(`cannot inline WholePath[^\n]*`).Find(out)
+		t.Errorf("WholePath is not inlinable: %s", why)
+	}
 }
