@@ -42,7 +42,7 @@ type Environ struct {
 	// tags has the filter bit (see tagBit) of every variable that is not
 	// hot: a lookup whose bit is clear misses without a scan. Del leaves
 	// the bits (a stale bit costs a scan, never a wrong answer).
-	tags [2]uint64
+	tags [4]uint64
 
 	// Input is wsgi.input, the request body.
 	Input io.Reader
@@ -98,12 +98,16 @@ type variable struct {
 	hash uint32
 }
 
-// tagBit is the filter bit of a hash in Environ.tags: one of 128, from
-// the hash's top bits (the index uses the low ones), so that the dozen
-// or so variables of a request that are not hot leave nine lookups of an
-// absent key in ten a single AND.
+// tagBit is the filter bit of a hash in Environ.tags: one of 256, from
+// the hash's top byte (the index uses the low bits), so that the dozen
+// or so variables of a request that are not hot leave 24 lookups of an
+// absent key in 25 a single AND. The hash is seeded per process, so which
+// keys share a bit differs from process to process: with 128 bits, a
+// process whose seed gave a request's field keys false hits (each a scan)
+// spent 4% more per pipelined request than another; 256 bits halve the
+// false hits.
 func tagBit(h uint32) (word int, bit uint64) {
-	b := h >> 25
+	b := h >> 24
 	return int(b >> 6), 1 << (b & 63)
 }
 
@@ -471,7 +475,7 @@ func (e *Environ) Reset() {
 	if e.memo.key != "" {
 		e.memo = missMemo{}
 	}
-	e.tags = [2]uint64{}
+	e.tags = [4]uint64{}
 	if e.Input != nil {
 		e.Input = nil
 	}

@@ -142,7 +142,7 @@ func TestResetEveryField(t *testing.T) {
 	e.Multithread, e.Multiprocess, e.RunOnce = true, true, true
 	e.FileWrapper = func(io.Reader, int) Body { return nil }
 	e.Blocks([]byte("page"))
-	if e.memo.free == 0 || len(e.idx) == 0 || e.tags == [2]uint64{} || e.hot == [hotKeys]int32{} || e.path == "" || !e.body.lent {
+	if e.memo.free == 0 || len(e.idx) == 0 || e.tags == [4]uint64{} || e.hot == [hotKeys]int32{} || e.path == "" || !e.body.lent {
 		t.Fatal("the fill left a field zero")
 	}
 	vars, ext := e.vars[:cap(e.vars)], e.ext[:cap(e.ext)]
