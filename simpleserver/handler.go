@@ -207,8 +207,13 @@ func (r *Request) fieldValue(i int, host string, absolute bool) string {
 
 // joinRepeats appends the values of the repeated fields (the indices in
 // repeats, in wire order) to their keys' values with ",", as CPython's
-// env['HTTP_'+k] += ','+v, building every joined value in one string. Each
-// repeat is looked at a constant number of times per distinct key.
+// env['HTTP_'+k] += ','+v, building every joined value in one string. The
+// repeats of a key are chained in wire order (next), so that each repeat
+// is visited once to find its key's chain and once to be written.
+//
+// For example, with X-A: 1, X-B: 2, X-A: 3, X-B: 4, X-A: 5 the repeats are
+// fields 2, 3 and 4; the chains are HTTP_X_A: 2, 4 and HTTP_X_B: 3, and
+// the joined string "1,3,5" "2,4" gives HTTP_X_A=1,3,5 and HTTP_X_B=2,4.
 func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 	host, absolute := http1.Authority(r.Path)
 	var sc *joinScratch
@@ -219,45 +224,49 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 	} else {
 		sc = new(joinScratch)
 	}
-	sc.keys, sc.group, sc.ends = sc.keys[:0], sc.group[:0], sc.ends[:0]
+	sc.keys, sc.first, sc.last, sc.next = sc.keys[:0], sc.first[:0], sc.last[:0], sc.next[:0]
 	size := 0
-	for _, i := range repeats {
+	for j, i := range repeats {
 		key := r.key(i)
-		g := slices.Index(sc.keys, key)
+		g := len(sc.keys) - 1
+		// The last key first: a name sent many times is often sent in a
+		// row.
+		if g < 0 || sc.keys[g] != key {
+			g = slices.Index(sc.keys, key)
+		}
 		if g < 0 {
 			g = len(sc.keys)
-			sc.keys = append(sc.keys, key)
+			sc.keys, sc.first, sc.last = append(sc.keys, key), append(sc.first, j), append(sc.last, j)
 			size += len(env.Get(key))
+		} else {
+			sc.next[sc.last[g]] = j
+			sc.last[g] = j
 		}
-		sc.group = append(sc.group, g)
+		sc.next = append(sc.next, -1)
 		size += 1 + len(r.fieldValue(i, host, absolute))
 	}
 	var b strings.Builder
 	b.Grow(size)
+	start := 0
 	for g, key := range sc.keys {
 		b.WriteString(env.Get(key))
-		for j, i := range repeats {
-			if sc.group[j] == g {
-				b.WriteByte(',')
-				b.WriteString(r.fieldValue(i, host, absolute))
-			}
+		for j := sc.first[g]; j >= 0; j = sc.next[j] {
+			b.WriteByte(',')
+			b.WriteString(r.fieldValue(repeats[j], host, absolute))
 		}
-		sc.ends = append(sc.ends, b.Len())
-	}
-	joined, start := b.String(), 0
-	for g, key := range sc.keys {
-		env.Set(key, joined[start:sc.ends[g]])
-		start = sc.ends[g]
+		// The builder's string so far: its bytes are final.
+		env.Set(key, b.String()[start:])
+		start = b.Len()
 	}
 	clear(sc.keys)
 }
 
-// joinScratch is what joinRepeats reuses: the distinct keys, each
-// repeat's key, and where each key's joined value ends.
+// joinScratch is what joinRepeats reuses: the distinct keys, the first
+// and last repeat of each, and each repeat's next of the same key (-1 at
+// the end of a chain), repeats as indices into joinRepeats' repeats.
 type joinScratch struct {
-	keys  []string
-	group []int
-	ends  []int
+	keys              []string
+	first, last, next []int
 }
 
 // key returns the CGI key of r.Headers[i]: the reader's, unless a

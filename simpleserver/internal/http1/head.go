@@ -107,7 +107,10 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 	}
 	fs := lineEnd + 2 // the field section's start, from b.r
 	end := 0          // the head's end, past the empty line
-	sameFields := b.fields.repeats(b.buf[b.r+fs:b.w], lim)
+	sameFields, err := b.repeatsFields(h, lim, fs)
+	if err != nil {
+		return err
+	}
 	if sameFields {
 		end = fs + len(b.fields.raw)
 	} else if end, err = b.readFields(h, lim, lineEnd); err != nil {
@@ -187,6 +190,33 @@ func (b *Reader) readRequestLine(h *Head, lim Limits) (n int, same bool, err err
 		return 0, false, err
 	}
 	return len(line), false, nil
+}
+
+// repeatsFields reports whether the field section starting fs bytes into
+// the buffered head repeats the previous head's, reading on while what
+// arrived of it is a prefix of that section: a large head pipelined
+// behind another is often only partly buffered.
+func (b *Reader) repeatsFields(h *Head, lim Limits, fs int) (bool, error) {
+	m := &b.fields
+	if m.raw == "" || !m.fits(lim) {
+		return false, nil
+	}
+	for {
+		data := b.buf[b.r+fs : b.w]
+		if len(data) >= len(m.raw) {
+			return string(data[:len(m.raw)]) == m.raw, nil
+		}
+		if string(data) != m.raw[:len(data)] {
+			return false, nil
+		}
+		if err := b.fill(lim.MaxRequestLine + 2 + lim.MaxHeaderBytes); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			_, err = fieldsError(h, b.buf[b.r:b.r+fs-2], err)
+			return false, err
+		}
+	}
 }
 
 // cutLine sets h.Line to line, a copy of the request line requestLine

@@ -34,11 +34,9 @@ type fieldsMemo struct {
 	framing Framing
 }
 
-// repeats reports whether data starts with the memo's field section and
-// the limits still let it through.
-func (m *fieldsMemo) repeats(data []byte, lim Limits) bool {
-	return m.raw != "" && len(data) >= len(m.raw) && string(data[:len(m.raw)]) == m.raw &&
-		len(m.spans) <= lim.MaxFields && m.longest <= lim.MaxFieldLine && len(m.raw) <= lim.MaxHeaderBytes
+// fits reports whether the limits let the memo's field section through.
+func (m *fieldsMemo) fits(lim Limits) bool {
+	return len(m.spans) <= lim.MaxFields && m.longest <= lim.MaxFieldLine && len(m.raw) <= lim.MaxHeaderBytes
 }
 
 // keep makes h's field section, raw, the memo, with the spans, the
