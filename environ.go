@@ -19,7 +19,10 @@ const URLSchemeKey = "wsgi.url_scheme"
 // as wsgiorg.routing_args hold any value through [Environ.Extension].
 //
 // The zero value is an empty environ ready to use. An Environ is not safe
-// for concurrent mutation. Lookups scan a short slice: with the few dozen
+// for concurrent mutation; its reads (Get, Lookup, Has, Len, All, Keys,
+// Extension and the like) write nothing, so they may run concurrently
+// with each other, as every connection of a server reads its base
+// environ. Lookups scan a short slice: with the few dozen
 // variables of a request this beats a map and allocates nothing. Past a
 // small size the environ also keeps a hash index of its variables, so a
 // request with a hundred header fields costs a hundred times one field,
@@ -37,8 +40,6 @@ type Environ struct {
 	// idx indexes the variables that are not hot once there are
 	// indexMin of them; empty before (see environ_index.go).
 	idx []indexSlot
-	// memo is the last key a lookup found absent (see find).
-	memo missMemo
 	// tags has the filter bit (see tagBit) of every variable that is not
 	// hot: a lookup whose bit is clear misses without a scan. Del leaves
 	// the bits (a stale bit costs a scan, never a wrong answer).
@@ -177,25 +178,19 @@ const (
 	hotHTTPS
 )
 
-// index returns the position of key in vars, or -1. A miss of a key
-// that is not hot is remembered (see missMemo), so that the Set which
-// usually follows appends at once.
+// index returns the position of key in vars, or -1. Like every read, it
+// writes nothing, so reads may run concurrently (a server's base environ
+// is read by every connection).
 func (e *Environ) index(key string) int {
 	if h := hotSlot(key); h >= 0 {
 		return e.hotIndex(h)
 	}
 	h := keyHash(key)
-	var i int
-	var free uint32
 	if len(e.idx) != 0 {
-		i, free = e.probe(key, h)
-	} else {
-		i = e.scan(key, h)
+		i, _ := e.probe(key, h)
+		return i
 	}
-	if i < 0 {
-		e.memo = missMemo{key: key, hash: h, free: free + 1}
-	}
-	return i
+	return e.scan(key, h)
 }
 
 // hotIndex is index for a hot key whose slot the caller knows.
@@ -224,15 +219,6 @@ func (e *Environ) scan(key string, h uint32) int {
 	return -1
 }
 
-// missed reports whether key is the one the last lookup found absent,
-// with nothing added or removed since: then it is still absent, and
-// e.memo has its hash and slot. The lengths are compared first, so a key
-// of another length (the bare key of a header field against its HTTP_
-// key) costs two comparisons.
-func (e *Environ) missed(key string) bool {
-	return e.memo.free != 0 && len(key) == len(e.memo.key) && key == e.memo.key
-}
-
 // Get returns the value of a string variable, or "" when it is absent.
 func (e *Environ) Get(key string) string {
 	if i := e.index(key); i >= 0 {
@@ -255,10 +241,6 @@ func (e *Environ) Has(key string) bool { return e.index(key) >= 0 }
 // Set sets a string variable. A new key goes after the existing ones; an
 // existing key keeps its place.
 func (e *Environ) Set(key, value string) {
-	if e.missed(key) {
-		e.appendIndexed(key, value, e.memo.hash, e.memo.free-1)
-		return
-	}
 	if h := hotSlot(key); h >= 0 {
 		e.setHot(h, key, value)
 		return
@@ -309,10 +291,6 @@ func (e *Environ) SetDefault(key, value string) string {
 // "b") returns "a", true and changes nothing, and LookupOrSet("HTTP_DNT",
 // "1") returns "1", false and adds HTTP_DNT=1 after HTTP_ACCEPT.
 func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
-	if e.missed(key) {
-		e.appendIndexed(key, value, e.memo.hash, e.memo.free-1)
-		return value, false
-	}
 	if h := hotSlot(key); h >= 0 {
 		if i := e.hotIndex(h); i >= 0 {
 			return e.vars[i].value, true
@@ -339,7 +317,6 @@ func (e *Environ) LookupOrSet(key, value string) (actual string, present bool) {
 // others keep their order.
 func (e *Environ) Del(key string) {
 	if i := e.index(key); i >= 0 {
-		e.memo.free = 0
 		if len(e.idx) > 0 {
 			if hotSlot(key) >= 0 {
 				e.renumber(i)
@@ -447,7 +424,6 @@ func (e *Environ) Clone() *Environ {
 	c.vars = append([]variable(nil), e.vars...)
 	c.ext = append([]extension(nil), e.ext...)
 	c.idx = slices.Clone(e.idx)
-	c.memo = missMemo{}
 	return &c
 }
 
@@ -472,9 +448,6 @@ func (e *Environ) Reset() {
 	}
 	e.hot = [hotKeys]int32{}
 	e.idx = e.idx[:0]
-	if e.memo.key != "" {
-		e.memo = missMemo{}
-	}
 	e.tags = [4]uint64{}
 	if e.Input != nil {
 		e.Input = nil

@@ -27,5 +27,4 @@ func (e *Environ) CopyFrom(src *Environ) {
 	e.tags = src.tags
 	e.path = src.path
 	e.idx = append(e.idx[:0], src.idx...)
-	e.memo = missMemo{}
 }

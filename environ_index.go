@@ -33,16 +33,6 @@ type indexSlot struct {
 	pos  int32
 }
 
-// A missMemo is the key that the last lookup found absent, its hash and,
-// plus one, the slot where it would go in the index (1 without an
-// index); free is 0 when there is none, or when a variable was added or
-// removed since. A reader's Has then Set of a new key, or Get then Set,
-// thus hashes and probes once: the Set appends where the lookup stopped.
-type missMemo struct {
-	key        string
-	hash, free uint32
-}
-
 // probe looks key up in the index by linear probing from its home slot.
 // It returns the variable's position, or -1 and the empty slot where key
 // would go.
@@ -59,10 +49,7 @@ func (e *Environ) probe(key string, h uint32) (pos int, free uint32) {
 }
 
 // appendIndexed appends a variable that is not hot and known to be absent,
-// of hash h. With an index, free is the slot lookup returned.
-//
-// It adds a variable, so the memo of a missed key no longer holds: that
-// key may be this one.
+// of hash h. With an index, free is the slot the probe returned.
 func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 	// The fields are stored in place (an append of a variable literal
 	// builds it on the stack and copies it with a typed move), and the
@@ -81,7 +68,6 @@ func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 	n++
 	w, bit := tagBit(h)
 	e.tags[w] |= bit
-	e.memo.free = 0
 	switch {
 	case len(e.idx) == 0:
 		if n >= indexMin {
