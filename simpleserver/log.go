@@ -191,6 +191,9 @@ func (s *WSGIServer) logRequest(r *Request) {
 // read, no allocation. Any other handler gets a Record with the time of
 // the call and the attributes.
 func (s *WSGIServer) logLine(c *conn, reqLine string, code string, size int64, level slog.Level, errMsg string) {
+	if s.cfg.silent {
+		return // slog.DiscardHandler: Enabled would say no, through two calls
+	}
 	lg, lines := s.cfg.logger, s.cfg.lines
 	ctx := context.Background()
 	if !lg.Enabled(ctx, level) {

@@ -98,6 +98,7 @@ type config struct {
 	idleTimeout       time.Duration
 	logger            *slog.Logger
 	lines             *LogHandler // logger's handler when it is a *LogHandler (see logLine)
+	silent            bool        // logger's handler is slog.DiscardHandler: no line is built or offered
 	stderr            io.Writer
 	osEnviron         *wsgiref.Environ
 	serverName        *string
@@ -286,6 +287,7 @@ func MakeServer(host string, port int, app wsgiref.App, opts ...Option) (*WSGISe
 		cfg.logger = slog.New(NewLogHandler(os.Stderr))
 	}
 	cfg.lines, _ = cfg.logger.Handler().(*LogHandler)
+	cfg.silent = cfg.logger.Handler() == slog.DiscardHandler
 	if cfg.stderr == nil {
 		cfg.stderr = io.Discard
 	}
