@@ -187,6 +187,11 @@ func (e *Environ) index(key string) int {
 	}
 	h := keyHash(key)
 	if len(e.idx) != 0 {
+		if !e.mayHold(h) {
+			// The filter answers most misses (a header field's bare
+			// key, the new key of a Has then Set) without a probe.
+			return -1
+		}
 		i, _ := e.probe(key, h)
 		return i
 	}
@@ -433,7 +438,7 @@ func (e *Environ) Clone() *Environ {
 // for the large one before it.
 func (e *Environ) Reset() {
 	// Field by field, and only what a request wrote: an assignment of
-	// a whole Environ is a typed copy of its 240 bytes, every pointer
+	// a whole Environ is a typed copy of all its 300 bytes, every pointer
 	// word of them a write barrier while the collector marks. The used
 	// part of the lists is cleared so that they keep no old strings or
 	// values alive.
