@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/gowsgi/wsgiref/headers"
@@ -9,8 +10,8 @@ import (
 
 // This file serialises a response head. Most applications answer every
 // request with the same status and fields, so the handler keeps the bytes
-// of the last head but its Date line, and a head with the same inputs is
-// two copies around the current Date line instead of a dozen appends.
+// of the last head, Date line included, and a head with the same inputs
+// in the same second is those bytes again instead of a dozen appends.
 //
 // An origin server's head, each line ending in CRLF:
 //
@@ -48,31 +49,52 @@ type headKey struct {
 	conn     uint8 // connNone, connClose or connKeepAlive
 }
 
-// headCache is the last head serialised, without its Date line.
+// headCache is the last head serialised, with the Date line of one
+// second in it.
 type headCache struct {
-	key    headKey
-	valid  bool
-	bytes  []byte // the head, its Date line left out
-	dateAt int    // where the Date line goes in bytes
+	key     headKey
+	valid   bool
+	bytes   []byte // the head
+	dateAt  int    // where the Date line starts in bytes
+	dateLen int    // its length, 0 without one
+	dateSec int64  // the held second of that line, -1 when it is not one
+	line    [48]byte
 }
 
-// appendHead appends the head of key, with the fields hdrs, to b: from the
-// cache when the key is the last one's, else serialised and remembered.
+// head returns the head of key, with the fields hdrs: the cache's own
+// bytes, which the caller only reads and which stay valid until the next
+// call. A key equal to the last one's costs nothing more while the held
+// Date line (internal/httpdate) is the one in the cache, and a copy of
+// the new line into its place once a second.
 //
 // For the key {status "200 OK", version "1.1", software "WSGIServer/0.2",
-// date, length -1} and fields [Content-Length: 13] it appends
+// date, length -1} and fields [Content-Length: 13] the head is
 //
 //	"HTTP/1.1 200 OK\r\nDate: Tue, 01 Dec 2026 14:29:24 GMT\r\nServer: WSGIServer/0.2\r\nContent-Length: 13\r\n\r\n"
-func (c *headCache) appendHead(b []byte, key *headKey, hdrs headers.Headers) []byte {
+func (c *headCache) head(key *headKey, hdrs headers.Headers) []byte {
 	if !c.valid || c.key != *key {
 		c.bytes, c.dateAt = serialiseHead(c.bytes[:0], key, hdrs)
+		c.dateLen, c.dateSec = 0, -1
 		c.key, c.valid = *key, true
 	}
-	b = append(b, c.bytes[:c.dateAt]...)
-	if key.date {
-		b = httpdate.AppendLine(b)
+	if !key.date {
+		return c.bytes
 	}
-	return append(b, c.bytes[c.dateAt:]...)
+	sec, line, held := httpdate.HeldLine()
+	if held && sec == c.dateSec {
+		return c.bytes
+	}
+	if !held {
+		line, sec = httpdate.AppendLine(c.line[:0]), -1 // the clock's: never reused
+	}
+	if len(line) == c.dateLen {
+		copy(c.bytes[c.dateAt:], line)
+	} else {
+		c.bytes = slices.Replace(c.bytes, c.dateAt, c.dateAt+c.dateLen, line...)
+		c.dateLen = len(line)
+	}
+	c.dateSec = sec
+	return c.bytes
 }
 
 // serialiseHead appends the head of key and hdrs to b without its Date

@@ -5,10 +5,13 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/internal/httpdate"
 )
 
 // TestHeadCache runs one pooled handler through a random sequence of
@@ -150,5 +153,67 @@ func TestHeadJoinsFirstBlock(t *testing.T) {
 		if out.writes != tc.writes || !bytes.HasSuffix(out.Bytes(), []byte(tc.tail)) {
 			t.Errorf("%s: %d writes, response %q; want %d writes ending %q", tc.name, out.writes, out.String(), tc.writes, tc.tail)
 		}
+	}
+}
+
+// TestHeadCacheDate: a cached head carries the Date line of the second it
+// is sent in: under a hold (a running server) the held line, replaced when
+// the second moves on; without one, the clock's.
+func TestHeadCacheDate(t *testing.T) {
+	var out bytes.Buffer
+	h := NewSimpleHandler(nil, &out, io.Discard, wsgiref.NewEnviron("SERVER_PROTOCOL", "HTTP/1.1", "REQUEST_METHOD", "GET"), false, false)
+	fields := headers.New("Content-Type", "text/plain")
+	run := func() string {
+		out.Reset()
+		h.Reset()
+		h.Run(wsgiref.AppFunc(func(e *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+			start("200 OK", fields)
+			return e.Blocks([]byte("hi")), nil
+		}))
+		return out.String()
+	}
+	dateLine := func(resp string) string {
+		return strings.TrimPrefix(dateLineRE.FindString(resp), "\r\n")
+	}
+
+	// Unheld: the clock's line, every time.
+	for range 3 {
+		before := string(httpdate.AppendLine(nil))
+		got := dateLine(run())
+		if after := string(httpdate.AppendLine(nil)); got != before && got != after {
+			t.Fatalf("unheld Date line %q, clock says %q then %q", got, before, after)
+		}
+	}
+
+	release := httpdate.Hold()
+	defer release()
+	sec, line, ok := httpdate.HeldLine()
+	if !ok {
+		t.Fatal("no held line under a hold")
+	}
+	for range 2 {
+		if got := dateLine(run()); got != string(line) {
+			if s, l, _ := httpdate.HeldLine(); s == sec {
+				t.Fatalf("Date line %q, held line %q", got, l)
+			}
+		}
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		s, _, _ := httpdate.HeldLine()
+		if s > sec {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the held line did not move on in 3 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	got := dateLine(run())
+	if s, l, _ := httpdate.HeldLine(); got != string(l) {
+		t.Errorf("after the second moved to %d: Date line %q, held line %q", s, got, l)
+	}
+	if got == string(line) {
+		t.Errorf("the head kept the Date line of an earlier second: %q", got)
 	}
 }

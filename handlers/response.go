@@ -42,7 +42,7 @@ func (h *Handler) emit(data []byte) error {
 		if h.fitsHead(data) {
 			// A small first block goes out with the head in one write:
 			// one call of Stdout less, for a copy of a few bytes.
-			h.buf = append(head, data...)
+			h.buf = append(append(h.buf[:0], head...), data...)
 			if err := h.writeAll(h.buf); err != nil {
 				return err
 			}
@@ -183,8 +183,8 @@ func (h *Handler) sendHeaders(first int64) error {
 }
 
 // buildHead is sendHeaders but the write: it decides the framing, marks
-// the headers sent and returns the head's bytes (in h.buf; none for an
-// HTTP/0.9 client or a sink, which has taken them).
+// the headers sent and returns the head's bytes (the head cache's, to be
+// read only; none for an HTTP/0.9 client or a sink, which has taken them).
 func (h *Handler) buildHead(first int64) ([]byte, error) {
 	// start_response checked these fields, kept a copy of them and noted
 	// their facts.
@@ -250,8 +250,7 @@ func (h *Handler) buildHead(first int64) ([]byte, error) {
 	if !h.checked.holds(hdrs) {
 		h.head.valid = false // fields the check cache does not stand for
 	}
-	h.buf = h.head.appendHead(h.buf[:0], &key, hdrs)
-	return h.buf, nil
+	return h.head.head(&key, hdrs), nil
 }
 
 // blockCount is the body's number of blocks, the len() of

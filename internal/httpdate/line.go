@@ -41,6 +41,20 @@ func AppendLine(b []byte) []byte {
 	return append(b, lineAt(time.Now()).text...)
 }
 
+// HeldLine returns the held Date line and its Unix second, and true,
+// while a [Hold] is taken; the bytes are never changed and may be kept. A
+// writer that cached a head with the line of that second can send it
+// again without formatting or copying a new line. Without a hold it
+// returns false.
+func HeldLine() (sec int64, text []byte, ok bool) {
+	if ticking.Load() {
+		if l := current.Load(); l != nil {
+			return l.sec, l.text, true
+		}
+	}
+	return 0, nil, false
+}
+
 // lineAt returns the line of now's second, formatting it when the cached
 // one is older. A newer cached line is never replaced by an older one.
 func lineAt(now time.Time) *line {
