@@ -54,6 +54,7 @@ type conn struct {
 	in       input
 	req      Request
 	log      []byte
+	envMemo  environMemo // the environ of the last request (see environmemo.go)
 	repeats  []int       // GetEnviron's scratch: the indices of repeated fields
 	join     joinScratch // and joinRepeats'
 
@@ -86,6 +87,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c.raddr = rwc.RemoteAddr()
 	c.remote = c.raddr.String()
 	c.remoteIP = hostOf(c.remote)
+	c.envMemo.reset()
 	c.tls = nil
 	c.linger = false
 	c.timer, c.active = readTimer{phase: phaseHead}, false

@@ -106,7 +106,14 @@ type WSGIRequestHandler struct{}
 // puts the whole URI in PATH_INFO.
 func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	s := r.Server
-	if env.Len() == 0 {
+	host, absolute := http1.Authority(r.Path)
+	m := r.environMemo()
+	fresh := env.Len() == 0
+	if m != nil && fresh && !absolute && m.repeats(r.Headers) {
+		m.reuse(r, env)
+		return
+	}
+	if fresh {
 		// One copy of the base's list and index, no key hashed.
 		env.CopyFrom(&s.base)
 	} else {
@@ -140,7 +147,6 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		repeats = r.c.repeats[:0]
 	}
 	keepUnderscore := s.cfg.underscoreFields
-	host, absolute := http1.Authority(r.Path)
 	for i, f := range r.Headers {
 		if !keepUnderscore && strings.IndexByte(f.Name, '_') >= 0 {
 			continue
@@ -168,6 +174,10 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		env.Set(wsgiref.URLSchemeKey, "https")
 	} else {
 		env.Set(wsgiref.URLSchemeKey, "http")
+	}
+	if m != nil && fresh && !absolute && r.c.head.FieldsRepeated {
+		// Fields sent twice in a row are likely sent again.
+		m.keep(r.Headers, env)
 	}
 }
 

@@ -32,6 +32,10 @@ type Head struct {
 	// Framing is what the fields say about the body and the connection.
 	Framing
 
+	// FieldsRepeated is set when the field section was the previous
+	// head's, byte for byte: Fields holds that head's strings.
+	FieldsRepeated bool
+
 	// Started is set once any byte of the request arrived: a timeout
 	// before it is an idle connection, after it a slow client.
 	Started bool
@@ -130,6 +134,7 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 		raw = b.arena.copy(data[fs:])
 	}
 	if sameFields {
+		h.FieldsRepeated = true
 		b.fields.reuse(h)
 		return h.judge(&b.line)
 	}

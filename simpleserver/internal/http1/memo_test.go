@@ -230,3 +230,20 @@ func FuzzMemo(f *testing.F) {
 		}
 	})
 }
+
+// TestFieldsRepeated: the flag says whether a head's field section was
+// the previous head's.
+func TestFieldsRepeated(t *testing.T) {
+	a := "GET /1 HTTP/1.1\r\nHost: h\r\nX: 1\r\n\r\n"
+	b := "GET /2 HTTP/1.1\r\nHost: h\r\nX: 2\r\n\r\n"
+	r := NewReader(strings.NewReader(a + a + strings.Replace(a, "/1", "/3", 1) + b + b + a))
+	for i, want := range []bool{false, true, true, false, true, false} {
+		var h Head
+		if err := r.ReadHead(&h, Limits{}); err != nil {
+			t.Fatal(err)
+		}
+		if h.FieldsRepeated != want {
+			t.Errorf("head %d: FieldsRepeated %v, want %v", i, h.FieldsRepeated, want)
+		}
+	}
+}

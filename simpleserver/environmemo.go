@@ -1,0 +1,82 @@
+package simpleserver
+
+import (
+	"slices"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
+	"github.com/gowsgi/wsgiref/wsgiutil"
+)
+
+// A kept-alive client sends the same fields on request after request (the
+// reader then hands out the same strings, see internal/http1's memo.go).
+// What GetEnviron makes of the fields (CONTENT_TYPE, CONTENT_LENGTH, the
+// HTTP_* variables, their order and joins) depends on nothing else but the
+// connection's base: the server's base environ, SERVER_SOFTWARE,
+// REMOTE_ADDR and the scheme, the same for all its requests. So the
+// connection keeps an environ as GetEnviron built it; a request with the
+// same fields gets a copy, and only its request line's four variables are
+// set anew, in the places they hold.
+//
+// An absolute-form target is the exception: its authority stands in for
+// the Host field's value. Such a request neither uses the memo nor is
+// kept.
+
+// environMemo is GetEnviron's result for a request of the connection, and
+// the fields it was built from.
+type environMemo struct {
+	env    wsgiref.Environ
+	fields headers.Headers
+	ok     bool
+}
+
+// environMemo returns the connection's memo for r, or nil when r is not
+// the connection's own (a RequestHandler changed its client address, TLS
+// state or server): then the connection's base does not apply.
+func (r *Request) environMemo() *environMemo {
+	c := r.c
+	if c == nil || r.Server != c.s || r.ClientAddress != c.raddr || r.TLS != c.tls {
+		return nil
+	}
+	return &c.envMemo
+}
+
+// repeats reports whether fields are the memo's: the same names and
+// values in the same order ("Host: h", "Accept: */*" after "Host: h",
+// "Accept: */*"). Strings the reader reused compare by their pointers.
+func (m *environMemo) repeats(fields headers.Headers) bool {
+	return m.ok && slices.Equal(fields, m.fields)
+}
+
+// reuse fills env, which is empty, with the memo's environ and r's
+// request line: SERVER_PROTOCOL, REQUEST_METHOD, PATH_INFO and
+// QUERY_STRING, in their places.
+func (m *environMemo) reuse(r *Request, env *wsgiref.Environ) {
+	env.CopyFrom(&m.env)
+	path, query := http1.PathQuery(r.Path)
+	pathInfo, _ := wsgiutil.PathInfo(path)
+	env.Set("SERVER_PROTOCOL", r.RequestVersion)
+	env.Set("REQUEST_METHOD", r.Command)
+	env.Set("PATH_INFO", pathInfo)
+	env.Set("QUERY_STRING", query)
+}
+
+// keep makes env, just built from fields and the connection's base
+// alone, the memo. GetEnviron keeps an environ only when its fields
+// repeat the previous request's (the reader saw the same field section
+// twice in a row): a client whose every request differs costs no copy,
+// one that repeats itself misses once.
+func (m *environMemo) keep(fields headers.Headers, env *wsgiref.Environ) {
+	m.ok = true
+	m.env.CopyFrom(env)
+	m.fields = append(m.fields[:0], fields...)
+}
+
+// reset drops the memo, for a new connection.
+func (m *environMemo) reset() {
+	m.ok = false
+	m.env.Reset()
+	clear(m.fields)
+	m.fields = m.fields[:0]
+}
