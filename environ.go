@@ -215,8 +215,11 @@ func (e *Environ) hotIndex(h int) int { return int(e.hot[h]) - 1 }
 // name on a match; a key whose filter bit is clear misses without a scan.
 func (e *Environ) scan(key string, h uint32) int {
 	if e.mayHold(h) {
-		for i := range e.vars {
-			if e.vars[i].hash == h && e.vars[i].name == key {
+		// A local copy of the slice: the loop then neither reloads it
+		// after each name comparison's call nor checks bounds.
+		vars := e.vars
+		for i := range vars {
+			if vars[i].hash == h && vars[i].name == key {
 				return i
 			}
 		}
