@@ -3,7 +3,6 @@ package http1
 import (
 	"bytes"
 	"io"
-	"strings"
 
 	"github.com/gowsgi/wsgiref/headers"
 )
@@ -39,6 +38,9 @@ type Head struct {
 	// Started is set once any byte of the request arrived: a timeout
 	// before it is an idle connection, after it a slow client.
 	Started bool
+
+	// sp1 and sp2 are where the request line's spaces are, for cutLine.
+	sp1, sp2 int
 }
 
 // Framing is what a head's fields mean for the body and the connection.
@@ -229,10 +231,7 @@ func (b *Reader) repeatsFields(h *Head, lim Limits, fs int) (bool, error) {
 // "GET", "/p", "HTTP/1.1". The line becomes the one the next request may
 // repeat.
 func (b *Reader) cutLine(h *Head, line string) {
-	sp1 := strings.IndexByte(line, ' ')
-	rest := line[sp1+1:]
-	sp2 := strings.IndexByte(rest, ' ')
-	h.Line, h.Method, h.Target, h.Version = line, line[:sp1], rest[:sp2], rest[sp2+1:]
+	h.Line, h.Method, h.Target, h.Version = line, line[:h.sp1], line[h.sp1+1:h.sp2], line[h.sp2+1:]
 	b.line = lineMemo{line: line, method: h.Method, target: h.Target, version: h.Version, major: h.Major, minor: h.Minor}
 }
 
@@ -356,6 +355,28 @@ func fieldsError(h *Head, line []byte, err error) (int, error) {
 //	GET /p HTTP/1.32  ErrVersion
 //	GET /p HTTP/2.0   ErrMajor (505)
 func (h *Head) requestLine(line []byte) error {
+	// One pass: the method's token bytes up to a space, the target's
+	// bytes up to the next; anything else, the slow path below sorts out.
+	i := 0
+	for i < len(line) && tokenChar[line[i]] {
+		i++
+	}
+	if i > 0 && i < len(line) && line[i] == ' ' {
+		j := i + 1
+		for j < len(line) && targetByte[line[j]] {
+			j++
+		}
+		if j > i+1 && j < len(line) && line[j] == ' ' {
+			return h.version(line, i, j)
+		}
+	}
+	return h.requestLineSlow(line)
+}
+
+// requestLineSlow is requestLine for a line that is not a token, a space,
+// target bytes, a space: it finds which refusal applies, in the order
+// below, or the version.
+func (h *Head) requestLineSlow(line []byte) error {
 	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 < 0 {
 		if i := bytes.IndexByte(line, '\r'); i >= 0 {
@@ -368,7 +389,7 @@ func (h *Head) requestLine(line []byte) error {
 	if sp2 < 0 {
 		return ErrRequestLine
 	}
-	method, target, version := line[:sp1], rest[:sp2], rest[sp2+1:]
+	method, target := line[:sp1], rest[:sp2]
 	if len(method) == 0 || len(target) == 0 {
 		return ErrRequestLine
 	}
@@ -388,6 +409,14 @@ func (h *Head) requestLine(line []byte) error {
 			return ErrTargetByte
 		}
 	}
+	return h.version(line, sp1, sp1+1+sp2)
+}
+
+// version parses the version that follows the request line's second
+// space, at sp2 (the first is at sp1), and keeps where both are for
+// cutLine.
+func (h *Head) version(line []byte, sp1, sp2 int) error {
+	version := line[sp2+1:]
 	major, minor, err := parseVersion(version)
 	if err != nil {
 		if bytes.IndexByte(version, '\r') >= 0 {
@@ -396,6 +425,7 @@ func (h *Head) requestLine(line []byte) error {
 		return err
 	}
 	h.Major, h.Minor = major, minor
+	h.sp1, h.sp2 = sp1, sp2
 	return nil
 }
 
