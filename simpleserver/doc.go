@@ -8,7 +8,9 @@
 // It is thin by design. Requests are read by the server's own HTTP/1.1
 // reader (a small internal package): one pass over the connection's buffer
 // from the request line to the empty line, driven by tables gen/tablegen
-// writes, one copy of the head per request, the fields kept in wire order.
+// writes, the head copied at most once (into a block shared with the
+// connection's other heads; a part that repeats the previous head's is not
+// copied again), the fields kept in wire order.
 // The environ is built from it as CPython's WSGIRequestHandler.get_environ
 // builds it ([WSGIRequestHandler.GetEnviron]), and every byte of the
 // response, error pages and "100 Continue" included, is written by the same

@@ -37,8 +37,9 @@ type RequestHandler interface {
 // Request is one request read from its connection: what a CPython request
 // handler holds in self after parse_request. It is valid during Handle
 // only; the server reuses it, and its Headers slice, for the connection's
-// next request. The strings are the request's own (one copy of the head
-// per request) and may be kept.
+// next request. Its strings never alias a reused buffer (a copy of the
+// head, or the previous request's strings for the same bytes) and may be
+// kept.
 type Request struct {
 	// Command is the method, "GET" (CPython's command).
 	Command string
