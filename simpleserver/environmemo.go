@@ -5,8 +5,6 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
-	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
-	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // A kept-alive client sends the same fields on request after request (the
@@ -29,6 +27,10 @@ type environMemo struct {
 	env    wsgiref.Environ
 	fields headers.Headers
 	ok     bool
+	// first is what every request of the connection starts from,
+	// whatever its fields: see start.
+	first   wsgiref.Environ
+	firstOK bool
 }
 
 // environMemo returns the connection's memo for r, or nil when r is not
@@ -54,12 +56,24 @@ func (m *environMemo) repeats(fields headers.Headers) bool {
 // QUERY_STRING, in their places.
 func (m *environMemo) reuse(r *Request, env *wsgiref.Environ) {
 	env.CopyFrom(&m.env)
-	path, query := http1.PathQuery(r.Path)
-	pathInfo, _ := wsgiutil.PathInfo(path)
-	env.Set("SERVER_PROTOCOL", r.RequestVersion)
-	env.Set("REQUEST_METHOD", r.Command)
-	env.Set("PATH_INFO", pathInfo)
-	env.Set("QUERY_STRING", query)
+	setRequestLine(r, env)
+}
+
+// start fills env, which is empty, with the variables every request of
+// the connection has before its fields: the base, then setStart's (the
+// caller sets the request line's four anew, in their places).
+// Apart from the request line they depend on the connection alone, so a
+// request whose fields differ from the one before (no memo) copies them
+// whole instead of setting SERVER_SOFTWARE, REMOTE_ADDR and CONTENT_TYPE
+// one key at a time; the copy is made on the connection's first such
+// request.
+func (m *environMemo) start(r *Request, env *wsgiref.Environ) {
+	if !m.firstOK {
+		m.first.CopyFrom(&r.Server.base)
+		setStart(r, &m.first)
+		m.firstOK = true
+	}
+	env.CopyFrom(&m.first)
 }
 
 // keep makes env, just built from fields and the connection's base
@@ -77,6 +91,8 @@ func (m *environMemo) keep(fields headers.Headers, env *wsgiref.Environ) {
 func (m *environMemo) reset() {
 	m.ok = false
 	m.env.Reset()
+	m.firstOK = false
+	m.first.Reset()
 	clear(m.fields)
 	m.fields = m.fields[:0]
 }

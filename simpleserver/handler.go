@@ -114,27 +114,25 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		m.reuse(r, env)
 		return
 	}
-	if fresh {
+	ct, ctOK, cl := r.contentFields()
+	switch {
+	case m != nil && fresh && !absolute:
+		// The start every request of the connection shares, copied
+		// whole; then the request line's variables in their places.
+		m.start(r, env)
+		setRequestLine(r, env)
+	case fresh:
 		// One copy of the base's list and index, no key hashed.
 		env.CopyFrom(&s.base)
-	} else {
+		setStart(r, env)
+	default:
 		for k, v := range s.base.All() {
 			env.Set(k, v)
 		}
+		setStart(r, env)
 	}
-	env.Set("SERVER_PROTOCOL", r.RequestVersion)
-	env.Set("SERVER_SOFTWARE", s.info.Software)
-	env.Set("REQUEST_METHOD", r.Command)
-	path, query := http1.PathQuery(r.Path)
-	pathInfo, _ := wsgiutil.PathInfo(path)
-	env.Set("PATH_INFO", pathInfo)
-	env.Set("QUERY_STRING", query)
-	env.Set("REMOTE_ADDR", clientIP(r))
-	ct, ctOK, cl := r.contentFields()
 	if ctOK {
 		env.Set("CONTENT_TYPE", ct)
-	} else {
-		env.Set("CONTENT_TYPE", handlers.DefaultContentType)
 	}
 	if cl != "" {
 		env.Set("CONTENT_LENGTH", cl)
@@ -180,6 +178,41 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		// Fields sent twice in a row are likely sent again.
 		m.keep(r.Headers, env)
 	}
+}
+
+// setStart sets the variables that come after the base and before the
+// fields, in CPython's order: SERVER_PROTOCOL, SERVER_SOFTWARE,
+// REQUEST_METHOD, PATH_INFO, QUERY_STRING, REMOTE_ADDR and CONTENT_TYPE,
+// the last as text/plain (a Content-Type field's value replaces it in its
+// place).
+func setStart(r *Request, env *wsgiref.Environ) {
+	pathInfo, query := requestPath(r)
+	env.Set("SERVER_PROTOCOL", r.RequestVersion)
+	env.Set("SERVER_SOFTWARE", r.Server.info.Software)
+	env.Set("REQUEST_METHOD", r.Command)
+	env.Set("PATH_INFO", pathInfo)
+	env.Set("QUERY_STRING", query)
+	env.Set("REMOTE_ADDR", clientIP(r))
+	env.Set("CONTENT_TYPE", handlers.DefaultContentType)
+}
+
+// requestPath returns PATH_INFO and QUERY_STRING of r's target:
+// "/a%20b?x=1" gives "/a b" and "x=1".
+func requestPath(r *Request) (pathInfo, query string) {
+	path, query := http1.PathQuery(r.Path)
+	pathInfo, _ = wsgiutil.PathInfo(path)
+	return pathInfo, query
+}
+
+// setRequestLine sets the variables of r's request line in the places
+// env has for them: SERVER_PROTOCOL, REQUEST_METHOD, PATH_INFO and
+// QUERY_STRING.
+func setRequestLine(r *Request, env *wsgiref.Environ) {
+	pathInfo, query := requestPath(r)
+	env.Set("SERVER_PROTOCOL", r.RequestVersion)
+	env.Set("REQUEST_METHOD", r.Command)
+	env.Set("PATH_INFO", pathInfo)
+	env.Set("QUERY_STRING", query)
 }
 
 // contentFields returns the values of the first Content-Type field (and
