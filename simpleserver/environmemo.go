@@ -5,6 +5,8 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
+	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
+	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // A kept-alive client sends the same fields on request after request (the
@@ -56,7 +58,12 @@ func (m *environMemo) repeats(fields headers.Headers) bool {
 // QUERY_STRING, in their places.
 func (m *environMemo) reuse(r *Request, env *wsgiref.Environ) {
 	env.CopyFrom(&m.env)
-	setRequestLine(r, env)
+	path, query := http1.PathQuery(r.Path)
+	pathInfo, _ := wsgiutil.PathInfo(path)
+	env.Set("SERVER_PROTOCOL", r.RequestVersion)
+	env.Set("REQUEST_METHOD", r.Command)
+	env.Set("PATH_INFO", pathInfo)
+	env.Set("QUERY_STRING", query)
 }
 
 // start fills env, which is empty, with the variables every request of
