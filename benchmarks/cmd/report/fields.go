@@ -9,6 +9,17 @@ import (
 // cost of one extra field at N fields is (ns/request at N − ns/request
 // with none) ÷ N. A server whose per-request cost grows linearly with the
 // fields has the same per-field cost at every N.
+//
+// The target compares the cost at 100 with the cost at 10, as the issue
+// states it. At 10 the difference is small, so the baseline's noise
+// weighs ten times more there than at 100; beside the target the report
+// shows the least-squares slope of ns/request over all four sizes (0, 10,
+// 50, 100): the cost of a field over the whole curve, which a slow
+// baseline moves a fifteenth as much as it moves the cost at 10. Costs at 10,
+// 50 and 100 near the slope mean linear growth; a cost at 10 alone far
+// under it, with 50 and 100 near it, means a noisy baseline, not growth.
+// (The slope is no growth test by itself: a cost that grows with N has
+// its cost at 100 near the slope too.)
 
 var (
 	fieldKinds   = []string{"Known", "Unknown", "Repeated"}
@@ -31,6 +42,51 @@ func (r *Results) perFieldCost(kind string, n int, who string) (float64, bool) {
 	return (at.NsPerOp - base.NsPerOp) / float64(n), true
 }
 
+// fieldSlope returns the least-squares slope of ns/request against the
+// number of extra fields, over the baseline and every size of a kind
+// that was measured (at least two points), for a server: the cost of one
+// field that fits the whole curve.
+//
+// For example, with None0 at 1,000 ns and Known10, Known50 and Known100 at
+// 1,200, 2,000 and 3,000 ns, fieldSlope("Known", "wsgiref") is 20.
+func (r *Results) fieldSlope(kind, who string) (float64, bool) {
+	var xs, ys []float64
+	if b, ok := r.find("ServerFields/None0/" + who); ok {
+		xs, ys = append(xs, 0), append(ys, b.NsPerOp)
+	}
+	for _, n := range fieldSizes {
+		if b, ok := r.find(fmt.Sprintf("ServerFields/%s%d/%s", kind, n, who)); ok {
+			xs, ys = append(xs, float64(n)), append(ys, b.NsPerOp)
+		}
+	}
+	return leastSquaresSlope(xs, ys)
+}
+
+// leastSquaresSlope returns the slope of the line that fits the points
+// (xs[i], ys[i]) best in the least-squares sense: Σ(x−x̄)(y−ȳ) ÷ Σ(x−x̄)².
+// It needs two distinct xs. For (0, 1), (1, 3), (2, 5) it is 2.
+func leastSquaresSlope(xs, ys []float64) (float64, bool) {
+	if len(xs) < 2 || len(xs) != len(ys) {
+		return 0, false
+	}
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(len(xs))
+	my /= float64(len(ys))
+	var sxy, sxx float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+	}
+	if sxx == 0 {
+		return 0, false
+	}
+	return sxy / sxx, true
+}
+
 // evalFieldTargets adds issue 15's server targets.
 func evalFieldTargets(res *Results) {
 	for _, kind := range fieldKinds {
@@ -42,6 +98,9 @@ func evalFieldTargets(res *Results) {
 			r := c100 / c10
 			t.Got = fmt.Sprintf("%.2fx (%s vs %s ns/field)", r, num(c100), num(c10))
 			t.Met, t.Measured = r <= wantFieldGrowth, true
+			if slope, ok := res.fieldSlope(kind, "wsgiref"); ok && slope > 0 {
+				t.Got += fmt.Sprintf("; least-squares slope over 0/10/50/100 fields %s ns/field", num(slope))
+			}
 		} else {
 			t.Got = "not measured"
 		}
@@ -67,16 +126,19 @@ func fieldCurveMarkdown(res *Results) string {
 	}
 	var sb strings.Builder
 	sb.WriteString("Cost of one extra request field, in process (from the ServerFields micro-benchmarks: ")
-	sb.WriteString("(ns/request at N − ns/request with none) ÷ N; issue 15's target: ours at 100 ≤ 1.5x ours at 10):\n\n")
+	sb.WriteString("(ns/request at N − ns/request with none) ÷ N, every request parsed in full; issue 15's target: ours at 100 ≤ 1.5x ours at 10). ")
+	sb.WriteString("*fit* is the least-squares slope of ns/request over 0, 10, 50 and 100 fields: the cost of a field over the whole curve, ")
+	sb.WriteString("which the baseline's noise moves a fifteenth as much as the cost at 10 (there it counts tenfold). ")
+	sb.WriteString("Costs at 10, 50 and 100 near the fit mean linear growth; one at 10 alone far from it, a noisy baseline:\n\n")
 	sb.WriteString("| fields | server |")
 	for _, n := range fieldSizes {
 		fmt.Fprintf(&sb, " ns/field at %d |", n)
 	}
-	sb.WriteString(" 100 ÷ 10 |\n|---|---|")
+	sb.WriteString(" 100 ÷ 10 | fit ns/field |\n|---|---|")
 	for range fieldSizes {
 		sb.WriteString("---:|")
 	}
-	sb.WriteString("---:|\n")
+	sb.WriteString("---:|---:|\n")
 	for _, kind := range fieldKinds {
 		for _, who := range fieldServers {
 			fmt.Fprintf(&sb, "| %s | %s |", kind, label(who))
@@ -90,7 +152,12 @@ func fieldCurveMarkdown(res *Results) string {
 			c10, ok1 := res.perFieldCost(kind, 10, who)
 			c100, ok2 := res.perFieldCost(kind, 100, who)
 			if ok1 && ok2 && c10 > 0 {
-				fmt.Fprintf(&sb, " %.2fx |\n", c100/c10)
+				fmt.Fprintf(&sb, " %.2fx |", c100/c10)
+			} else {
+				sb.WriteString(" – |")
+			}
+			if slope, ok := res.fieldSlope(kind, who); ok {
+				fmt.Fprintf(&sb, " %s |\n", num(slope))
 			} else {
 				sb.WriteString(" – |\n")
 			}

@@ -5,31 +5,6 @@ import (
 	"testing"
 )
 
-func TestPerFieldCost(t *testing.T) {
-	res := &Results{Micro: []Bench{
-		{Name: "ServerFields/None0/wsgiref", NsPerOp: 5000},
-		{Name: "ServerFields/Known10/wsgiref", NsPerOp: 7000},
-		{Name: "ServerFields/Known100/wsgiref", NsPerOp: 36000},
-	}}
-	if c, ok := res.perFieldCost("Known", 10, "wsgiref"); !ok || c != 200 {
-		t.Errorf("at 10: %v %v, want 200", c, ok)
-	}
-	if c, ok := res.perFieldCost("Known", 100, "wsgiref"); !ok || c != 310 {
-		t.Errorf("at 100: %v %v, want 310", c, ok)
-	}
-	if _, ok := res.perFieldCost("Unknown", 10, "wsgiref"); ok {
-		t.Error("Unknown10 was not measured")
-	}
-	evalFieldTargets(res)
-	got := res.Targets[0]
-	if got.Name != "Server per-field cost, 100 fields vs 10 (Known)" || got.Met || !got.Measured || !strings.HasPrefix(got.Got, "1.55x") {
-		t.Errorf("Known target: %+v", got)
-	}
-	if res.Targets[1].Measured {
-		t.Errorf("Unknown target measured without its benchmarks: %+v", res.Targets[1])
-	}
-}
-
 func TestLoadTarget(t *testing.T) {
 	ours := LoadRow{RPS: 110, ServerCores: 1}
 	peer := LoadRow{RPS: 100, ServerCores: 0.5}
