@@ -24,6 +24,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,7 +54,18 @@ type Config struct {
 	// 1 when zero. Each request of a batch counts, with the batch's
 	// latency.
 	Pipeline int
+	// Distinct makes no two requests of a connection alike, as a real
+	// client's successive requests differ: each carries an X-Request-Id
+	// field, after User-Agent and before Fields, whose value is the
+	// connection's count of requests so far, eight digits
+	// ("X-Request-Id: 00000007" on its eighth). A server that recognises
+	// a head equal to the one before it then parses every request in full.
+	Distinct bool
 }
+
+// idDigits is the width of a Distinct request's X-Request-Id value; the
+// count wraps at 10^8.
+const idDigits = 8
 
 // Result is what one run measured.
 type Result struct {
@@ -146,10 +158,18 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	req := []byte("GET " + cfg.Path + " HTTP/1.1\r\nHost: " + cfg.Addr + "\r\nUser-Agent: gowsgi-load\r\n")
+	idAt := -1 // where the X-Request-Id value starts in a request
+	if cfg.Distinct {
+		req = append(req, "X-Request-Id: "...)
+		idAt = len(req)
+		req = append(req, strings.Repeat("0", idDigits)+"\r\n"...)
+	}
 	for _, f := range cfg.Fields {
 		req = append(req, f+"\r\n"...)
 	}
-	req = bytes.Repeat(append(req, "\r\n"...), cfg.Pipeline)
+	req = append(req, "\r\n"...)
+	one := len(req)
+	req = bytes.Repeat(req, cfg.Pipeline)
 	var tickets atomic.Int64
 	workers := make([]worker, cfg.Conns)
 	per := cfg.Requests/cfg.Conns + 1
@@ -158,6 +178,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	for i := range workers {
 		w := &workers[i]
 		w.cfg, w.req, w.tickets, w.deadline = &cfg, req, &tickets, deadline
+		if idAt >= 0 { // each worker numbers its own copy's requests
+			w.req = bytes.Clone(req)
+			for k := range cfg.Pipeline {
+				w.idAt = append(w.idAt, k*one+idAt)
+			}
+		}
 		w.lat = make([]time.Duration, 0, min(per, 1<<20))
 		wg.Add(1)
 		go func() {
@@ -200,6 +226,8 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 type worker struct {
 	cfg      *Config
 	req      []byte
+	idAt     []int  // where w.req's X-Request-Id values start (Distinct)
+	sent     uint64 // requests written, for the X-Request-Id values
 	tickets  *atomic.Int64
 	deadline time.Time
 	conn     net.Conn
@@ -318,6 +346,10 @@ func isStale(err error) bool {
 var errReset = errors.New("connection reset before the status line")
 
 func (w *worker) exchange() (status int, keep bool, err error) {
+	for _, at := range w.idAt {
+		putDigits(w.req[at:at+idDigits], w.sent)
+		w.sent++
+	}
 	if _, err := w.conn.Write(w.req); err != nil {
 		return 0, false, errReset
 	}
@@ -487,6 +519,15 @@ func errOrUnexpected(err error) error {
 func trimCRLF(b []byte) []byte {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	return bytes.TrimSuffix(b, []byte("\r"))
+}
+
+// putDigits writes n's last len(dst) decimal digits into dst, zero-padded:
+// 7 into 8 bytes is "00000007".
+func putDigits(dst []byte, n uint64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = byte('0' + n%10)
+		n /= 10
+	}
 }
 
 // atoi parses a non-negative decimal without allocating.

@@ -368,3 +368,58 @@ func TestRunPipelinedFields(t *testing.T) {
 		t.Errorf("body bytes %d, server saw %d requests; want %d and 320", res.BodyBytes, seen, 320*13)
 	}
 }
+
+// TestRunDistinct: with Distinct, each request of a connection carries
+// its own X-Request-Id, the connection's count so far, pipelined batches
+// included, before the extra fields; without it, none.
+func TestRunDistinct(t *testing.T) {
+	for _, distinct := range []bool{true, false} {
+		var mu sync.Mutex
+		ids := map[string][]string{} // by connection
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-A") != "1" {
+				w.WriteHeader(400)
+			}
+			mu.Lock()
+			ids[r.RemoteAddr] = append(ids[r.RemoteAddr], r.Header.Get("X-Request-Id"))
+			mu.Unlock()
+			w.Write([]byte("Hello world!\n"))
+		}))
+		cfg := quick(srv.Listener.Addr().String(), 80, 2)
+		cfg.Pipeline, cfg.Distinct, cfg.Fields = 4, distinct, []string{"X-A: 1"}
+		res, err := Run(context.Background(), cfg)
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Requests != 80 || res.Errors != 0 || res.Non2xx != 0 {
+			t.Fatalf("distinct %v: result %+v", distinct, res)
+		}
+		seen := 0
+		for conn, got := range ids {
+			seen += len(got)
+			for i, id := range got {
+				want := ""
+				if distinct {
+					want = fmt.Sprintf("%08d", i)
+				}
+				if id != want {
+					t.Errorf("distinct %v: connection %s, request %d: X-Request-Id %q, want %q", distinct, conn, i, id, want)
+					break
+				}
+			}
+		}
+		if seen != 80 {
+			t.Errorf("distinct %v: the server saw %d requests, want 80", distinct, seen)
+		}
+	}
+}
+
+func TestPutDigits(t *testing.T) {
+	for n, want := range map[uint64]string{0: "00000000", 7: "00000007", 12345678: "12345678", 123456789: "23456789"} {
+		b := make([]byte, idDigits)
+		if putDigits(b, n); string(b) != want {
+			t.Errorf("putDigits(%d) = %q, want %q", n, b, want)
+		}
+	}
+}
