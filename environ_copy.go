@@ -23,7 +23,7 @@ func (e *Environ) CopyFrom(src *Environ) {
 		clear(e.vars[len(src.vars):])
 	}
 	e.vars = append(e.vars[:0], src.vars...)
-	e.hot = src.hot
+	e.hot, e.nhot = src.hot, src.nhot
 	e.tags = src.tags
 	e.path = src.path
 	e.idx = append(e.idx[:0], src.idx...)

@@ -16,7 +16,7 @@ import (
 // checks after each that the kept positions of the hot keys agree with a
 // scan, and that the variables match a plain ordered model.
 func TestHotPositionsStayExact(t *testing.T) {
-	keys := append(slices.Clone(hotNames), "X", "PATH_INF", "SCRIPT_NAMEX", "HTTP_HOST", "QUERY_STRING", "SERVER_SOFTWARF", "wsgi.url_schemf")
+	keys := append(slices.Clone(hotNames), "X", "PATH_INF", "SCRIPT_NAMEX", "HTTP_HOST", "QUERY_STRINF", "SERVER_SOFTWARF", "wsgi.url_schemf")
 	type kv struct{ k, v string }
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
@@ -70,6 +70,15 @@ func TestHotPositionsStayExact(t *testing.T) {
 					model = model[:0]
 				}
 			}
+			present := 0
+			for _, k := range hotNames {
+				if find(k) >= 0 {
+					present++
+				}
+			}
+			if int(e.nhot) != present {
+				t.Fatalf("round %d step %d: nhot %d, %d hot keys present", round, step, e.nhot, present)
+			}
 			for h, k := range hotNames {
 				if hotSlot(k) != h {
 					t.Fatalf("hotSlot(%q) = %d, want %d", k, hotSlot(k), h)
@@ -97,7 +106,7 @@ func TestHotPositionsStayExact(t *testing.T) {
 }
 
 // hotNames are the hot keys by slot.
-var hotNames = []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "SERVER_PROTOCOL", "SERVER_SOFTWARE", URLSchemeKey, "HTTPS"}
+var hotNames = []string{"PATH_INFO", "SCRIPT_NAME", "REQUEST_METHOD", "SERVER_PROTOCOL", "SERVER_SOFTWARE", URLSchemeKey, "HTTPS", "QUERY_STRING"}
 
 // TestHotSlot checks that every hot key has its own slot and that keys
 // one byte off, or of a hot key's length, have none.
@@ -127,7 +136,7 @@ func TestHotSlot(t *testing.T) {
 // lists and index. Reset clears field by field, so the count of fields
 // is checked too: a new field must be added here and to Reset.
 func TestResetEveryField(t *testing.T) {
-	const fields = 14
+	const fields = 15
 	if n := reflect.TypeFor[Environ]().NumField(); n != fields {
 		t.Fatalf("Environ has %d fields, this test and Reset know %d: add the new ones to both", n, fields)
 	}
@@ -142,7 +151,7 @@ func TestResetEveryField(t *testing.T) {
 	e.Multithread, e.Multiprocess, e.RunOnce = true, true, true
 	e.FileWrapper = func(io.Reader, int) Body { return nil }
 	e.Blocks([]byte("page"))
-	if len(e.idx) == 0 || e.tags == [4]uint64{} || e.hot == [hotKeys]int32{} || e.path == "" || !e.body.lent {
+	if len(e.idx) == 0 || e.tags == [4]uint64{} || e.hot == [hotKeys]int32{} || e.nhot == 0 || e.path == "" || !e.body.lent {
 		t.Fatal("the fill left a field zero")
 	}
 	vars, ext := e.vars[:cap(e.vars)], e.ext[:cap(e.ext)]

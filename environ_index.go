@@ -70,8 +70,8 @@ func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 	e.tags[w] |= bit
 	switch {
 	case len(e.idx) == 0:
-		if n >= indexMin {
-			e.maybeBuildIndex()
+		if n-int(e.nhot) >= indexMin {
+			e.buildIndex()
 		}
 	case 2*n > len(e.idx):
 		// More than half full: grow, then place the new key afresh.
@@ -87,27 +87,6 @@ func (e *Environ) appendIndexed(key, value string, h, free uint32) {
 //go:noinline
 func (e *Environ) growAppend(key, value string, h uint32) {
 	e.vars = append(e.vars, variable{name: key, value: value, hash: h})
-}
-
-// maybeBuildIndex builds the index once indexMin variables that are not
-// hot are present.
-//
-//go:noinline
-func (e *Environ) maybeBuildIndex() {
-	if len(e.vars)-e.hotCount() >= indexMin {
-		e.buildIndex()
-	}
-}
-
-// hotCount returns the number of hot keys present.
-func (e *Environ) hotCount() int {
-	n := 0
-	for _, p := range e.hot {
-		if p != 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // buildIndex indexes every variable that is not hot. It reuses the

@@ -5,8 +5,6 @@ import (
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
-	"github.com/gowsgi/wsgiref/simpleserver/internal/http1"
-	"github.com/gowsgi/wsgiref/wsgiutil"
 )
 
 // A kept-alive client sends the same fields on request after request (the
@@ -33,6 +31,9 @@ type environMemo struct {
 	// whatever its fields: see start.
 	first   wsgiref.Environ
 	firstOK bool
+	// firstKeys has the startBit of every key of first, and of
+	// CONTENT_TYPE and CONTENT_LENGTH: see mayStart.
+	firstKeys [4]uint64
 }
 
 // environMemo returns the connection's memo for r, or nil when r is not
@@ -58,8 +59,7 @@ func (m *environMemo) repeats(fields headers.Headers) bool {
 // QUERY_STRING, in their places.
 func (m *environMemo) reuse(r *Request, env *wsgiref.Environ) {
 	env.CopyFrom(&m.env)
-	path, query := http1.PathQuery(r.Path)
-	pathInfo, _ := wsgiutil.PathInfo(path)
+	pathInfo, query := requestPath(r)
 	env.Set("SERVER_PROTOCOL", r.RequestVersion)
 	env.Set("REQUEST_METHOD", r.Command)
 	env.Set("PATH_INFO", pathInfo)
@@ -79,8 +79,36 @@ func (m *environMemo) start(r *Request, env *wsgiref.Environ) {
 		m.first.CopyFrom(&r.Server.base)
 		setStart(r, &m.first)
 		m.firstOK = true
+		m.firstKeys = [4]uint64{}
+		for _, k := range append(m.first.Keys(), "CONTENT_TYPE", "CONTENT_LENGTH") {
+			w, bit := startBit(k)
+			m.firstKeys[w] |= bit
+		}
 	}
 	env.CopyFrom(&m.first)
+}
+
+// mayStart reports whether key may be one of the variables a fresh
+// environ holds before GetEnviron's loop over the fields: those of first,
+// CONTENT_TYPE and CONTENT_LENGTH. It is false for most fields' bare keys
+// ("USER_AGENT" of HTTP_USER_AGENT), which then cost GetEnviron no lookup
+// in the environ; true is checked there by one. Valid once firstOK.
+func (m *environMemo) mayStart(key string) bool {
+	w, bit := startBit(key)
+	return m.firstKeys[w]&bit != 0
+}
+
+// startBit is key's bit of 256 in environMemo.firstKeys: a multiplicative
+// hash of its length, last and middle bytes. The start's dozen keys leave
+// most of the bits clear; a false hit costs one lookup.
+func startBit(key string) (word int, bit uint64) {
+	n := len(key)
+	x := uint32(n) << 16
+	if n > 0 {
+		x |= uint32(key[n-1]) | uint32(key[n>>1])<<8
+	}
+	b := x * 0x9E3779B1 >> 24
+	return int(b >> 6), 1 << (b & 63)
 }
 
 // keep makes env, just built from fields and the connection's base

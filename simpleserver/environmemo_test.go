@@ -2,7 +2,9 @@ package simpleserver
 
 import (
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -98,6 +100,42 @@ func TestEnvironMemo(t *testing.T) {
 			if got == "" || got != want {
 				t.Fatalf("underscore %v, request %d %q on a kept-alive connection:\n%s\nalone:\n%s", underscore, seq, req, got, want)
 			}
+		}
+	}
+}
+
+// TestBareKeysOfEditedBase checks CPython's rule that a field whose bare
+// key is set is skipped, where the set keys are not the usual ones: a
+// base environ with a key of its own (X_EXTRA, the bare key of X-Extra)
+// and without CONTENT_LENGTH, which then comes after the start. GetEnviron
+// looks a bare key up only when the start may hold it, so each of the
+// three requests (new fields, the memo kept, the memo reused) must skip
+// X-Extra, the Content-Length field and Http-X after X.
+func TestBareKeysOfEditedBase(t *testing.T) {
+	app := &environLog{seen: map[string]string{}}
+	srv, err := MakeServer("127.0.0.1", 0, app, WithLogger(slog.New(slog.DiscardHandler)), WithServerName("localhost"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.BaseEnviron().Set("X_EXTRA", "base")
+	srv.BaseEnviron().Del("CONTENT_LENGTH")
+	go srv.ServeForever()
+	t.Cleanup(func() { srv.Close() })
+	fields := "Host: h\r\nX-Extra: field\r\nContent-Length: 0\r\nX: 2\r\nHttp-X: 1\r\nServer-Name: evil\r\n"
+	var stream strings.Builder
+	for i := range 3 {
+		stream.WriteString(fmt.Sprintf("GET /p?n=%d HTTP/1.1\r\n%s\r\n", i, fields))
+	}
+	stream.WriteString("GET /end HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	roundTrip(t, srv.Addr(), stream.String())
+	for i := range 3 {
+		q := fmt.Sprintf("n=%d", i)
+		want := "SERVER_NAME=\"localhost\"\nGATEWAY_INTERFACE=\"CGI/1.1\"\nSERVER_PORT=\"" + strconv.Itoa(srv.ServerPort()) + "\"\n" +
+			"REMOTE_HOST=\"\"\nSCRIPT_NAME=\"\"\nX_EXTRA=\"base\"\nSERVER_PROTOCOL=\"HTTP/1.1\"\nSERVER_SOFTWARE=\"" + SoftwareVersion + "\"\n" +
+			"REQUEST_METHOD=\"GET\"\nPATH_INFO=\"/p\"\nQUERY_STRING=\"" + q + "\"\nREMOTE_ADDR=\"127.0.0.1\"\nCONTENT_TYPE=\"text/plain\"\n" +
+			"CONTENT_LENGTH=\"0\"\nHTTP_HOST=\"h\"\nHTTP_X=\"2\"\nwsgi.url_scheme=\"http\"\n"
+		if got := app.seen[q]; got != want {
+			t.Errorf("request %d: environ\n%s\nwant\n%s", i, got, want)
 		}
 	}
 }

@@ -146,6 +146,10 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		repeats = r.c.repeats[:0]
 	}
 	keepUnderscore := s.cfg.underscoreFields
+	// In a fresh environ the bare keys present before the loop are the
+	// start's (m.mayStart), and the loop adds only HTTP_* ones: a bare
+	// key that is neither is absent without a lookup.
+	startKnown := m != nil && fresh && m.firstOK
 	for i, f := range r.Headers {
 		if !keepUnderscore && strings.IndexByte(f.Name, '_') >= 0 {
 			continue
@@ -155,7 +159,7 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		if key != "CONTENT_TYPE" && key != "CONTENT_LENGTH" {
 			bare = key[len("HTTP_"):]
 		}
-		if env.Has(bare) {
+		if (!startKnown || m.mayStart(bare) || strings.HasPrefix(bare, "HTTP_")) && env.Has(bare) {
 			continue
 		}
 		if _, present := env.LookupOrSet(key, r.fieldValue(i, host, absolute)); present {
@@ -199,6 +203,10 @@ func setStart(r *Request, env *wsgiref.Environ) {
 // requestPath returns PATH_INFO and QUERY_STRING of r's target:
 // "/a%20b?x=1" gives "/a b" and "x=1".
 func requestPath(r *Request) (pathInfo, query string) {
+	if t := r.Path; t != "" && t[0] == '/' {
+		// The origin form: PathInfo splits off the query itself.
+		return wsgiutil.PathInfo(t)
+	}
 	path, query := http1.PathQuery(r.Path)
 	pathInfo, _ = wsgiutil.PathInfo(path)
 	return pathInfo, query

@@ -140,15 +140,21 @@ func (b *Reader) ReadHead(h *Head, lim Limits) error {
 		b.fields.reuse(h)
 		return h.judge(&b.line)
 	}
-	for _, sp := range b.spans {
-		h.Fields = append(h.Fields, headers.Field{Name: raw[sp.name0:sp.name1], Value: raw[sp.val0:sp.val1]})
-		h.Keys = append(h.Keys, sp.key)
-	}
+	h.appendFields(raw, b.spans)
 	if err := h.scanFields(); err != nil {
 		return err
 	}
 	b.spans = b.fields.keep(h, raw, b.spans, b.longest)
 	return h.judge(&b.line)
+}
+
+// appendFields appends the fields that spans locate in raw, a copied
+// field section, to h.Fields, and their keys to h.Keys.
+func (h *Head) appendFields(raw string, spans []span) {
+	for _, sp := range spans {
+		h.Fields = append(h.Fields, headers.Field{Name: raw[sp.name0:sp.name1], Value: raw[sp.val0:sp.val1]})
+		h.Keys = append(h.Keys, sp.key)
+	}
 }
 
 // readRequestLine finds the request line in the buffer, reading until its

@@ -1,7 +1,5 @@
 package http1
 
-import "github.com/gowsgi/wsgiref/headers"
-
 // A kept-alive client sends much the same head on every request of a
 // connection: the same fields with the same values, often the same request
 // line. The Reader keeps what it parsed of the last head, as strings it
@@ -21,16 +19,18 @@ type lineMemo struct {
 
 // fieldsMemo is the last field section parsed: its bytes, from the first
 // field line through the empty line that ends the head, and what was
-// read from them.
+// read from them. It keeps the spans, not the Fields made of them: a head
+// that repeats the section gets its Fields cut from raw again (the same
+// strings, no bytes copied), so that a head that does not repeat it costs
+// no copy of its Fields and Keys into the memo. Nor could the memo share
+// the Head's: a RequestHandler may edit Request.Headers in place.
 type fieldsMemo struct {
 	raw string
-	// spans locate the field lines in raw; they are also the next head's
-	// guesses of its names (see Reader.field).
+	// spans locate the field lines in raw, with their keys; they are
+	// also the next head's guesses of its names (see Reader.field).
 	spans []span
 	// longest is the length of the longest field line, for the limit.
 	longest int
-	fields  headers.Headers
-	keys    []string
 	framing Framing
 }
 
@@ -39,21 +39,18 @@ func (m *fieldsMemo) fits(lim Limits) bool {
 	return len(m.spans) <= lim.MaxFields && m.longest <= lim.MaxFieldLine && len(m.raw) <= lim.MaxHeaderBytes
 }
 
-// keep makes h's field section, raw, the memo, with the spans, the
-// longest line and the facts it was read with. It takes spans; the spans
+// keep makes h's field section, raw, the memo, with its spans, the
+// longest line and the framing read from them. It takes spans; the spans
 // it held before are returned for the Reader to reuse.
 func (m *fieldsMemo) keep(h *Head, raw string, spans []span, longest int) (old []span) {
 	old = m.spans
 	m.raw, m.spans, m.longest = raw, spans, longest
-	m.fields = append(m.fields[:0], h.Fields...)
-	m.keys = append(m.keys[:0], h.Keys...)
 	m.framing = h.Framing
 	return old[:0]
 }
 
 // reuse fills h's fields from the memo.
 func (m *fieldsMemo) reuse(h *Head) {
-	h.Fields = append(h.Fields, m.fields...)
-	h.Keys = append(h.Keys, m.keys...)
+	h.appendFields(m.raw, m.spans)
 	h.Framing = m.framing
 }
