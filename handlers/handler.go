@@ -409,11 +409,23 @@ func copyEnviron(dst, src *wsgiref.Environ) {
 	}
 }
 
+// callApp runs the application, a panic of it turned into a
+// *PanicError.
+//
+// Here and in the other calls of application code, the deferred function
+// asks recover only when the call did not return: a call that returns
+// (nearly every one) then costs no call of the runtime's recover.
 func (h *Handler) callApp(app wsgiref.App) (body wsgiref.Body, err error) {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if r := recover(); r != nil {
 			body, err = nil, &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
-	return app.ServeWSGI(&h.env, h.startFn)
+	body, err = app.ServeWSGI(&h.env, h.startFn)
+	returned = true
+	return body, err
 }

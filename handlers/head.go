@@ -49,6 +49,13 @@ type headKey struct {
 	conn     uint8 // connNone, connClose or connKeepAlive
 }
 
+// equal is k == *o, its strings compared by sameString.
+func (k *headKey) equal(o *headKey) bool {
+	return k.fieldGen == o.fieldGen && k.length == o.length && k.origin == o.origin && k.date == o.date &&
+		k.chunked == o.chunked && k.conn == o.conn &&
+		sameString(k.status, o.status) && sameString(k.version, o.version) && sameString(k.software, o.software)
+}
+
 // headCache is the last head serialised, with the Date line of one
 // second in it.
 type headCache struct {
@@ -72,7 +79,7 @@ type headCache struct {
 //
 //	"HTTP/1.1 200 OK\r\nDate: Tue, 01 Dec 2026 14:29:24 GMT\r\nServer: WSGIServer/0.2\r\nContent-Length: 13\r\n\r\n"
 func (c *headCache) head(key *headKey, hdrs headers.Headers) []byte {
-	if !c.valid || c.key != *key {
+	if !c.valid || !c.key.equal(key) {
 		c.bytes, c.dateAt = serialiseHead(c.bytes[:0], key, hdrs)
 		c.dateLen, c.dateSec = 0, -1
 		c.key, c.valid = *key, true
@@ -95,6 +102,17 @@ func (c *headCache) head(key *headKey, hdrs headers.Headers) []byte {
 	}
 	c.dateSec = sec
 	return c.bytes
+}
+
+// joined returns the head that head last returned followed by data, a
+// block of at most maxJoinedBlock bytes, for one write: data is copied
+// into the room past the head (made once), so the head's bytes stay as
+// they are and are not copied.
+func (c *headCache) joined(data []byte) []byte {
+	if cap(c.bytes)-len(c.bytes) < len(data) {
+		c.bytes = slices.Grow(c.bytes, maxJoinedBlock)
+	}
+	return append(c.bytes, data...)
 }
 
 // serialiseHead appends the head of key and hdrs to b without its Date

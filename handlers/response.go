@@ -39,11 +39,11 @@ func (h *Handler) emit(data []byte) error {
 		if err != nil {
 			return err
 		}
-		if h.fitsHead(data) {
+		if len(head) > 0 && h.fitsHead(data) {
 			// A small first block goes out with the head in one write:
-			// one call of Stdout less, for a copy of a few bytes.
-			h.buf = append(append(h.buf[:0], head...), data...)
-			if err := h.writeAll(h.buf); err != nil {
+			// one call of Stdout less, for a copy of a few bytes into
+			// the room past the cached head.
+			if err := h.writeAll(h.head.joined(data)); err != nil {
 				return err
 			}
 			h.bytesSent += int64(len(data))
@@ -320,13 +320,17 @@ func (h *Handler) sendBody(body wsgiref.Body) error {
 	if body == nil {
 		return nil
 	}
-	if h.Sendfile != nil {
+	sb, inMemory := body.(*wsgiref.SliceBody)
+	inMemory = inMemory && sb != nil
+	// SendfileWriterTo passes over a SliceBody (not an io.WriterTo):
+	// the commonest body skips the hook's call and its recover.
+	if h.Sendfile != nil && !(inMemory && isSendfileWriterTo(h.Sendfile)) {
 		sent, err := h.callSendfile(body)
 		if err != nil || sent {
 			return err
 		}
 	}
-	if sb, ok := body.(*wsgiref.SliceBody); ok && sb != nil {
+	if inMemory {
 		return h.sendSlices(sb)
 	}
 	// Blocks known in advance are in memory: no need to flush each, the
@@ -372,22 +376,35 @@ func (h *Handler) sendSlices(sb *wsgiref.SliceBody) error {
 	}
 }
 
+// callSendfile and next call application code as callApp does.
 func (h *Handler) callSendfile(body wsgiref.Body) (sent bool, err error) {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if r := recover(); r != nil {
 			sent, err = false, &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
-	return h.Sendfile(h, body)
+	sent, err = h.Sendfile(h, body)
+	returned = true
+	return sent, err
 }
 
 func (h *Handler) next(body wsgiref.Body) (data []byte, err error) {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if r := recover(); r != nil {
 			data, err = nil, &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
-	return body.Next()
+	data, err = body.Next()
+	returned = true
+	return data, err
 }
 
 // finishContent is finish_content: a response with no body still gets its
@@ -420,6 +437,9 @@ func (h *Handler) finishContent() error {
 // is logged, since another error is already being handled; otherwise it is
 // returned.
 func (h *Handler) closeBody(body wsgiref.Body, failing bool) (err error) {
+	if _, ok := body.(*wsgiref.SliceBody); ok {
+		return nil // no Close: known without looking the method up
+	}
 	c, ok := body.(io.Closer)
 	if !ok || body == nil {
 		return nil

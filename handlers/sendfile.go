@@ -3,6 +3,7 @@ package handlers
 import (
 	"io"
 	"sync"
+	"unsafe"
 
 	"github.com/gowsgi/wsgiref"
 )
@@ -32,6 +33,21 @@ func SendfileWriterTo(h *Handler, body wsgiref.Body) (sent bool, err error) {
 	}
 	_, err = wt.WriteTo(h.BodyWriter())
 	return true, err
+}
+
+// sendfileWriterTo is SendfileWriterTo as a func value, for
+// isSendfileWriterTo.
+var sendfileWriterTo = SendfileWriterTo
+
+// isSendfileWriterTo reports whether hook is SendfileWriterTo, whose
+// answer for a body that is not an io.WriterTo is known without calling
+// it. A func value is one pointer, to its code and captured variables;
+// every value of a top-level function points at the same read-only word
+// (closures and method values point at objects of their own), so equal
+// pointers mean this function and no other. A toolchain that gave the
+// function two such words would only cost the call.
+func isSendfileWriterTo(hook func(*Handler, wsgiref.Body) (bool, error)) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&hook)) == *(*unsafe.Pointer)(unsafe.Pointer(&sendfileWriterTo))
 }
 
 // BodyWriter returns the response body as an io.Writer, for a Sendfile

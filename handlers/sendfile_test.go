@@ -139,3 +139,79 @@ func TestFileWrapperBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestSendfileHookSeesEveryBody: the handler passes over the default
+// hook for a body in memory (isSendfileWriterTo), and only that hook: any
+// other is offered every body, a *wsgiref.SliceBody included, and what it
+// sends is the response.
+func TestSendfileHookSeesEveryBody(t *testing.T) {
+	hello := wsgiref.AppFunc(func(e *wsgiref.Environ, start wsgiref.StartResponse) (wsgiref.Body, error) {
+		start("200 OK", headers.Headers{{Name: "Content-Type", Value: "text/plain"}})
+		return e.Blocks([]byte("hello")), nil
+	})
+	var offered []wsgiref.Body
+	own := func(h *Handler, body wsgiref.Body) (bool, error) {
+		offered = append(offered, body)
+		return true, h.Write([]byte("from the hook"))
+	}
+	wrapped := func(h *Handler, body wsgiref.Body) (bool, error) {
+		offered = append(offered, body)
+		return SendfileWriterTo(h, body)
+	}
+	for _, tc := range []struct {
+		name    string
+		hook    func(*Handler, wsgiref.Body) (bool, error)
+		offered int
+		body    string
+	}{
+		{"default", SendfileWriterTo, 0, "hello"},
+		{"own hook", own, 1, "from the hook"},
+		{"wrapping the default", wrapped, 1, "hello"},
+		{"none", nil, 0, "hello"},
+	} {
+		offered = offered[:0]
+		h, out, _ := originHandler("HTTP/1.1", "GET", "1.1", true)
+		h.Sendfile = tc.hook
+		if err := h.Run(hello); err != nil {
+			t.Fatal(err)
+		}
+		if len(offered) != tc.offered {
+			t.Errorf("%s: hook offered %d bodies, want %d", tc.name, len(offered), tc.offered)
+		}
+		for _, b := range offered {
+			if _, ok := b.(*wsgiref.SliceBody); !ok {
+				t.Errorf("%s: hook offered a %T, want the app's *wsgiref.SliceBody", tc.name, b)
+			}
+		}
+		if !strings.HasSuffix(out.String(), "\r\n\r\n"+tc.body) {
+			t.Errorf("%s: response %q, want the body %q", tc.name, out, tc.body)
+		}
+	}
+}
+
+func TestIsSendfileWriterTo(t *testing.T) {
+	viaVar := SendfileWriterTo
+	closure := func(h *Handler, b wsgiref.Body) (bool, error) { return SendfileWriterTo(h, b) }
+	other := func(*Handler, wsgiref.Body) (bool, error) { return false, nil }
+	for _, tc := range []struct {
+		name string
+		hook func(*Handler, wsgiref.Body) (bool, error)
+		want bool
+	}{
+		{"SendfileWriterTo", SendfileWriterTo, true},
+		{"through a variable", viaVar, true},
+		{"a handler's default", NewSimpleHandler(nil, nil, nil, nil, false, false).Sendfile, true},
+		{"a closure calling it", closure, false},
+		{"another function", other, false},
+		{"a method value", hookHolder{}.send, false},
+		{"nil", nil, false},
+	} {
+		if got := isSendfileWriterTo(tc.hook); got != tc.want {
+			t.Errorf("isSendfileWriterTo(%s) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+type hookHolder struct{}
+
+func (hookHolder) send(h *Handler, b wsgiref.Body) (bool, error) { return SendfileWriterTo(h, b) }

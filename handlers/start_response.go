@@ -2,7 +2,7 @@ package handlers
 
 import (
 	"fmt"
-	"slices"
+	"unsafe"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/headers"
@@ -71,7 +71,7 @@ type checkCache struct {
 
 // checkStatus checks status unless it is the last one that passed.
 func (h *Handler) checkStatus(status string) error {
-	if status == h.checked.status && status != "" {
+	if sameString(status, h.checked.status) && status != "" {
 		return nil
 	}
 	if err := checkStatus(status); err != nil {
@@ -85,7 +85,7 @@ func (h *Handler) checkStatus(status string) error {
 // passed, and sets h.facts. On success h.checked.fields is a copy of hdrs.
 func (h *Handler) checkFields(hdrs headers.Headers) error {
 	c := &h.checked
-	if slices.Equal(hdrs, c.fields) {
+	if sameFields(hdrs, c.fields) {
 		h.facts = c.facts
 		return nil
 	}
@@ -97,6 +97,27 @@ func (h *Handler) checkFields(hdrs headers.Headers) error {
 	c.fields, c.facts = append(c.fields[:0], hdrs...), facts
 	c.gen++
 	return nil
+}
+
+// sameFields is slices.Equal(a, b) with sameString.
+func sameFields(a, b headers.Headers) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameString(a[i].Name, b[i].Name) || !sameString(a[i].Value, b[i].Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameString is a == b, without a call when a and b are the same bytes:
+// the strings a response is made of (a status literal, an application's
+// field list, the handler's configuration) are the same strings request
+// after request, and == calls the runtime's memequal for each.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // holds reports whether hdrs is the cache's own list, which its gen
