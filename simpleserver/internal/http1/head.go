@@ -253,6 +253,18 @@ func (b *Reader) readFields(h *Head, lim Limits, lineEnd int) (int, error) {
 	lineStart := fs // the start of the current line, from b.r
 	for {
 		data := b.buf[b.r:b.w]
+		if pos == lineStart {
+			// At a line's start: the whole, valid lines from here in
+			// one pass, then the empty line that ends the head.
+			lineStart = b.quickFields(data, lineStart, fs, lim)
+			pos = lineStart
+			if lineStart+1 < len(data) && data[lineStart] == '\r' && data[lineStart+1] == '\n' {
+				if lineStart+2-fs > lim.MaxHeaderBytes {
+					return fieldsError(h, data[:lineEnd], ErrHeadTooLarge)
+				}
+				return lineStart + 2, nil
+			}
+		}
 		i := bytes.IndexByte(data[pos:], '\n')
 		if i < 0 {
 			pos = len(data)
