@@ -255,10 +255,14 @@ func (h *Handler) Reset() {
 }
 
 func (h *Handler) resetRequest() {
-	clear(h.errHdrs)
-	h.errHdrs = h.errHdrs[:0]
-	clear(h.fields)
-	h.fields = h.fields[:0]
+	if len(h.errHdrs) != 0 { // the error page's and a failed check's fields
+		clear(h.errHdrs)
+		h.errHdrs = h.errHdrs[:0]
+	}
+	if len(h.fields) != 0 {
+		clear(h.fields)
+		h.fields = h.fields[:0]
+	}
 	h.status, h.appHeaders, h.result = "", nil, nil
 	h.facts = fieldFacts{length: -1}
 	h.startErr, h.outErr, h.excErr = nil, nil, nil

@@ -27,13 +27,6 @@ import (
 // A CGI-like gateway's starts with "Status: " status instead and has none
 // of the origin server's lines.
 
-// Connection lines a head may end with.
-const (
-	connNone = iota
-	connClose
-	connKeepAlive
-)
-
 // headKey is everything a head's bytes depend on besides the Date line.
 // Its strings are usually the same strings request after request (a
 // status literal, the handler's configuration), which compare by pointer.
@@ -43,16 +36,21 @@ type headKey struct {
 	software string // the Server line's value, "" for none
 	fieldGen uint64 // which checked field list (checkCache.gen)
 	length   int64  // the Content-Length added, -1 for none
-	origin   bool
-	date     bool // a Date line goes in
-	chunked  bool
-	conn     uint8 // connNone, connClose or connKeepAlive
+	flags    uint8  // headOrigin, headDate, ...: one compare for all
 }
+
+// The flags of a headKey.
+const (
+	headOrigin    = 1 << iota // an origin server's status line, not "Status:"
+	headDate                  // a Date line goes in
+	headChunked               // Transfer-Encoding: chunked
+	headClose                 // Connection: close
+	headKeepAlive             // Connection: keep-alive
+)
 
 // equal is k == *o, its strings compared by sameString.
 func (k *headKey) equal(o *headKey) bool {
-	return k.fieldGen == o.fieldGen && k.length == o.length && k.origin == o.origin && k.date == o.date &&
-		k.chunked == o.chunked && k.conn == o.conn &&
+	return k.fieldGen == o.fieldGen && k.length == o.length && k.flags == o.flags &&
 		sameString(k.status, o.status) && sameString(k.version, o.version) && sameString(k.software, o.software)
 }
 
@@ -84,7 +82,7 @@ func (c *headCache) head(key *headKey, hdrs headers.Headers) []byte {
 		c.dateLen, c.dateSec = 0, -1
 		c.key, c.valid = *key, true
 	}
-	if !key.date {
+	if key.flags&headDate == 0 {
 		return c.bytes
 	}
 	sec, line, held := httpdate.HeldLine()
@@ -118,7 +116,7 @@ func (c *headCache) joined(data []byte) []byte {
 // serialiseHead appends the head of key and hdrs to b without its Date
 // line, and returns where the Date line goes.
 func serialiseHead(b []byte, key *headKey, hdrs headers.Headers) ([]byte, int) {
-	if key.origin {
+	if key.flags&headOrigin != 0 {
 		b = append(b, "HTTP/"...)
 		b = append(b, key.version...)
 		b = append(b, ' ')
@@ -144,13 +142,12 @@ func serialiseHead(b []byte, key *headKey, hdrs headers.Headers) ([]byte, int) {
 		b = strconv.AppendInt(b, key.length, 10)
 		b = append(b, '\r', '\n')
 	}
-	if key.chunked {
+	if key.flags&headChunked != 0 {
 		b = append(b, "Transfer-Encoding: chunked\r\n"...)
 	}
-	switch key.conn {
-	case connClose:
+	if key.flags&headClose != 0 {
 		b = append(b, "Connection: close\r\n"...)
-	case connKeepAlive:
+	} else if key.flags&headKeepAlive != 0 {
 		b = append(b, "Connection: keep-alive\r\n"...)
 	}
 	return append(b, '\r', '\n'), dateAt

@@ -121,6 +121,9 @@ func (h *Handler) writeAll(p []byte) error {
 	}
 	for len(p) > 0 {
 		n, err := h.Stdout.Write(p)
+		if err == nil && n == len(p) {
+			return nil // all of it: the usual answer
+		}
 		if n < 0 || n > len(p) {
 			n, err = 0, io.ErrShortWrite
 		}
@@ -220,14 +223,17 @@ func (h *Handler) buildHead(first int64) ([]byte, error) {
 	if h.OriginServer && !clientIsModern(proto) {
 		return nil, nil // HTTP/0.9: no status line, no headers
 	}
-	key := headKey{status: h.status, fieldGen: h.checked.gen, length: addLength, origin: h.OriginServer}
+	key := headKey{status: h.status, fieldGen: h.checked.gen, length: addLength}
 	if h.OriginServer {
 		v := h.HTTPVersion
 		if v == "" {
 			v = "1.0"
 		}
 		http11 := v == "1.1"
-		key.version, key.date = v, !hasDate
+		key.version, key.flags = v, headOrigin
+		if !hasDate {
+			key.flags |= headDate
+		}
 		if !hasServer {
 			key.software = h.ServerSoftware
 		}
@@ -235,16 +241,17 @@ func (h *Handler) buildHead(first int64) ([]byte, error) {
 		// a client reads none, so bytes sent would start the next response.
 		h.noBody = h.env.Get("REQUEST_METHOD") == "HEAD" || !bodyAllowed(h.status)
 		if http11 && !hasLength && addLength < 0 && !h.noBody && clientIs11(proto) {
-			h.chunked, key.chunked = true, true
+			h.chunked = true
+			key.flags |= headChunked
 		}
 		framed := h.declared >= 0 || h.chunked || h.noBody
 		// A 1xx as the final status leaves the client waiting for the
 		// real one: the connection cannot serve another request.
 		h.persistent = h.KeepAlive && framed && h.status[0] != '1'
 		if http11 && !h.persistent || h.AnnounceClose {
-			key.conn = connClose
+			key.flags |= headClose
 		} else if !http11 && h.persistent {
-			key.conn = connKeepAlive
+			key.flags |= headKeepAlive
 		}
 	}
 	if !h.checked.holds(hdrs) {
