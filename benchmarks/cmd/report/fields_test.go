@@ -37,6 +37,29 @@ func TestPerFieldCost(t *testing.T) {
 	}
 }
 
+// TestPerFieldCostCPU: with the CPU time per request, the costs come from
+// it, not from the wall time that the waits for a core swell.
+func TestPerFieldCostCPU(t *testing.T) {
+	res := &Results{Micro: []Bench{
+		{Name: "ServerFields/None0/wsgiref", NsPerOp: 9000, CPUNsPerOp: 1000},
+		{Name: "ServerFields/Known10/wsgiref", NsPerOp: 9500, CPUNsPerOp: 1200},
+		{Name: "ServerFields/Known100/wsgiref", NsPerOp: 30000, CPUNsPerOp: 3000},
+	}}
+	if c, ok := res.perFieldCost("Known", 10, "wsgiref"); !ok || c != 20 {
+		t.Errorf("at 10: %v %v, want 20", c, ok)
+	}
+	if u := res.fieldUnit(); u != "CPU ns" {
+		t.Errorf("unit %q, want CPU ns", u)
+	}
+	evalFieldTargets(res)
+	if got := res.Targets[0]; !got.Met || !strings.HasPrefix(got.Got, "1.00x (20.0 vs 20.0 CPU ns/field)") {
+		t.Errorf("Known target: %+v", got)
+	}
+	if md := fieldCurveMarkdown(res); !strings.Contains(md, "| fields | server | CPU ns/field at 10 |") || !strings.Contains(md, "| Known | wsgiref (ours) | 20.0 | – | 20.0 | 1.00x | 20.0 |") {
+		t.Errorf("markdown in CPU ns:\n%s", md)
+	}
+}
+
 func TestLeastSquaresSlope(t *testing.T) {
 	for _, c := range []struct {
 		xs, ys []float64

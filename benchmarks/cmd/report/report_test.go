@@ -18,6 +18,8 @@ func TestParseBenchLine(t *testing.T) {
 			Bench{Name: "Headers/Set/wsgiref", Group: "Headers", Op: "Set", Who: "wsgiref", NsPerOp: 34.25, HasMem: true, Source: "go"}},
 		{"BenchmarkFile/64MiB/nethttp-2   10  50007551 ns/op  1341.97 MB/s  85009 B/op  1684 allocs/op", true,
 			Bench{Name: "File/64MiB/nethttp", Group: "File", Op: "64MiB", Who: "nethttp", NsPerOp: 50007551, MBPerS: 1341.97, BytesPerOp: 85009, AllocsPerOp: 1684, HasMem: true, Source: "go"}},
+		{"BenchmarkServerFields/Known10/wsgiref 100 6676 ns/op 1.00 MB/s 3309 cpu-ns/op 315 B/op 0 allocs/op", true,
+			Bench{Name: "ServerFields/Known10/wsgiref", Group: "ServerFields", Op: "Known10", Who: "wsgiref", NsPerOp: 6676, MBPerS: 1, CPUNsPerOp: 3309, BytesPerOp: 315, HasMem: true, Source: "go"}},
 		{"BenchmarkRouter/GithubAll/chi-16 100 229376 ns/op", true,
 			Bench{Name: "Router/GithubAll/chi", Group: "Router", Op: "GithubAll", Who: "chi", NsPerOp: 229376, Source: "go"}},
 		{"BenchmarkPlain 100 5 ns/op", true, Bench{Name: "Plain", Group: "Plain", NsPerOp: 5, Source: "go"}},
@@ -38,15 +40,17 @@ func TestParseBenchLine(t *testing.T) {
 func TestParseBenchOutputFastest(t *testing.T) {
 	out := strings.Join([]string{
 		"goos: linux",
-		"BenchmarkA/x/wsgiref-2 10 30 ns/op 0 B/op 0 allocs/op",
-		"BenchmarkA/x/wsgiref-2 10 10 ns/op 0 B/op 0 allocs/op",
-		"BenchmarkA/x/wsgiref-2 10 20 ns/op 0 B/op 0 allocs/op",
+		"BenchmarkA/x/wsgiref-2 10 30 ns/op 8 cpu-ns/op 0 B/op 0 allocs/op",
+		"BenchmarkA/x/wsgiref-2 10 10 ns/op 9 cpu-ns/op 0 B/op 0 allocs/op",
+		"BenchmarkA/x/wsgiref-2 10 20 ns/op 7 cpu-ns/op 0 B/op 0 allocs/op",
 		"BenchmarkA/x/nethttp-2 10 7 ns/op 16 B/op 1 allocs/op",
 		"BenchmarkA/x/nethttp-2 10 9 ns/op 16 B/op 1 allocs/op",
 		"PASS",
 	}, "\n")
 	got := parseBenchOutput(out)
-	if len(got) != 2 || got[0].Who != "wsgiref" || got[0].NsPerOp != 10 || got[0].Runs != 3 || got[1].NsPerOp != 7 || got[1].AllocsPerOp != 1 {
+	// The least CPU time of the runs, not the fastest run's.
+	if len(got) != 2 || got[0].Who != "wsgiref" || got[0].NsPerOp != 10 || got[0].CPUNsPerOp != 7 || got[0].Runs != 3 ||
+		got[1].NsPerOp != 7 || got[1].AllocsPerOp != 1 || got[1].CPUNsPerOp != 0 {
 		t.Errorf("parseBenchOutput: %+v", got)
 	}
 }
