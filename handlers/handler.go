@@ -164,6 +164,7 @@ type Handler struct {
 	persistent  bool
 	complete    bool
 	ended       bool // Run returned: the write callable is dead
+	inApp       bool // Run is in the application's ServeWSGI
 	fresh       bool // Reset cleared the request state and Run has not begun
 	inResult    bool
 }
@@ -320,7 +321,7 @@ func (h *Handler) Reusable() bool {
 // act on it: the response could not be written (the client went away —
 // see [IsClientGone], in which case nothing is logged — or Stdout failed),
 // or the error page itself failed. The body's Close is called in every case.
-func (h *Handler) Run(app wsgiref.App) error {
+func (h *Handler) Run(app wsgiref.App) (err error) {
 	h.init()
 	if !h.fresh || h.outErr != nil {
 		// A write between Reset and Run (an interim response) may have
@@ -328,12 +329,28 @@ func (h *Handler) Run(app wsgiref.App) error {
 		h.resetRequest()
 	}
 	h.fresh = false
-	defer h.end()
+	// The request's one deferred call: it ends the write callable, so
+	// that one kept by the application fails instead of writing after
+	// the response; and when the application panicked (inApp still set)
+	// it turns the panic into a *PanicError handled as any other error,
+	// as callApp does for the error page's application. A panic outside
+	// the application is not recovered.
+	defer func() {
+		if h.inApp {
+			h.inApp = false
+			if r := recover(); r != nil {
+				err = h.handleError(&PanicError{Value: r, Stack: debug.Stack()})
+			}
+		}
+		h.ended = true
+	}()
 	h.setupEnviron()
 	if app == nil {
 		return h.handleError(ErrNilApp)
 	}
-	body, err := h.callApp(app)
+	h.inApp = true
+	body, err := app.ServeWSGI(&h.env, h.startFn)
+	h.inApp = false
 	if err == nil {
 		err = h.startErr
 	}
@@ -347,10 +364,6 @@ func (h *Handler) Run(app wsgiref.App) error {
 	h.complete = true
 	return nil
 }
-
-// end marks the response over, so that a write callable kept by the
-// application fails instead of writing after it.
-func (h *Handler) end() { h.ended = true }
 
 // setupEnviron is BaseHandler.setup_environ: os environ, then the CGI
 // variables, then the wsgi.* values.
@@ -414,7 +427,8 @@ func copyEnviron(dst, src *wsgiref.Environ) {
 }
 
 // callApp runs the application, a panic of it turned into a
-// *PanicError.
+// *PanicError: the error page's (Run guards the request's application
+// itself).
 //
 // Here and in the other calls of application code, the deferred function
 // asks recover only when the call did not return: a call that returns
