@@ -56,10 +56,11 @@ type Config struct {
 	Pipeline int
 	// Distinct makes no two requests of a connection alike, as a real
 	// client's successive requests differ: each carries an X-Request-Id
-	// field, after User-Agent and before Fields, whose value is the
-	// connection's count of requests so far, eight digits
-	// ("X-Request-Id: 00000007" on its eighth). A server that recognises
-	// a head equal to the one before it then parses every request in full.
+	// field, after User-Agent and before Fields, whose value counts the
+	// requests its worker wrote before it, eight digits
+	// ("X-Request-Id: 00000007" on its eighth; a reconnect carries on
+	// counting). A server that recognises a head equal to the one before
+	// it then parses every request in full.
 	Distinct bool
 }
 
