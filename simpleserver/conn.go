@@ -5,7 +5,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gowsgi/wsgiref/handlers"
@@ -63,10 +63,13 @@ type conn struct {
 	timer  readTimer // the read deadline of the phase the connection is in
 	active bool      // the connection is in stateActive (read by its own goroutine only)
 
-	mu       sync.Mutex
-	state    int
+	// state is one of the connection states; its own goroutine moves it
+	// between new, active and idle, and Shutdown or the connection cap
+	// closes it from idle (or new) with a compare-and-swap, so that a
+	// connection is never closed as it starts a request.
+	state    atomic.Int32
 	accepted time.Time
-	idleSeq  uint64 // the server's idle count when the connection last became idle
+	idleSeq  atomic.Uint64 // the server's idle count when the connection last became idle
 }
 
 func (s *WSGIServer) getConn(rwc net.Conn) *conn {
@@ -91,7 +94,7 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c.tls = nil
 	c.linger = false
 	c.timer, c.active = readTimer{phase: phaseHead}, false
-	c.state = stateNew
+	c.state.Store(stateNew)
 	c.accepted = time.Now()
 	return c
 }
@@ -134,44 +137,42 @@ func (c *conn) flushHeld() {
 	}
 }
 
-// setState moves the connection between idle and active. It reports false
-// when the server is shutting down and the connection must not start a
-// request.
-func (c *conn) setState(state int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.state == stateClosed {
+// setIdle marks the connection as waiting for its next request, which
+// Shutdown and the connection cap may close it in. It reports false when
+// the connection was closed meanwhile.
+func (c *conn) setIdle() bool {
+	// An order, not a time: the clock costs more than the counter.
+	c.idleSeq.Store(c.s.idleSeq.Add(1))
+	return c.state.CompareAndSwap(stateActive, stateIdle)
+}
+
+// setActive marks the connection as serving a request. It reports false
+// when the connection was closed, or the server is shutting down and the
+// connection is not new: a new connection still gets its first request
+// (see newGrace), as its client connected before Shutdown and is sending
+// it.
+func (c *conn) setActive() bool {
+	from := c.state.Load()
+	if from == stateClosed || from != stateNew && c.s.closing.Load() {
 		return false
 	}
-	if state == stateActive && c.s.closing.Load() && c.state != stateNew {
-		// A new connection still gets its first request (see newGrace):
-		// its client connected before Shutdown and is sending it.
-		return false
-	}
-	c.state = state
-	if state == stateIdle {
-		// An order, not a time: the clock costs more than the counter.
-		c.idleSeq = c.s.idleSeq.Add(1)
-	}
-	return true
+	// Fails only if Shutdown or the cap closed the connection since.
+	return c.state.CompareAndSwap(from, stateActive)
 }
 
 // idleSince reports when, in the order of the server's connections
 // becoming idle, the connection began to wait for its next request, if it
 // waits.
 func (c *conn) idleSince() (uint64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.idleSeq, c.state == stateIdle
+	return c.idleSeq.Load(), c.state.Load() == stateIdle
 }
 
 // closeIfIdle closes the connection if it waits for its next request, and
-// with shutdown also if it is new and had its grace period.
+// with shutdown also if it is new and had its grace period. The server's
+// mu is held: the connection is not put back in the pool meanwhile.
 func (c *conn) closeIfIdle(shutdown bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.state == stateIdle || shutdown && c.state == stateNew && time.Since(c.accepted) > newGrace {
-		c.state = stateClosed
+	if c.state.CompareAndSwap(stateIdle, stateClosed) ||
+		shutdown && c.state.Load() == stateNew && time.Since(c.accepted) > newGrace && c.state.CompareAndSwap(stateNew, stateClosed) {
 		c.rwc.Close()
 	}
 }
@@ -190,9 +191,7 @@ func (c *conn) serve(maxRequests int) {
 		if c.linger {
 			c.lingerClose()
 		}
-		c.mu.Lock()
-		c.state = stateClosed
-		c.mu.Unlock()
+		c.state.Store(stateClosed)
 		c.rwc.Close()
 		s.untrack(c)
 		s.putConn(c)
@@ -234,7 +233,7 @@ func (c *conn) serveOne(first, last bool) bool {
 			// connection.
 			c.enter(phaseIdle)
 			c.active = false
-			if !c.setState(stateIdle) {
+			if !c.setIdle() {
 				return false
 			}
 		}
@@ -246,7 +245,7 @@ func (c *conn) serveOne(first, last bool) bool {
 		}
 	}
 	if !c.active {
-		if !c.setState(stateActive) {
+		if !c.setActive() {
 			return false
 		}
 		c.active = true

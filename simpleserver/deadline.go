@@ -23,6 +23,12 @@ type readTimer struct {
 	phase    int       // what the next read from the client is for
 	armed    bool      // the phase's deadline is set
 	deadline time.Time // the deadline set on the connection
+	// When deadline was counted from the Date line's second (see
+	// coarseTimeout): that second and the timeout, else a zero timeout.
+	// The same pair again needs no new deadline: no time arithmetic, no
+	// comparison of times, for every request of a second.
+	coarseSec     int64
+	coarseTimeout time.Duration
 }
 
 // enter starts a read phase; its deadline is armed at its first read that
@@ -48,9 +54,18 @@ func (c *conn) beforeRead() {
 	case phaseBody:
 		d = cfg.readTimeout
 	}
+	if d >= coarseTimeout {
+		if sec, ok := httpdate.Second(); ok {
+			if sec != c.timer.coarseSec || d != c.timer.coarseTimeout {
+				c.setReadDeadline(coarseDeadline(sec, d))
+				c.timer.coarseSec, c.timer.coarseTimeout = sec, d
+			}
+			return
+		}
+	}
 	var t time.Time
 	if d > 0 {
-		t = deadlineAfter(d)
+		t = time.Now().Add(d)
 	}
 	c.setReadDeadline(t)
 }
@@ -68,13 +83,20 @@ const coarseTimeout = 10 * time.Second
 func deadlineAfter(d time.Duration) time.Time {
 	if d >= coarseTimeout {
 		if sec, ok := httpdate.Second(); ok {
-			return time.Unix(sec+1, 0).Add(d)
+			return coarseDeadline(sec, d)
 		}
 	}
 	return time.Now().Add(d)
 }
 
+// coarseDeadline is the deadline of a timeout d counted from the end of
+// the second sec.
+func coarseDeadline(sec int64, d time.Duration) time.Time { return time.Unix(sec+1, 0).Add(d) }
+
+// setReadDeadline sets the connection's read deadline unless it is set
+// already.
 func (c *conn) setReadDeadline(t time.Time) {
+	c.timer.coarseTimeout = 0
 	if t != c.timer.deadline {
 		c.rwc.SetReadDeadline(t)
 		c.timer.deadline = t

@@ -1,6 +1,10 @@
 package simpleserver
 
 import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -44,5 +48,46 @@ func TestDeadlineAfter(t *testing.T) {
 	}
 	if d := 9 * time.Second; deadlineAfter(d).Nanosecond() == 0 && deadlineAfter(d).Nanosecond() == 0 {
 		t.Errorf("deadlineAfter(%v) is rounded: timeouts under %v read the clock", d, coarseTimeout)
+	}
+}
+
+// TestKeepAliveDeadlinePerSecond: a kept-alive connection sending one
+// request at a time, under the default timeouts (counted from the Date
+// line's second), has its read deadline set about once a second, not
+// once a request: 200 requests within a few seconds set it a handful of
+// times.
+func TestKeepAliveDeadlinePerSecond(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := &countingListener{Listener: ln}
+	ts := startServer(t, helloApp, WithListener(cl))
+	c, err := net.Dial("tcp", ts.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	br := bufio.NewReader(c)
+	const requests = 200
+	start := time.Now()
+	for i := range requests {
+		if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	seconds := int64(time.Since(start)/time.Second) + 1
+	// The first request's deadline from the accept, then per second at
+	// most the idle and the head timeouts' (the head's only when a
+	// request's bytes arrive in parts).
+	if n, most := cl.deadlines.Load(), 1+2*(seconds+1); n > most {
+		t.Errorf("%d requests in %d s set the read deadline %d times, want at most %d", requests, seconds, n, most)
 	}
 }

@@ -14,10 +14,11 @@ import (
 	"github.com/gowsgi/wsgiref/headers"
 )
 
-// countingListener counts the writes of the connections it accepts.
+// countingListener counts the writes and the read deadlines set of the
+// connections it accepts.
 type countingListener struct {
 	net.Listener
-	writes atomic.Int64
+	writes, deadlines atomic.Int64
 }
 
 func (l *countingListener) Accept() (net.Conn, error) {
@@ -36,6 +37,11 @@ type countingConn struct {
 func (c *countingConn) Write(p []byte) (int, error) {
 	c.l.writes.Add(1)
 	return c.Conn.Write(p)
+}
+
+func (c *countingConn) SetReadDeadline(t time.Time) error {
+	c.l.deadlines.Add(1)
+	return c.Conn.SetReadDeadline(t)
 }
 
 // TestPipelinedResponsesBatched: 16 requests sent in one write get their 16

@@ -74,12 +74,24 @@ type WSGIServer struct {
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	active   sync.WaitGroup
-	live     atomic.Int32  // connections being served
-	waiting  atomic.Bool   // an accepted connection waits for a slot
-	idleSeq  atomic.Uint64 // counts connections becoming idle, for closeOldestIdle
+	live     atomic.Int32 // connections being served
+	waiting  atomic.Bool  // an accepted connection waits for a slot
 	stopOnce sync.Once
 	connPool sync.Pool
+
+	// idleSeq counts connections becoming idle, for closeOldestIdle. Every
+	// kept-alive request's end adds to it, from whichever core serves
+	// it: the padding keeps it off the cache line of the flags every
+	// request reads (closing, waiting), which its writes would otherwise
+	// take from the other cores each time.
+	_       [cacheLine]byte
+	idleSeq atomic.Uint64
+	_       [cacheLine - 8]byte
 }
+
+// cacheLine is the size of a CPU cache line on the common 64-bit
+// processors (amd64, most arm64): the unit that writes move between cores.
+const cacheLine = 64
 
 type appBox struct{ app wsgiref.App }
 
