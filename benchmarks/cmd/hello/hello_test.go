@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gowsgi/wsgiref"
+	"github.com/gowsgi/wsgiref/headers"
 )
 
 // TestServers runs every Go contender on loopback and checks that each
@@ -51,5 +54,27 @@ func TestServers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHelloAppAllocs: the hello application allocates nothing per request
+// on an environ the server reuses, as fasthttp's handler allocates
+// nothing, so the load table compares the servers.
+func TestHelloAppAllocs(t *testing.T) {
+	app := helloApp("")
+	var env wsgiref.Environ
+	start := func(string, headers.Headers, ...error) (wsgiref.Write, error) { return nil, nil }
+	n := testing.AllocsPerRun(100, func() {
+		env.Reset() // what a server does between requests
+		body, err := app.ServeWSGI(&env, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if block, err := body.Next(); string(block) != helloBody || err != nil {
+			t.Fatalf("helloApp's body: %q %v", block, err)
+		}
+	})
+	if n != 0 {
+		t.Errorf("helloApp allocates %v per request, want 0", n)
 	}
 }
