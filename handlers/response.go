@@ -313,6 +313,14 @@ func clientIs11(proto string) bool {
 // close the body in every case.
 func (h *Handler) finishResponse(body wsgiref.Body) error {
 	h.result, h.inResult = body, true
+	if sb, ok := body.(*wsgiref.SliceBody); ok && sb != nil && (h.Sendfile == nil || isSendfileWriterTo(h.Sendfile)) {
+		// The commonest body, blocks in memory, which no Sendfile hook
+		// is offered (see sendBody) and which has no Close.
+		if err := h.sendSlices(sb); err != nil {
+			return err
+		}
+		return h.finishContent()
+	}
 	err := h.sendBody(body)
 	if err == nil {
 		err = h.finishContent()
