@@ -191,3 +191,55 @@ func TestAccessLineAllocs(t *testing.T) {
 		t.Errorf("line %q", buf.String())
 	}
 }
+
+// escapeByteByByte is appendEscaped's rule applied to one byte at a time:
+// the reference FuzzAppendEscaped holds the run-copying version to.
+func escapeByteByByte(s string) string {
+	const hex = "0123456789abcdef"
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\':
+			b = append(b, '\\', '\\')
+		case c < 0x20 || 0x7f <= c && c < 0xa0:
+			b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+		case c < 0x80:
+			b = append(b, c)
+		default:
+			b = append(b, 0xc0|c>>6, 0x80|c&0x3f)
+		}
+	}
+	return string(b)
+}
+
+// TestAppendEscaped: request bytes in the access line as CPython's
+// log_message writes them (the line is decoded as Latin-1, then
+// backslashreplace'd for C0, DEL and C1).
+func TestAppendEscaped(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"GET / HTTP/1.1", "GET / HTTP/1.1"},
+		{`GET /a\b HTTP/1.1`, `GET /a\\b HTTP/1.1`},
+		{"GET /\x00\x1f\x7f HTTP/1.1", `GET /\x00\x1f\x7f HTTP/1.1`},
+		{"\x80\x9f\xa0\xe9\xff", `\x80\x9f` + "\u00a0\u00e9\u00ff"},
+		{"\\", `\\`},
+		{"a\tb", `a\x09b`},
+	} {
+		if got := string(appendEscaped([]byte("> "), c.in)); got != "> "+c.want {
+			t.Errorf("appendEscaped(%q) = %q, want %q", c.in, got, "> "+c.want)
+		}
+	}
+}
+
+// FuzzAppendEscaped: copying the plain runs whole gives what escaping
+// byte by byte gives.
+func FuzzAppendEscaped(f *testing.F) {
+	for _, s := range []string{"", "GET / HTTP/1.1", `a\b`, "\x00\x7f\x80\x9f\xa0\xff", "plain\x01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendEscaped(nil, s)), escapeByteByByte(s); got != want {
+			t.Fatalf("appendEscaped(%q) = %q, byte by byte %q", s, got, want)
+		}
+	})
+}
