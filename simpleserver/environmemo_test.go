@@ -139,3 +139,34 @@ func TestBareKeysOfEditedBase(t *testing.T) {
 		}
 	}
 }
+
+// TestConsecutiveRepeats checks the fields of one key sent in a row,
+// which GetEnviron joins without looking the key up again, against
+// CPython's rule, around the fields that do not reach the environ: one
+// dropped for its "_" (unless WithUnderscoreFields), ones skipped for
+// their bare key (Server-Name; Http-X-A after X-A), and Y after Http-Y.
+func TestConsecutiveRepeats(t *testing.T) {
+	fields := "Host: h\r\nX-A: 1\r\nX-A: 2\r\nX_A: 3\r\nX-A: 4\r\nServer-Name: s\r\nServer-Name: t\r\n" +
+		"Http-X-A: 5\r\nHttp-Y: 6\r\nY: 7\r\nY: 8\r\n"
+	for _, underscore := range []bool{false, true} {
+		app := &environLog{seen: map[string]string{}}
+		ts := startServer(t, app, WithUnderscoreFields(underscore))
+		var stream strings.Builder
+		for i := range 3 {
+			stream.WriteString(fmt.Sprintf("GET /p?n=%d HTTP/1.1\r\n%s\r\n", i, fields))
+		}
+		stream.WriteString("GET /end HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		roundTrip(t, ts.Addr(), stream.String())
+		xa := "1,2,4"
+		if underscore {
+			xa = "1,2,3,4"
+		}
+		want := "HTTP_HOST=\"h\"\nHTTP_X_A=\"" + xa + "\"\nHTTP_HTTP_Y=\"6\"\nHTTP_Y=\"7,8\"\nwsgi.url_scheme=\"http\"\n"
+		for i := range 3 {
+			got := app.seen[fmt.Sprintf("n=%d", i)]
+			if _, fieldVars, _ := strings.Cut(got, "CONTENT_TYPE=\"text/plain\"\n"); fieldVars != want {
+				t.Errorf("underscore %v, request %d: environ\n%s\nwant it to end in\n%s", underscore, i, got, want)
+			}
+		}
+	}
+}

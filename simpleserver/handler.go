@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/gowsgi/wsgiref"
 	"github.com/gowsgi/wsgiref/handlers"
@@ -150,11 +151,25 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 	// start's (m.mayStart), and the loop adds only HTTP_* ones: a bare
 	// key that is neither is absent without a lookup.
 	startKnown := m != nil && fresh && m.firstOK
+	// last is the key of the last field that reached the environ: a
+	// field of the same key right after it (a name sent several times in
+	// a row) is a repeat without a lookup, as nothing was set between,
+	// where the lookup would scan the environ for each.
+	last := ""
 	for i, f := range r.Headers {
 		if !keepUnderscore && strings.IndexByte(f.Name, '_') >= 0 {
 			continue
 		}
 		key := r.key(i)
+		// The same string, not only equal bytes: the reader hands out
+		// one string per key (its table's or its cache's), and keys of
+		// one length that differ (HTTP_X_FIELD_1, HTTP_X_FIELD_2) then
+		// cost no comparison of their bytes. Equal keys in two strings
+		// take the lookup below, which finds the repeat as well.
+		if len(key) == len(last) && unsafe.StringData(key) == unsafe.StringData(last) {
+			repeats = append(repeats, i)
+			continue
+		}
 		bare := key
 		if key != "CONTENT_TYPE" && key != "CONTENT_LENGTH" {
 			bare = key[len("HTTP_"):]
@@ -165,6 +180,7 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		if _, present := env.LookupOrSet(key, r.fieldValue(i, host, absolute)); present {
 			repeats = append(repeats, i)
 		}
+		last = key
 	}
 	if len(repeats) > 0 {
 		r.joinRepeats(env, repeats)
@@ -276,7 +292,7 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 	} else {
 		sc = new(joinScratch)
 	}
-	sc.keys, sc.first, sc.last, sc.next = sc.keys[:0], sc.first[:0], sc.last[:0], sc.next[:0]
+	sc.keys, sc.first, sc.last, sc.next, sc.values = sc.keys[:0], sc.first[:0], sc.last[:0], sc.next[:0], sc.values[:0]
 	size := 0
 	for j, i := range repeats {
 		key := r.key(i)
@@ -294,8 +310,9 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 			sc.next[sc.last[g]] = j
 			sc.last[g] = j
 		}
-		sc.next = append(sc.next, -1)
-		size += 1 + len(r.fieldValue(i, host, absolute))
+		v := r.fieldValue(i, host, absolute)
+		sc.next, sc.values = append(sc.next, -1), append(sc.values, v)
+		size += 1 + len(v)
 	}
 	var b strings.Builder
 	b.Grow(size)
@@ -304,21 +321,24 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 		b.WriteString(env.Get(key))
 		for j := sc.first[g]; j >= 0; j = sc.next[j] {
 			b.WriteByte(',')
-			b.WriteString(r.fieldValue(repeats[j], host, absolute))
+			b.WriteString(sc.values[j])
 		}
 		// The builder's string so far: its bytes are final.
 		env.Set(key, b.String()[start:])
 		start = b.Len()
 	}
 	clear(sc.keys)
+	clear(sc.values)
 }
 
 // joinScratch is what joinRepeats reuses: the distinct keys, the first
 // and last repeat of each, and each repeat's next of the same key (-1 at
-// the end of a chain), repeats as indices into joinRepeats' repeats.
+// the end of a chain) and value, repeats as indices into joinRepeats'
+// repeats.
 type joinScratch struct {
 	keys              []string
 	first, last, next []int
+	values            []string
 }
 
 // key returns the CGI key of r.Headers[i]: the reader's, unless a
