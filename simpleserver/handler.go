@@ -166,7 +166,7 @@ func (WSGIRequestHandler) GetEnviron(r *Request, env *wsgiref.Environ) {
 		// one length that differ (HTTP_X_FIELD_1, HTTP_X_FIELD_2) then
 		// cost no comparison of their bytes. Equal keys in two strings
 		// take the lookup below, which finds the repeat as well.
-		if len(key) == len(last) && unsafe.StringData(key) == unsafe.StringData(last) {
+		if sameString(key, last) {
 			repeats = append(repeats, i)
 			continue
 		}
@@ -292,20 +292,22 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 	} else {
 		sc = new(joinScratch)
 	}
-	sc.keys, sc.first, sc.last, sc.next, sc.values = sc.keys[:0], sc.first[:0], sc.last[:0], sc.next[:0], sc.values[:0]
+	sc.reset()
 	size := 0
 	for j, i := range repeats {
 		key := r.key(i)
 		g := len(sc.keys) - 1
 		// The last key first: a name sent many times is often sent in a
 		// row.
-		if g < 0 || sc.keys[g] != key {
-			g = slices.Index(sc.keys, key)
+		if g < 0 || !sameString(sc.keys[g], key) {
+			g = sc.group(key)
 		}
 		if g < 0 {
 			g = len(sc.keys)
-			sc.keys, sc.first, sc.last = append(sc.keys, key), append(sc.first, j), append(sc.last, j)
-			size += len(env.Get(key))
+			old := env.Get(key)
+			sc.keys, sc.olds, sc.first, sc.last = append(sc.keys, key), append(sc.olds, old), append(sc.first, j), append(sc.last, j)
+			sc.place(key, g)
+			size += len(old)
 		} else {
 			sc.next[sc.last[g]] = j
 			sc.last[g] = j
@@ -318,7 +320,7 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 	b.Grow(size)
 	start := 0
 	for g, key := range sc.keys {
-		b.WriteString(env.Get(key))
+		b.WriteString(sc.olds[g])
 		for j := sc.first[g]; j >= 0; j = sc.next[j] {
 			b.WriteByte(',')
 			b.WriteString(sc.values[j])
@@ -328,17 +330,80 @@ func (r *Request) joinRepeats(env *wsgiref.Environ, repeats []int) {
 		start = b.Len()
 	}
 	clear(sc.keys)
+	clear(sc.olds)
 	clear(sc.values)
 }
 
-// joinScratch is what joinRepeats reuses: the distinct keys, the first
-// and last repeat of each, and each repeat's next of the same key (-1 at
-// the end of a chain) and value, repeats as indices into joinRepeats'
-// repeats.
+// joinScratch is what joinRepeats reuses: the distinct keys, the value
+// each held before the join, the first and last repeat of each, and each
+// repeat's next of the same key (-1 at the end of a chain) and value,
+// repeats as indices into joinRepeats' repeats. slots finds a key's
+// group (see group).
 type joinScratch struct {
-	keys              []string
+	keys, olds        []string
 	first, last, next []int
 	values            []string
+	slots             []int32
+}
+
+// reset empties sc for a request's repeats.
+func (sc *joinScratch) reset() {
+	sc.keys, sc.olds, sc.first, sc.last, sc.next, sc.values = sc.keys[:0], sc.olds[:0], sc.first[:0], sc.last[:0], sc.next[:0], sc.values[:0]
+	if len(sc.slots) == 0 {
+		sc.slots = make([]int32, 64)
+	} else {
+		clear(sc.slots)
+	}
+}
+
+// group returns the index in sc.keys of key, or -1. The reader hands out
+// one string per key, so a key is first looked for by its string's
+// address, in slots (open addressing: each slot holds a group plus one,
+// 0 when empty), in constant time however many names repeat; a miss is
+// confirmed by comparing the bytes of every key, once per new group (an
+// equal key in another string, from a RequestHandler's fields, joins the
+// same group).
+func (sc *joinScratch) group(key string) int {
+	mask := uint32(len(sc.slots) - 1)
+	for s := slotHash(key) & mask; sc.slots[s] != 0; s = (s + 1) & mask {
+		if g := int(sc.slots[s] - 1); sameString(sc.keys[g], key) {
+			return g
+		}
+	}
+	return slices.Index(sc.keys, key)
+}
+
+// place records that key's string is group g's, doubling slots to keep
+// them at most half full.
+func (sc *joinScratch) place(key string, g int) {
+	if 2*(len(sc.keys)+1) > len(sc.slots) {
+		sc.slots = make([]int32, 2*len(sc.slots))
+		for h, k := range sc.keys[:g] {
+			sc.setSlot(k, h)
+		}
+	}
+	sc.setSlot(key, g)
+}
+
+// setSlot puts g in the first empty slot from key's home.
+func (sc *joinScratch) setSlot(key string, g int) {
+	mask := uint32(len(sc.slots) - 1)
+	s := slotHash(key) & mask
+	for sc.slots[s] != 0 {
+		s = (s + 1) & mask
+	}
+	sc.slots[s] = int32(g + 1)
+}
+
+// slotHash is a multiplicative hash of the address of key's bytes.
+func slotHash(key string) uint32 {
+	return uint32(uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))) * 0x9E3779B97F4A7C15 >> 32)
+}
+
+// sameString reports whether a and b are the same string: the same
+// length and the same bytes' address, a sufficient condition for a == b.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // key returns the CGI key of r.Headers[i]: the reader's, unless a
