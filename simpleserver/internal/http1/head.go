@@ -73,7 +73,15 @@ type span struct {
 // The storage is not cleared: ReadHead overwrites it, and what it still
 // holds meanwhile are strings the Reader's memo keeps anyway.
 func (h *Head) reset() {
-	*h = Head{Fields: h.Fields[:0], Keys: h.Keys[:0], Framing: Framing{ContentLength: -1}}
+	// Field by field: a composite literal is built aside and copied in
+	// whole, with a write barrier for each of its pointers while the
+	// collector runs.
+	h.Line, h.Method, h.Target, h.Version = "", "", "", ""
+	h.Major, h.Minor = 0, 0
+	h.Fields, h.Keys = h.Fields[:0], h.Keys[:0]
+	h.Framing = Framing{ContentLength: -1}
+	h.FieldsRepeated, h.Started = false, false
+	h.sp1, h.sp2 = 0, 0
 }
 
 // ReadHead reads the next request head into h: the request line, the
@@ -238,7 +246,10 @@ func (b *Reader) repeatsFields(h *Head, lim Limits, fs int) (bool, error) {
 // repeat.
 func (b *Reader) cutLine(h *Head, line string) {
 	h.Line, h.Method, h.Target, h.Version = line, line[:h.sp1], line[h.sp1+1:h.sp2], line[h.sp2+1:]
-	b.line = lineMemo{line: line, method: h.Method, target: h.Target, version: h.Version, major: h.Major, minor: h.Minor}
+	// Field by field, as in Head.reset.
+	m := &b.line
+	m.line, m.method, m.target, m.version = line, h.Method, h.Target, h.Version
+	m.major, m.minor, m.targetOK = h.Major, h.Minor, false
 }
 
 // readFields reads the field lines that follow the request line, which

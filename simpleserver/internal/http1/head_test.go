@@ -3,6 +3,7 @@ package http1
 import (
 	"errors"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -298,5 +299,28 @@ func TestValidAuthority(t *testing.T) {
 		if got := validAuthority(tc.authority); got != tc.want {
 			t.Errorf("validAuthority(%q) = %v, want %v", tc.authority, got, tc.want)
 		}
+	}
+}
+
+// TestHeadReset fills every field of a Head, resets it and checks that it
+// equals the empty Head but for its lists' storage. reset clears field by
+// field, so the count of fields is checked too: a new field must be added
+// here and to reset.
+func TestHeadReset(t *testing.T) {
+	if n := reflect.TypeFor[Head]().NumField(); n != 13 {
+		t.Fatalf("Head has %d fields, this test and reset know 13: add the new ones to both", n)
+	}
+	if n := reflect.TypeFor[lineMemo]().NumField(); n != 7 {
+		t.Fatalf("lineMemo has %d fields, cutLine sets 7: set the new ones there", n)
+	}
+	h := Head{Line: "GET / HTTP/1.1", Method: "GET", Target: "/", Version: "HTTP/1.1", Major: 1, Minor: 1,
+		Fields: headers.Headers{{Name: "Host", Value: "h"}}, Keys: []string{"HTTP_HOST"},
+		Framing:        Framing{ContentLength: 5, Chunked: true, Close: true, Expect: "100-continue", Expects: 1, HasHost: true, lengths: 1, codings: 1, hosts: 1},
+		FieldsRepeated: true, Started: true, sp1: 3, sp2: 5}
+	fields, keys := h.Fields, h.Keys
+	h.reset()
+	want := Head{Fields: fields[:0], Keys: keys[:0], Framing: Framing{ContentLength: -1}}
+	if !reflect.DeepEqual(h, want) || cap(h.Fields) == 0 || cap(h.Keys) == 0 {
+		t.Fatalf("after reset: %+v", h)
 	}
 }
