@@ -107,6 +107,8 @@ type Handler struct {
 	// handler iterate it. It must send the headers through
 	// [Handler.SendHeaders] before writing, and write through the handler
 	// ([Handler.Write], [Handler.ReadFrom]) so that framing stays right.
+	// The default, SendfileWriterTo, is not called for a
+	// *wsgiref.SliceBody, which it would pass over: blocks in memory.
 	Sendfile func(h *Handler, body wsgiref.Body) (sent bool, err error)
 	// KeepAlive is set by a server before Run when the connection may serve
 	// another request. The handler then frames the response (Content-Length

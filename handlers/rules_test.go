@@ -447,3 +447,15 @@ func TestNoStdout(t *testing.T) {
 		t.Error("nil application accepted")
 	}
 }
+
+// TestBodyAllowed checks bodyAllowed against RFC 9110 6.4.1's rule for
+// every three-digit code: no body after 1xx, 204 or 304.
+func TestBodyAllowed(t *testing.T) {
+	for code := 0; code < 1000; code++ {
+		status := fmt.Sprintf("%03d X", code)
+		want := code/100 != 1 && code != 204 && code != 304
+		if got := bodyAllowed(status); got != want {
+			t.Errorf("bodyAllowed(%q) = %v, want %v", status, got, want)
+		}
+	}
+}
