@@ -221,6 +221,15 @@ func TestErrorLogOnFailure(t *testing.T) {
 		var s *Server
 		r.run(func(tb testing.TB) {
 			s = Nginx(tb, NginxConfig{Server: `location / { return 200 "x"; }`})
+			// nginx accepts on its socket before its master has started the
+			// worker and logged so; wait for that line, so that what the
+			// failure attaches is known to hold it.
+			for deadline := time.Now().Add(readyTimeout); !strings.Contains(s.ErrorLog(), "start worker process"); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Errorf("nginx logged no worker start in %v: %q", readyTimeout, s.ErrorLog())
+					return
+				}
+			}
 			if fail {
 				tb.Errorf("the test failed")
 			}
