@@ -47,6 +47,9 @@ type conn struct {
 	remoteIP string   // REMOTE_ADDR, CPython's client_address[0]
 	tls      *tls.ConnectionState
 	rd       *http1.Reader
+	poll     *pollReader // what rd reads through, when it is &pr; nil when rd reads rwc itself
+	pr       pollReader
+	yield    idleYield // whether to yield before an idle read (see idleyield.go)
 	bw       *bufio.Writer
 	out      responseWriter
 	h        *handlers.Handler
@@ -76,16 +79,17 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 	c, _ := s.connPool.Get().(*conn)
 	if c == nil {
 		c = &conn{s: s}
-		c.rd = http1.NewReader(rwc)
+		c.rd = http1.NewReader(c.readerFor(rwc))
 		c.rd.BeforeBlock = c.beforeRead
 		c.bw = bufio.NewWriterSize(rwc, 4096)
 		c.out.c = c
 		c.h = handlers.NewSimpleHandler(nil, nil, nil, nil, true, false)
 		c.in.c = c
 	} else {
-		c.rd.Reset(rwc)
+		c.rd.Reset(c.readerFor(rwc))
 		c.bw.Reset(rwc)
 	}
+	c.yield = idleYield{credit: startYieldCredit}
 	c.rwc = rwc
 	c.raddr = rwc.RemoteAddr()
 	c.remote = c.raddr.String()
@@ -102,6 +106,8 @@ func (s *WSGIServer) getConn(rwc net.Conn) *conn {
 func (s *WSGIServer) putConn(c *conn) {
 	c.rwc, c.tls, c.raddr = nil, nil, nil
 	c.rd.Reset(nil)
+	c.pr.drop()
+	c.poll = nil
 	c.bw.Reset(nil)
 	c.h.Reset()
 	c.h.Stdin, c.h.Stdout, c.h.Stderr, c.h.Environ, c.h.OSEnviron = nil, nil, nil, nil, nil
@@ -109,6 +115,17 @@ func (s *WSGIServer) putConn(c *conn) {
 	c.req = Request{}
 	c.head = http1.Head{Fields: c.head.Fields[:0], Keys: c.head.Keys[:0]}
 	s.connPool.Put(c)
+}
+
+// readerFor returns what the connection's Reader reads rwc through: the
+// poll reader where rwc has a descriptor it can read, else rwc.
+func (c *conn) readerFor(rwc net.Conn) io.Reader {
+	if c.pr.reset(rwc) {
+		c.poll = &c.pr
+		return c.poll
+	}
+	c.poll = nil
+	return rwc
 }
 
 // responseWriter is the handler's Stdout: the connection's buffered
@@ -228,6 +245,7 @@ func (c *conn) serveOne(first, last bool) bool {
 		}
 	}
 	if c.rd.Buffered() == 0 {
+		yielded := false
 		if !first {
 			// Idle until the request starts: Shutdown may close the
 			// connection.
@@ -236,12 +254,16 @@ func (c *conn) serveOne(first, last bool) bool {
 			if !c.setIdle() {
 				return false
 			}
+			yielded = c.waitTurn()
 		}
 		if err := c.rd.Wait(); err != nil {
 			// Nothing of a request arrived: an idle or speculative
 			// connection that timed out or closed is normal, not logged,
 			// and has nothing to answer.
 			return false
+		}
+		if yielded {
+			c.yield.learn(c.poll.waited)
 		}
 	}
 	if !c.active {

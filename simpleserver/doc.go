@@ -52,6 +52,14 @@
 // request's body on the same connection, which behind a front end's
 // upstream keep-alive can be another client's.
 //
+// A kept-alive connection that has answered its request and has nothing
+// more buffered lets the server's other goroutines run once before it reads
+// again, when the server has other connections: a client sending one
+// request at a time has usually sent the next by then, and one read takes
+// it instead of an empty read, a park and a wake. Each connection learns
+// from its reads whether the yield pays (over a network it does not) and
+// stops yielding when it does not.
+//
 // CPython's ServerHandler copies os.environ into every request environ, so
 // its demo_app shows the process environment (tokens, keys, paths) to any
 // client. This server does not; [WithOSEnviron] restores the behaviour when
