@@ -14,7 +14,8 @@ import (
 // runLoad measures every contender at every connection count. All the
 // servers run at once (idle when not measured) and the cells interleave,
 // round after round, so that a burst of other work on the machine hits
-// every server alike; each cell keeps its best round.
+// every server alike; each cell keeps its best round, and all its rounds
+// for the targets' paired ratios (paired.go).
 func runLoad(ctx context.Context, cfg *config, res *Results) {
 	procs := map[string]*process{}
 	for _, c := range contenders {
@@ -28,6 +29,7 @@ func runLoad(ctx context.Context, cfg *config, res *Results) {
 		res.Servers = append(res.Servers, c.Name)
 	}
 	best := map[string]LoadRow{}
+	rounds := map[string][]Round{}
 	key := func(name string, n int) string { return fmt.Sprint(name, "/", n) }
 	for round := 1; round <= cfg.rounds && ctx.Err() == nil; round++ {
 		logf("load round %d of %d", round, cfg.rounds)
@@ -38,6 +40,7 @@ func runLoad(ctx context.Context, cfg *config, res *Results) {
 					continue
 				}
 				row := loadCell(ctx, cfg, c.Name, p, n)
+				rounds[key(c.Name, n)] = append(rounds[key(c.Name, n)], roundOf(row))
 				if b, seen := best[key(c.Name, n)]; !seen || (row.Err == "" && row.RPS > b.RPS) {
 					best[key(c.Name, n)] = row
 				}
@@ -47,6 +50,7 @@ func runLoad(ctx context.Context, cfg *config, res *Results) {
 	for _, c := range contenders {
 		for _, n := range cfg.conns {
 			if row, ok := best[key(c.Name, n)]; ok {
+				row.Rounds = rounds[key(c.Name, n)]
 				res.Load = append(res.Load, row)
 			} else if _, started := procs[c.Name]; !started {
 				res.Load = append(res.Load, LoadRow{Server: c.Name, Conns: n, Err: "did not start"})

@@ -105,7 +105,7 @@ func run(cfg *config) error {
 	} else {
 		cfg.benchtime, cfg.count = "200ms", 5
 		cfg.conns, cfg.cell, cfg.warmup, cfg.maxRequests = []int{1, 16, 128}, 1200*time.Millisecond, 300*time.Millisecond, 1_000_000
-		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 5
+		cfg.idle, cfg.fileRequests, cfg.rounds = 1000, 10, 7
 	}
 	if cfg.serverOnly {
 		cfg.bench, cfg.conns = "^BenchmarkServer", []int{targetConns}

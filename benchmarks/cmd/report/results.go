@@ -73,6 +73,25 @@ type LoadRow struct {
 	// many of the machine's cores it kept busy.
 	ServerCores float64 `json:"server_cores"`
 	Err         string  `json:"error,omitempty"`
+	// Rounds are the cell's figures round by round, in the order the
+	// rounds ran; the row's own are its best round's. The targets pair
+	// them with a peer's (see paired.go).
+	Rounds []Round `json:"rounds,omitempty"`
+}
+
+// Round is one round of a load cell: its req/s and the server's busy
+// cores, both 0 when the round failed.
+type Round struct {
+	RPS         float64 `json:"rps"`
+	ServerCores float64 `json:"server_cores"`
+}
+
+// roundOf is row's figure as one round.
+func roundOf(row LoadRow) Round {
+	if row.Err != "" || row.Requests == 0 {
+		return Round{}
+	}
+	return Round{RPS: row.RPS, ServerCores: row.ServerCores}
 }
 
 // MemRow is the memory a server holds per idle keep-alive connection.

@@ -54,24 +54,10 @@ func evalTargets(res *Results) {
 		ours, name string
 		want       float64
 	}{{srvQuiet, srvNetHTTP, wantVsNetHTTP}, {srvSimple, srvCPython, wantVsCPython}} {
-		t := Target{Name: fmt.Sprintf("Hello-world throughput, %s vs %s at %d conns", peer.ours, peer.name, targetConns), Want: fmt.Sprintf("≥ %gx", peer.want)}
 		ours, okOurs := res.loadRow(peer.ours, targetConns)
 		p, okPeer := res.loadRow(peer.name, targetConns)
-		switch {
-		case !okOurs:
-			t.Got = "not measured (" + peer.ours + " did not run)"
-		case !okPeer:
-			t.Got = "not measured (" + peer.name + " did not run)"
-		default:
-			r := ours.RPS / p.RPS
-			t.Got = fmt.Sprintf("%.2fx (%s vs %s req/s)", r, num(ours.RPS), num(p.RPS))
-			if ours.ServerCores > 0 && p.ServerCores > 0 {
-				t.Got += fmt.Sprintf("; per server CPU-second %.2fx (%.2f vs %.2f cores busy)",
-					(ours.RPS/ours.ServerCores)/(p.RPS/p.ServerCores), ours.ServerCores, p.ServerCores)
-			}
-			t.Met, t.Measured = r >= peer.want, true
-		}
-		res.Targets = append(res.Targets, t)
+		res.Targets = append(res.Targets, loadTarget(fmt.Sprintf("Hello-world throughput, %s vs %s at %d conns", peer.ours, peer.name, targetConns),
+			ours, p, okOurs, okPeer, peer.want, false))
 	}
 }
 
