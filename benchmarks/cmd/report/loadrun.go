@@ -34,7 +34,7 @@ func runLoad(ctx context.Context, cfg *config, res *Results) {
 	for round := 1; round <= cfg.rounds && ctx.Err() == nil; round++ {
 		logf("load round %d of %d", round, cfg.rounds)
 		for _, n := range cfg.conns {
-			for _, c := range contenders {
+			for _, c := range inRoundOrder(contenders, round) {
 				p, ok := procs[c.Name]
 				if !ok {
 					continue

@@ -14,6 +14,19 @@ import (
 // of the rounds' ratios is the target's figure, and their range shows how
 // far one round can be trusted.
 
+// inRoundOrder returns the order round (counted from 1) runs xs in: as
+// given in odd rounds, reversed in even ones. Whatever runs just before a
+// cell (a server that leaves the machine's caches cold, or its sockets in
+// TIME_WAIT) then precedes each of a pair as often.
+func inRoundOrder[T any](xs []T, round int) []T {
+	if round%2 == 1 {
+		return xs
+	}
+	r := slices.Clone(xs)
+	slices.Reverse(r)
+	return r
+}
+
 // minPairedRounds is the fewest paired rounds a median is taken over; a
 // run with fewer (-quick has one) compares the best rounds.
 const minPairedRounds = 3

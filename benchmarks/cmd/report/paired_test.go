@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,18 @@ func TestMedian(t *testing.T) {
 		if got := median(tc.xs); got != tc.want {
 			t.Errorf("median(%v) = %v, want %v", tc.xs, got, tc.want)
 		}
+	}
+}
+
+func TestInRoundOrder(t *testing.T) {
+	xs := []string{"a", "b", "c"}
+	if got := inRoundOrder(xs, 1); !slices.Equal(got, xs) {
+		t.Errorf("round 1: %v", got)
+	}
+	if got := inRoundOrder(xs, 2); !slices.Equal(got, []string{"c", "b", "a"}) {
+		t.Errorf("round 2: %v", got)
+	}
+	if !slices.Equal(xs, []string{"a", "b", "c"}) {
+		t.Errorf("inRoundOrder changed its argument: %v", xs)
 	}
 }

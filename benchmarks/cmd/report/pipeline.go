@@ -42,7 +42,9 @@ var serverCells = []serverCell{
 }
 
 // serverContenders are compared like for like: none of them logs.
-var serverContenders = []string{srvQuiet, srvNetHTTP, srvFastHTTP}
+// serverContenders run in this order in odd rounds, reversed in even ones
+// (inRoundOrder), fasthttp next to ours for the targets against it.
+var serverContenders = []string{srvQuiet, srvFastHTTP, srvNetHTTP}
 
 const (
 	wantVsFastHTTP          = 1.0 // issue 11: req/s and per CPU-second, plain and pipelined
@@ -98,7 +100,7 @@ func runServerLoad(ctx context.Context, cfg *config, res *Results) {
 	for round := 1; round <= cfg.rounds && ctx.Err() == nil; round++ {
 		logf("server sections: round %d of %d", round, cfg.rounds)
 		for _, c := range serverCells {
-			for _, name := range serverContenders {
+			for _, name := range inRoundOrder(serverContenders, round) {
 				p, ok := procs[name]
 				if !ok {
 					continue

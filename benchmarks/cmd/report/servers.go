@@ -68,17 +68,21 @@ func pyHello(python, kind string) func(cfg *config, file string) (*exec.Cmd, err
 	}
 }
 
+// contenders run in this order in odd rounds and in the reverse order in
+// even ones (inRoundOrder): the servers a target compares stand next to
+// each other, so that the pair is measured moments apart, and each goes
+// first as often as the other.
 var contenders = []contender{
 	{Name: srvSimple, Ours: true, Memory: true, command: goHello("simple"),
 		Note: "this module's simpleserver as it ships: its own strict one-pass HTTP/1.1 request reader, keep-alive, one goroutine per connection, and CPython's access log line on stderr for every request (the like-for-like row for CPython, which logs too)."},
 	{Name: srvQuiet, Ours: true, Memory: false, command: goHello("simple-quiet"),
 		Note: "the same server with its access log sent to slog.DiscardHandler: the like-for-like row for net/http, which logs nothing."},
-	{Name: srvBridge, Ours: true, Memory: true, command: goHello("bridge"),
-		Note: "the same WSGI app served by net/http through the handlers bridge."},
-	{Name: srvNetHTTP, Memory: true, command: goHello("nethttp"),
-		Note: "a plain net/http handler writing the same bytes."},
 	{Name: srvFastHTTP, Memory: true, command: goHello("fasthttp"),
 		Note: "fasthttp v1.66.0's server with its defaults, a handler writing the same page; logs nothing."},
+	{Name: srvNetHTTP, Memory: true, command: goHello("nethttp"),
+		Note: "a plain net/http handler writing the same bytes."},
+	{Name: srvBridge, Ours: true, Memory: true, command: goHello("bridge"),
+		Note: "the same WSGI app served by net/http through the handlers bridge."},
 	{Name: srvCPython, command: pyHello("", "wsgiref"),
 		Note: "measured as it is: single-threaded, HTTP/1.0, closes every connection (the driver reconnects; connect time counts), logs every request to stderr, listen backlog 5."},
 	{Name: srvWerkzeug, command: pyHello("/usr/bin/python3", "werkzeug"),
